@@ -1,0 +1,140 @@
+//! Configuration from `MINSHENG_*` environment variables, each with a safe default.
+
+use std::{net::SocketAddr, path::PathBuf};
+
+use anyhow::{Context, bail};
+
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://minsheng.db";
+pub const MIN_SECRET_BYTES: usize = 32;
+
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub database_url: String,
+    pub bind: SocketAddr,
+    /// `None` means: read or create the secret file beside the data.
+    pub jwt_secret: Option<String>,
+    pub jwt_secret_file: PathBuf,
+    pub access_ttl_secs: u64,
+    pub refresh_ttl_secs: u64,
+    pub admin_password: Option<String>,
+    /// Largest request body accepted, in bytes.
+    pub body_limit: usize,
+}
+
+fn var(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+}
+
+fn num(name: &str, default: u64) -> anyhow::Result<u64> {
+    match var(name) {
+        Some(v) => v
+            .trim()
+            .parse()
+            .with_context(|| format!("{name} must be a whole number, got {v:?}")),
+        None => Ok(default),
+    }
+}
+
+/// The directory holding a SQLite database file, where the generated JWT secret is kept too.
+fn data_dir(database_url: &str) -> PathBuf {
+    let path = database_url
+        .strip_prefix("sqlite://")
+        .or_else(|| database_url.strip_prefix("sqlite:"))
+        .map(|p| p.split('?').next().unwrap_or(p));
+    match path
+        .map(PathBuf::from)
+        .and_then(|p| p.parent().map(PathBuf::from))
+    {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => PathBuf::from("."),
+    }
+}
+
+impl Config {
+    pub fn from_env() -> anyhow::Result<Self> {
+        let database_url =
+            var("MINSHENG_DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned());
+        let bind = var("MINSHENG_BIND")
+            .unwrap_or_else(|| "127.0.0.1:8080".to_owned())
+            .parse()
+            .context("MINSHENG_BIND must be an address like 127.0.0.1:8080")?;
+        let jwt_secret_file = var("MINSHENG_JWT_SECRET_FILE")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| data_dir(&database_url).join("minsheng.jwt-secret"));
+        let cfg = Self {
+            bind,
+            jwt_secret: var("MINSHENG_JWT_SECRET"),
+            jwt_secret_file,
+            access_ttl_secs: num("MINSHENG_ACCESS_TOKEN_TTL_SECS", 15 * 60)?,
+            refresh_ttl_secs: num("MINSHENG_REFRESH_TOKEN_TTL_SECS", 12 * 60 * 60)?,
+            admin_password: var("MINSHENG_ADMIN_PASSWORD"),
+            body_limit: num("MINSHENG_BODY_LIMIT_BYTES", 1024 * 1024)? as usize,
+            database_url,
+        };
+        if !(60..=24 * 3600).contains(&cfg.access_ttl_secs) {
+            bail!("MINSHENG_ACCESS_TOKEN_TTL_SECS must be between 60 and 86400");
+        }
+        if cfg.refresh_ttl_secs < cfg.access_ttl_secs {
+            bail!(
+                "MINSHENG_REFRESH_TOKEN_TTL_SECS must not be shorter than the access token lifetime"
+            );
+        }
+        Ok(cfg)
+    }
+
+    /// The signing secret: from the environment, or from the secret file, created with fresh
+    /// random bytes on first start so restarts keep sessions valid. Secrets under 32 bytes are
+    /// refused.
+    pub fn load_jwt_secret(&self) -> anyhow::Result<Vec<u8>> {
+        let secret = match &self.jwt_secret {
+            Some(s) => s.as_bytes().to_vec(),
+            None if self.jwt_secret_file.exists() => std::fs::read_to_string(&self.jwt_secret_file)
+                .with_context(|| format!("reading {}", self.jwt_secret_file.display()))?
+                .trim()
+                .as_bytes()
+                .to_vec(),
+            None => {
+                let secret = minsheng_domain::tokens::random_hex(32);
+                write_private(&self.jwt_secret_file, &secret)?;
+                tracing::info!(path = %self.jwt_secret_file.display(), "generated a JWT secret; several nodes must share MINSHENG_JWT_SECRET instead");
+                secret.into_bytes()
+            }
+        };
+        if secret.len() < MIN_SECRET_BYTES {
+            bail!("the JWT secret must have at least {MIN_SECRET_BYTES} bytes");
+        }
+        Ok(secret)
+    }
+}
+
+fn write_private(path: &std::path::Path, content: &str) -> anyhow::Result<()> {
+    use std::io::Write;
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(0o600);
+    }
+    let mut f = opts
+        .open(path)
+        .with_context(|| format!("creating {}", path.display()))?;
+    f.write_all(content.as_bytes())?;
+    f.sync_all()?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn data_dir_follows_the_sqlite_file() {
+        assert_eq!(data_dir("sqlite://minsheng.db"), PathBuf::from("."));
+        assert_eq!(
+            data_dir("sqlite:///var/lib/ms/m.db?mode=rwc"),
+            PathBuf::from("/var/lib/ms")
+        );
+        assert_eq!(data_dir("postgres://u@h/db"), PathBuf::from("."));
+    }
+}

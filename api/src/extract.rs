@@ -1,0 +1,149 @@
+//! Extractors that turn every rejection (bad JSON, wrong content type, oversized body, bad path or
+//! query parameters) into the same problem+json shape as every other error.
+
+use axum::{
+    extract::{
+        FromRequest, FromRequestParts, Request,
+        rejection::{BytesRejection, JsonRejection, PathRejection, QueryRejection},
+    },
+    http::{StatusCode, header, request::Parts},
+};
+use serde::de::DeserializeOwned;
+
+use crate::error::ApiError;
+
+/// A JSON body.
+pub struct ApiJson<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
+        match axum::Json::<T>::from_request(req, state).await {
+            Ok(axum::Json(v)) => Ok(ApiJson(v)),
+            Err(rejection) => Err(json_rejection(rejection)),
+        }
+    }
+}
+
+fn bytes_rejection(r: &BytesRejection) -> ApiError {
+    if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "payload_too_large",
+            "the request body is too large",
+        )
+    } else {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "unreadable_body",
+            "the request body could not be read",
+        )
+    }
+}
+
+fn json_rejection(r: JsonRejection) -> ApiError {
+    match r {
+        JsonRejection::MissingJsonContentType(_) => ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            "send the body as application/json",
+        ),
+        JsonRejection::JsonSyntaxError(e) => ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "malformed_json",
+            format!("the body is not valid JSON: {}", e.body_text()),
+        ),
+        JsonRejection::JsonDataError(e) => {
+            let text = e.body_text();
+            // serde_path_to_error puts the failing path before ": "; report it as the field.
+            let field = text
+                .strip_prefix("Failed to deserialize the JSON body into the target type: ")
+                .and_then(|rest| rest.split_once(": ").map(|(path, _)| path.to_owned()))
+                .unwrap_or_else(|| "body".to_owned());
+            ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid_body",
+                text.clone(),
+            )
+            .with_field(&field, text)
+        }
+        JsonRejection::BytesRejection(e) => bytes_rejection(&e),
+        other => ApiError::new(StatusCode::BAD_REQUEST, "invalid_body", other.body_text()),
+    }
+}
+
+/// A `text/csv` (or `text/plain`) body in UTF-8.
+pub struct CsvBody(pub String);
+
+impl<S: Send + Sync> FromRequest<S> for CsvBody {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
+        let ok_type = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .map(|v| {
+                v.split(';')
+                    .next()
+                    .unwrap_or("")
+                    .trim()
+                    .to_ascii_lowercase()
+            })
+            .is_some_and(|t| t == "text/csv" || t == "text/plain");
+        if !ok_type {
+            return Err(ApiError::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_media_type",
+                "send the file as text/csv",
+            ));
+        }
+        let bytes = axum::body::Bytes::from_request(req, state)
+            .await
+            .map_err(|e| bytes_rejection(&e))?;
+        String::from_utf8(bytes.to_vec()).map(CsvBody).map_err(|_| {
+            ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "invalid_encoding",
+                "the file must be UTF-8",
+            )
+        })
+    }
+}
+
+/// Path parameters.
+pub struct ApiPath<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for ApiPath<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        axum::extract::Path::<T>::from_request_parts(parts, state)
+            .await
+            .map(|p| ApiPath(p.0))
+            .map_err(|e: PathRejection| {
+                ApiError::new(
+                    StatusCode::BAD_REQUEST,
+                    "invalid_path_parameter",
+                    e.body_text(),
+                )
+            })
+    }
+}
+
+/// Query parameters.
+pub struct ApiQuery<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        axum::extract::Query::<T>::from_request_parts(parts, state)
+            .await
+            .map(|q| ApiQuery(q.0))
+            .map_err(|e: QueryRejection| {
+                ApiError::new(StatusCode::BAD_REQUEST, "invalid_query", e.body_text())
+            })
+    }
+}

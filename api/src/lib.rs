@@ -1,0 +1,11 @@
+//! Minsheng's HTTP layer: parse and authenticate requests, call the domain, map results to JSON and
+//! problem+json. No rule of the vote lives here.
+
+pub mod auth;
+pub mod config;
+pub mod error;
+pub mod extract;
+pub mod openapi;
+pub mod routes;
+pub mod startup;
+pub mod state;

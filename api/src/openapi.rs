@@ -1,0 +1,122 @@
+//! The OpenAPI document: metadata, the bearer scheme, and the error responses every operation
+//! shares, added in one place so no handler can forget them.
+
+use utoipa::{
+    Modify, OpenApi,
+    openapi::{
+        ContentBuilder, OpenApi as Doc, RefOr, ResponseBuilder,
+        path::Operation,
+        security::{HttpAuthScheme, HttpBuilder, SecurityScheme},
+    },
+};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Minsheng 民生 API",
+        description = "Livelihood projects decided by deputies' vote (民生实事项目人大代表票决制): accounts, \
+congress sessions, votes, results, follow-up. Errors are RFC 9457 problem+json with a stable `code`. \
+Each operation's description names the roles it allows.",
+        version = "1.0.0",
+        license(name = "Apache-2.0", identifier = "Apache-2.0"),
+    ),
+    modifiers(&BearerAndErrors),
+    components(schemas(crate::error::Problem, crate::error::ProblemField)),
+    tags(
+        (name = "auth", description = "Login, tokens and the caller's own account"),
+        (name = "accounts", description = "Account administration"),
+        (name = "deputies", description = "Deputies (人大代表)"),
+        (name = "operations", description = "Health and readiness"),
+    )
+)]
+pub struct ApiDoc;
+
+struct BearerAndErrors;
+
+fn problem(description: &str) -> RefOr<utoipa::openapi::Response> {
+    ResponseBuilder::new()
+        .description(description)
+        .content(
+            "application/problem+json",
+            ContentBuilder::new()
+                .schema(Some(utoipa::openapi::Ref::from_schema_name("Problem")))
+                .build(),
+        )
+        .build()
+        .into()
+}
+
+fn add_missing(op: &mut Operation, status: &str, description: &str) {
+    op.responses
+        .responses
+        .entry(status.to_owned())
+        .or_insert_with(|| problem(description));
+}
+
+impl Modify for BearerAndErrors {
+    fn modify(&self, doc: &mut Doc) {
+        let components = doc.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .build(),
+            ),
+        );
+        for (path, item) in doc.paths.paths.iter_mut() {
+            let has_path_params = path.contains('{');
+            for op in [
+                &mut item.get,
+                &mut item.post,
+                &mut item.put,
+                &mut item.patch,
+                &mut item.delete,
+            ]
+            .into_iter()
+            .flatten()
+            {
+                let secured = op.security.as_ref().is_some_and(|s| !s.is_empty());
+                if op.request_body.is_some() {
+                    add_missing(
+                        op,
+                        "400",
+                        "malformed body (`malformed_json`, `unreadable_body`)",
+                    );
+                    add_missing(op, "413", "body over the size limit (`payload_too_large`)");
+                    add_missing(op, "415", "wrong content type (`unsupported_media_type`)");
+                    add_missing(
+                        op,
+                        "422",
+                        "invalid content (`invalid_body` or a rule's own code), with per-field `errors`",
+                    );
+                }
+                if has_path_params || op.parameters.as_ref().is_some_and(|p| !p.is_empty()) {
+                    add_missing(
+                        op,
+                        "400",
+                        "bad path or query parameter (`invalid_path_parameter`, `invalid_query`)",
+                    );
+                }
+                if has_path_params {
+                    add_missing(op, "404", "no such resource (`not_found`)");
+                }
+                if secured {
+                    add_missing(
+                        op,
+                        "401",
+                        "missing, expired or invalid token (`missing_token`, `invalid_token`, `account_disabled`)",
+                    );
+                    add_missing(
+                        op,
+                        "403",
+                        "role not allowed (`forbidden`) or temporary password (`password_change_required`)",
+                    );
+                }
+                add_missing(op, "500", "internal error (`internal_error`)");
+                add_missing(op, "503", "database busy or unavailable (`busy`)");
+            }
+        }
+    }
+}

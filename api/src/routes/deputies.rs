@@ -1,0 +1,108 @@
+//! Deputies: one by one, or a whole roster by CSV import (admin).
+
+use axum::{Json, extract::State, http::StatusCode};
+use minsheng_domain::accounts::{self, CreatedDeputy, DeputyInput};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::{
+    auth::Auth,
+    error::ApiResult,
+    extract::{ApiJson, ApiQuery, CsvBody},
+    routes::{Page, Paging, accounts::DeputyDto},
+    state::AppState,
+};
+
+#[derive(Deserialize, ToSchema)]
+pub struct CreateDeputyRequest {
+    pub deputy_code: String,
+    pub name: String,
+    pub delegation: String,
+    /// Defaults to the deputy code.
+    pub username: Option<String>,
+}
+
+/// A deputy account just created, with its one-time password.
+#[derive(Serialize, ToSchema)]
+pub struct CreatedDeputyDto {
+    pub deputy: DeputyDto,
+    pub username: String,
+    /// Shown once; the deputy must change it at first login.
+    pub initial_password: String,
+}
+
+impl From<CreatedDeputy> for CreatedDeputyDto {
+    fn from(c: CreatedDeputy) -> Self {
+        Self {
+            deputy: c.deputy.into(),
+            username: c.username,
+            initial_password: c.initial_password,
+        }
+    }
+}
+
+/// The result of a CSV import.
+#[derive(Serialize, ToSchema)]
+pub struct ImportResult {
+    pub created: Vec<CreatedDeputyDto>,
+}
+
+/// Create one deputy and its account. Roles: admin.
+#[utoipa::path(post, path = "/api/v1/deputies", tag = "deputies", security(("bearer" = [])), request_body = CreateDeputyRequest, responses(
+    (status = 201, body = CreatedDeputyDto),
+    (status = 409, description = "deputy code or username taken", body = crate::error::Problem, content_type = "application/problem+json"),
+))]
+pub async fn create_deputy(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+    ApiJson(req): ApiJson<CreateDeputyRequest>,
+) -> ApiResult<(StatusCode, Json<CreatedDeputyDto>)> {
+    actor.require_admin()?;
+    let input = DeputyInput::parse(
+        &req.deputy_code,
+        &req.name,
+        &req.delegation,
+        req.username.as_deref(),
+    )?;
+    let created = accounts::create_deputy(&state.db, &state.hasher, &actor, input).await?;
+    Ok((StatusCode::CREATED, Json(created.into())))
+}
+
+/// List deputies by deputy code. Roles: admin, deputy.
+#[utoipa::path(get, path = "/api/v1/deputies", tag = "deputies", security(("bearer" = [])), params(Paging), responses(
+    (status = 200, body = Page<DeputyDto>),
+))]
+pub async fn list_deputies(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+    ApiQuery(paging): ApiQuery<Paging>,
+) -> ApiResult<Json<Page<DeputyDto>>> {
+    let page = accounts::list_deputies(&state.db, &actor, paging.limit(), paging.offset()).await?;
+    Ok(Json(Page {
+        items: page.items.into_iter().map(Into::into).collect(),
+        total: page.total,
+    }))
+}
+
+/// Import deputies from CSV: `deputy_code,name,delegation[,username]`, one per line, an optional
+/// header row. All or nothing: one bad row creates nothing, and the error names the row. Roles: admin.
+#[utoipa::path(post, path = "/api/v1/deputies/import", tag = "deputies", security(("bearer" = [])),
+    request_body(content = String, content_type = "text/csv", description = "deputy_code,name,delegation[,username]"),
+    responses(
+        (status = 201, body = ImportResult),
+        (status = 409, description = "a deputy code or username already exists", body = crate::error::Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn import_deputies(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+    CsvBody(text): CsvBody,
+) -> ApiResult<(StatusCode, Json<ImportResult>)> {
+    let created = accounts::import_deputies_csv(&state.db, &state.hasher, &actor, &text).await?;
+    tracing::info!(count = created.len(), "deputies imported");
+    Ok((
+        StatusCode::CREATED,
+        Json(ImportResult {
+            created: created.into_iter().map(Into::into).collect(),
+        }),
+    ))
+}

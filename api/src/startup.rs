@@ -1,0 +1,102 @@
+//! Building the router (one function, shared by the server and the spec generator) and running the
+//! server.
+
+use std::net::SocketAddr;
+
+use axum::{Router, extract::DefaultBodyLimit};
+use minsheng_domain::{auth::ThrottlePolicy, db, passwords::PasswordHasher};
+use minsheng_migration::{Migrator, MigratorTrait};
+use utoipa::OpenApi;
+use utoipa_axum::{router::OpenApiRouter, routes};
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::{auth::JwtKeys, config::Config, error, openapi::ApiDoc, routes::*, state::AppState};
+
+/// Every documented route, with its OpenAPI description.
+pub fn api_router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(health::health))
+        .routes(routes!(health::ready))
+        .routes(routes!(auth::login))
+        .routes(routes!(auth::refresh))
+        .routes(routes!(auth::logout))
+        .routes(routes!(auth::me))
+        .routes(routes!(auth::change_password))
+        .routes(routes!(accounts::create_account, accounts::list_accounts))
+        .routes(routes!(accounts::get_account, accounts::update_account))
+        .routes(routes!(deputies::create_deputy, deputies::list_deputies))
+        .routes(routes!(deputies::import_deputies))
+}
+
+/// The OpenAPI document as served and as committed in `openapi/openapi.json`.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    api_router().split_for_parts().1
+}
+
+/// The complete application: API, spec, Swagger UI, error fallbacks and the body limit.
+pub fn app(state: AppState, body_limit: usize) -> Router {
+    let (router, spec) = api_router().split_for_parts();
+    router
+        .merge(SwaggerUi::new("/docs").url("/api/openapi.json", spec))
+        .fallback(error::not_found)
+        .method_not_allowed_fallback(error::method_not_allowed)
+        .layer(DefaultBodyLimit::max(body_limit))
+        .with_state(state)
+}
+
+/// Connects, migrates, makes sure an admin exists, and builds the shared state.
+pub async fn prepare(config: &Config) -> anyhow::Result<AppState> {
+    let db = db::connect(&config.database_url).await?;
+    Migrator::up(&db, None).await?;
+    let hasher = PasswordHasher::default();
+    if let Some(password) = minsheng_domain::accounts::ensure_first_admin(
+        &db,
+        &hasher,
+        config.admin_password.as_deref(),
+    )
+    .await?
+    {
+        // Printed once, on the console only, never to the log.
+        println!(
+            "\n  First start: created account `admin` with password: {password}\n  Log in and keep it safe; it will not be shown again.\n"
+        );
+    }
+    let secret = config.load_jwt_secret()?;
+    Ok(AppState {
+        db,
+        hasher,
+        jwt: JwtKeys::new(&secret, config.access_ttl_secs),
+        throttle: ThrottlePolicy::default(),
+        refresh_ttl: chrono::Duration::seconds(config.refresh_ttl_secs as i64),
+    })
+}
+
+/// Serves until ctrl-c or SIGTERM; in-flight requests finish first.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    body_limit: usize,
+) -> anyhow::Result<()> {
+    let addr: SocketAddr = listener.local_addr()?;
+    tracing::info!(%addr, "minsheng listening; API docs at /docs");
+    axum::serve(listener, app(state, body_limit))
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+}

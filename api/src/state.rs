@@ -1,0 +1,15 @@
+//! What every handler shares.
+
+use minsheng_domain::{auth::ThrottlePolicy, passwords::PasswordHasher};
+use sea_orm::DatabaseConnection;
+
+use crate::auth::JwtKeys;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub db: DatabaseConnection,
+    pub hasher: PasswordHasher,
+    pub jwt: JwtKeys,
+    pub throttle: ThrottlePolicy,
+    pub refresh_ttl: chrono::Duration,
+}

@@ -1,0 +1,619 @@
+//! Accounts and deputies: creation one by one or by CSV import, listing, disabling, password resets,
+//! and the first admin.
+
+use std::collections::HashSet;
+
+use chrono::Utc;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
+};
+use uuid::Uuid;
+
+use crate::{
+    Actor, Role,
+    auth::revoke_all_refresh_tokens,
+    db,
+    entities::{accounts, deputies},
+    error::{Error, FieldError, Result},
+    passwords::{self, PasswordHasher},
+};
+
+/// An account as shown to an admin or to its owner. Never carries the password hash.
+#[derive(Debug, Clone)]
+pub struct AccountView {
+    pub id: Uuid,
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub department: Option<String>,
+    pub disabled: bool,
+    pub must_change_password: bool,
+    pub deputy: Option<deputies::Model>,
+    pub created_at: chrono::DateTime<Utc>,
+}
+
+impl AccountView {
+    pub fn new(a: accounts::Model, deputy: Option<deputies::Model>) -> Self {
+        Self {
+            id: a.id,
+            role: Role::parse(&a.role).unwrap_or(Role::Deputy),
+            username: a.username,
+            display_name: a.display_name,
+            department: a.department,
+            disabled: a.disabled,
+            must_change_password: a.must_change_password,
+            deputy,
+            created_at: a.created_at,
+        }
+    }
+}
+
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub total: u64,
+}
+
+/// Checked username: 3 to 64 characters of `a-z 0-9 . _ -`, so it is easy to type on a phone.
+pub fn parse_username(field: &str, raw: &str) -> Result<String> {
+    let u = raw.trim().to_lowercase();
+    let ok_chars = u
+        .chars()
+        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "._-".contains(c));
+    if !(3..=64).contains(&u.chars().count()) || !ok_chars {
+        return Err(Error::invalid_field(
+            "invalid_username",
+            field,
+            "a username has 3 to 64 characters: letters, digits, '.', '_' or '-'",
+        ));
+    }
+    Ok(u)
+}
+
+/// A required one-line text of at most `max` characters, trimmed.
+pub fn parse_text(field: &str, raw: &str, max: usize) -> Result<String> {
+    let t = raw.trim();
+    if t.is_empty() || t.chars().count() > max || t.chars().any(char::is_control) {
+        return Err(Error::invalid_field(
+            "invalid_text",
+            field,
+            format!("{field} must be 1 to {max} characters on one line"),
+        ));
+    }
+    Ok(t.to_owned())
+}
+
+pub struct NewAccount {
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub department: Option<String>,
+}
+
+async fn username_taken(db: &impl ConnectionTrait, username: &str) -> Result<bool> {
+    Ok(accounts::Entity::find()
+        .filter(accounts::Column::Username.eq(username))
+        .count(db)
+        .await?
+        > 0)
+}
+
+fn account_row(
+    id: Uuid,
+    username: String,
+    display_name: String,
+    role: Role,
+    department: Option<String>,
+    password_hash: String,
+    temporary: bool,
+) -> accounts::ActiveModel {
+    let now = Utc::now();
+    accounts::ActiveModel {
+        id: Set(id),
+        username: Set(username),
+        display_name: Set(display_name),
+        role: Set(role.as_str().to_owned()),
+        department: Set(department),
+        password_hash: Set(password_hash),
+        must_change_password: Set(temporary),
+        disabled: Set(false),
+        failed_logins: Set(0),
+        failed_window_start: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+}
+
+fn map_unique(e: sea_orm::DbErr, what: &str) -> Error {
+    if db::is_unique_violation(&e) {
+        Error::conflict("already_exists", format!("{what} already exists"))
+    } else {
+        Error::Db(e)
+    }
+}
+
+/// Creates an admin or department account with a one-time password (returned once).
+pub async fn create_account(
+    db: &DatabaseConnection,
+    hasher: &PasswordHasher,
+    actor: &Actor,
+    input: NewAccount,
+) -> Result<(AccountView, String)> {
+    actor.require_admin()?;
+    let username = parse_username("username", &input.username)?;
+    let display_name = parse_text("display_name", &input.display_name, 100)?;
+    let department = match (input.role, input.department.as_deref()) {
+        (Role::Deputy, _) => {
+            return Err(Error::invalid_field(
+                "use_deputies_endpoint",
+                "role",
+                "deputy accounts are created with POST /api/v1/deputies, which records the deputy too",
+            ));
+        }
+        (Role::Department, Some(d)) => Some(parse_text("department", d, 100)?),
+        (Role::Department, None) => {
+            return Err(Error::invalid_field(
+                "department_required",
+                "department",
+                "a department account names its department",
+            ));
+        }
+        (Role::Admin, _) => None,
+    };
+    if username_taken(db, &username).await? {
+        return Err(Error::conflict("username_taken", "that username is taken"));
+    }
+    let password = passwords::random_password();
+    let hash = hasher.hash(&password).await?;
+    let row = account_row(
+        Uuid::new_v4(),
+        username,
+        display_name,
+        input.role,
+        department,
+        hash,
+        true,
+    );
+    let model = row
+        .insert(db)
+        .await
+        .map_err(|e| map_unique(e, "an account with that username"))?;
+    Ok((AccountView::new(model, None), password))
+}
+
+pub async fn get_account(db: &impl ConnectionTrait, id: Uuid) -> Result<AccountView> {
+    let a = accounts::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or_else(|| Error::not_found("account"))?;
+    let d = deputies::Entity::find()
+        .filter(deputies::Column::AccountId.eq(id))
+        .one(db)
+        .await?;
+    Ok(AccountView::new(a, d))
+}
+
+pub async fn list_accounts(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    role: Option<Role>,
+    limit: u64,
+    offset: u64,
+) -> Result<Page<AccountView>> {
+    actor.require_admin()?;
+    let mut q = accounts::Entity::find();
+    if let Some(r) = role {
+        q = q.filter(accounts::Column::Role.eq(r.as_str()));
+    }
+    let total = q.clone().count(db).await?;
+    let rows = q
+        .order_by_asc(accounts::Column::Username)
+        .limit(limit)
+        .offset(offset)
+        .all(db)
+        .await?;
+    let ids: Vec<Uuid> = rows.iter().map(|a| a.id).collect();
+    let deps = deputies::Entity::find()
+        .filter(deputies::Column::AccountId.is_in(ids))
+        .all(db)
+        .await?;
+    let items = rows
+        .into_iter()
+        .map(|a| {
+            let d = deps.iter().find(|d| d.account_id == a.id).cloned();
+            AccountView::new(a, d)
+        })
+        .collect();
+    Ok(Page { items, total })
+}
+
+#[derive(Default)]
+pub struct AccountChange {
+    pub display_name: Option<String>,
+    pub disabled: Option<bool>,
+    pub department: Option<String>,
+    pub reset_password: bool,
+}
+
+/// Applies an admin's change. A reset password is temporary and returned once; disabling revokes
+/// every refresh token, and the account's access tokens stop working on their next use.
+pub async fn update_account(
+    db: &DatabaseConnection,
+    hasher: &PasswordHasher,
+    actor: &Actor,
+    id: Uuid,
+    change: AccountChange,
+) -> Result<(AccountView, Option<String>)> {
+    actor.require_admin()?;
+    let current = accounts::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or_else(|| Error::not_found("account"))?;
+    if change.disabled == Some(true) && id == actor.account_id {
+        return Err(Error::conflict(
+            "cannot_disable_self",
+            "an admin cannot disable their own account",
+        ));
+    }
+    let mut row: accounts::ActiveModel = current.clone().into();
+    if let Some(name) = &change.display_name {
+        row.display_name = Set(parse_text("display_name", name, 100)?);
+    }
+    if let Some(dep) = &change.department {
+        if current.role != Role::Department.as_str() {
+            return Err(Error::invalid_field(
+                "not_a_department_account",
+                "department",
+                "only department accounts have a department",
+            ));
+        }
+        row.department = Set(Some(parse_text("department", dep, 100)?));
+    }
+    if let Some(disabled) = change.disabled {
+        row.disabled = Set(disabled);
+    }
+    let mut new_password = None;
+    if change.reset_password {
+        let password = passwords::random_password();
+        row.password_hash = Set(hasher.hash(&password).await?);
+        row.must_change_password = Set(true);
+        row.failed_logins = Set(0);
+        row.failed_window_start = Set(None);
+        new_password = Some(password);
+    }
+    row.updated_at = Set(Utc::now());
+    let txn = db::begin_write(db).await?;
+    row.update(&txn).await?;
+    if change.disabled == Some(true) || change.reset_password {
+        revoke_all_refresh_tokens(&txn, id).await?;
+    }
+    txn.commit().await?;
+    Ok((get_account(db, id).await?, new_password))
+}
+
+/// A deputy to create: checked fields, before anything is stored.
+#[derive(Debug, Clone)]
+pub struct DeputyInput {
+    pub deputy_code: String,
+    pub name: String,
+    pub delegation: String,
+    pub username: String,
+}
+
+impl DeputyInput {
+    /// Parses the fields; the username defaults to the deputy code.
+    pub fn parse(code: &str, name: &str, delegation: &str, username: Option<&str>) -> Result<Self> {
+        let deputy_code = parse_text("deputy_code", code, 32)?;
+        let username = match username.map(str::trim).filter(|u| !u.is_empty()) {
+            Some(u) => parse_username("username", u)?,
+            None => parse_username("username", &deputy_code).map_err(|_| {
+                Error::invalid_field(
+                    "invalid_username",
+                    "username",
+                    "the deputy code cannot serve as a username; give a username",
+                )
+            })?,
+        };
+        Ok(Self {
+            deputy_code,
+            name: parse_text("name", name, 100)?,
+            delegation: parse_text("delegation", delegation, 100)?,
+            username,
+        })
+    }
+}
+
+/// A deputy just created, with the one-time password to hand over.
+pub struct CreatedDeputy {
+    pub deputy: deputies::Model,
+    pub username: String,
+    pub initial_password: String,
+}
+
+pub async fn create_deputy(
+    db: &DatabaseConnection,
+    hasher: &PasswordHasher,
+    actor: &Actor,
+    input: DeputyInput,
+) -> Result<CreatedDeputy> {
+    actor.require_admin()?;
+    let mut created = create_deputies(db, hasher, vec![(None, input)]).await?;
+    Ok(created.remove(0))
+}
+
+/// Parses a CSV of `deputy_code,name,delegation[,username]` (a header row is allowed) and creates
+/// every deputy or none: the first bad row is named in the error and nothing is stored.
+pub async fn import_deputies_csv(
+    db: &DatabaseConnection,
+    hasher: &PasswordHasher,
+    actor: &Actor,
+    csv_text: &str,
+) -> Result<Vec<CreatedDeputy>> {
+    actor.require_admin()?;
+    let rows = parse_deputies_csv(csv_text)?;
+    create_deputies(db, hasher, rows).await
+}
+
+fn row_error(line: u64, e: Error) -> Error {
+    let (code, message) = match &e {
+        Error::Invalid { code, message, .. } => (*code, message.clone()),
+        Error::Conflict { code, message } => (*code, message.clone()),
+        other => ("invalid_csv", other.to_string()),
+    };
+    Error::Invalid {
+        code,
+        message: format!("row {line}: {message}"),
+        fields: vec![FieldError {
+            field: format!("row {line}"),
+            message,
+        }],
+    }
+}
+
+/// Rows with their line numbers. Separate from storage so the format rules are unit-tested.
+pub fn parse_deputies_csv(text: &str) -> Result<Vec<(Option<u64>, DeputyInput)>> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .trim(csv::Trim::All)
+        .from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+    let mut out = Vec::new();
+    for (i, record) in reader.records().enumerate() {
+        let line = i as u64 + 1;
+        let record =
+            record.map_err(|e| row_error(line, Error::invalid("invalid_csv", e.to_string())))?;
+        if record.iter().all(str::is_empty) {
+            continue;
+        }
+        if i == 0
+            && record
+                .get(0)
+                .is_some_and(|f| f.eq_ignore_ascii_case("deputy_code"))
+        {
+            continue;
+        }
+        if !(3..=4).contains(&record.len()) {
+            return Err(row_error(
+                line,
+                Error::invalid(
+                    "invalid_csv",
+                    format!("expected 3 or 4 fields, found {}", record.len()),
+                ),
+            ));
+        }
+        let input = DeputyInput::parse(&record[0], &record[1], &record[2], record.get(3))
+            .map_err(|e| row_error(line, e))?;
+        out.push((Some(line), input));
+    }
+    if out.is_empty() {
+        return Err(Error::invalid("empty_csv", "the file has no deputy rows"));
+    }
+    Ok(out)
+}
+
+/// Stores deputies in one transaction after checking every row against the file and the database.
+async fn create_deputies(
+    db: &DatabaseConnection,
+    hasher: &PasswordHasher,
+    rows: Vec<(Option<u64>, DeputyInput)>,
+) -> Result<Vec<CreatedDeputy>> {
+    let wrap = |line: Option<u64>, e: Error| match line {
+        Some(l) => row_error(l, e),
+        None => e,
+    };
+    let (mut codes, mut names) = (HashSet::new(), HashSet::new());
+    for (line, r) in &rows {
+        if !codes.insert(r.deputy_code.clone()) {
+            return Err(wrap(
+                *line,
+                Error::conflict("duplicate_deputy_code", "deputy code repeated in the file"),
+            ));
+        }
+        if !names.insert(r.username.clone()) {
+            return Err(wrap(
+                *line,
+                Error::conflict("username_taken", "username repeated in the file"),
+            ));
+        }
+    }
+    for chunk in rows.chunks(500) {
+        let codes: Vec<&str> = chunk.iter().map(|(_, r)| r.deputy_code.as_str()).collect();
+        let users: Vec<&str> = chunk.iter().map(|(_, r)| r.username.as_str()).collect();
+        if let Some(d) = deputies::Entity::find()
+            .filter(deputies::Column::DeputyCode.is_in(codes))
+            .one(db)
+            .await?
+        {
+            let line = chunk
+                .iter()
+                .find(|(_, r)| r.deputy_code == d.deputy_code)
+                .and_then(|(l, _)| *l);
+            return Err(wrap(
+                line,
+                Error::conflict(
+                    "duplicate_deputy_code",
+                    format!("deputy code {} already exists", d.deputy_code),
+                ),
+            ));
+        }
+        if let Some(a) = accounts::Entity::find()
+            .filter(accounts::Column::Username.is_in(users))
+            .one(db)
+            .await?
+        {
+            let line = chunk
+                .iter()
+                .find(|(_, r)| r.username == a.username)
+                .and_then(|(l, _)| *l);
+            return Err(wrap(
+                line,
+                Error::conflict(
+                    "username_taken",
+                    format!("username {} is taken", a.username),
+                ),
+            ));
+        }
+    }
+
+    // Hash before the write transaction: hundreds of argon2 runs must not hold the write lock.
+    let passwords: Vec<String> = rows.iter().map(|_| passwords::random_password()).collect();
+    let hashes =
+        futures_util::future::try_join_all(passwords.iter().map(|p| hasher.hash(p))).await?;
+
+    let now = Utc::now();
+    let txn = db::begin_write(db).await?;
+    let mut created = Vec::with_capacity(rows.len());
+    for (((_, r), password), hash) in rows.into_iter().zip(passwords).zip(hashes) {
+        let account_id = Uuid::new_v4();
+        account_row(
+            account_id,
+            r.username.clone(),
+            r.name.clone(),
+            Role::Deputy,
+            None,
+            hash,
+            true,
+        )
+        .insert(&txn)
+        .await
+        .map_err(|e| map_unique(e, "a deputy with that code or username"))?;
+        let deputy = deputies::ActiveModel {
+            id: Set(Uuid::new_v4()),
+            account_id: Set(account_id),
+            deputy_code: Set(r.deputy_code),
+            name: Set(r.name),
+            delegation: Set(r.delegation),
+            created_at: Set(now),
+        }
+        .insert(&txn)
+        .await
+        .map_err(|e| map_unique(e, "a deputy with that code or username"))?;
+        created.push(CreatedDeputy {
+            deputy,
+            username: r.username,
+            initial_password: password,
+        });
+    }
+    txn.commit().await?;
+    Ok(created)
+}
+
+pub async fn list_deputies(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    limit: u64,
+    offset: u64,
+) -> Result<Page<deputies::Model>> {
+    if actor.role == Role::Department {
+        return Err(Error::forbidden(
+            "forbidden",
+            "departments do not read the deputy list",
+        ));
+    }
+    let q = deputies::Entity::find();
+    let total = q.clone().count(db).await?;
+    let items = q
+        .order_by_asc(deputies::Column::DeputyCode)
+        .limit(limit)
+        .offset(offset)
+        .all(db)
+        .await?;
+    Ok(Page { items, total })
+}
+
+/// Whether an admin exists; if not, creates `admin` with the given password or a random one.
+/// Returns the random password when one was made, so the caller can print it once.
+pub async fn ensure_first_admin(
+    db: &DatabaseConnection,
+    hasher: &PasswordHasher,
+    password: Option<&str>,
+) -> Result<Option<String>> {
+    let any_admin = accounts::Entity::find()
+        .filter(accounts::Column::Role.eq("admin"))
+        .count(db)
+        .await?
+        > 0;
+    if any_admin {
+        return Ok(None);
+    }
+    let (password, generated) = match password {
+        Some(p) => {
+            passwords::check_policy("MINSHENG_ADMIN_PASSWORD", p)?;
+            (p.to_owned(), false)
+        }
+        None => (passwords::random_password(), true),
+    };
+    let hash = hasher.hash(&password).await?;
+    let row = account_row(
+        Uuid::new_v4(),
+        "admin".into(),
+        "Administrator".into(),
+        Role::Admin,
+        None,
+        hash,
+        false,
+    );
+    // Two nodes starting at once on one database: the unique username makes only one admin.
+    match db
+        .transaction::<_, _, sea_orm::DbErr>(|t| Box::pin(async move { row.insert(t).await }))
+        .await
+    {
+        Ok(_) => Ok(generated.then_some(password)),
+        Err(sea_orm::TransactionError::Transaction(e)) if db::is_unique_violation(&e) => Ok(None),
+        Err(sea_orm::TransactionError::Transaction(e))
+        | Err(sea_orm::TransactionError::Connection(e)) => Err(e.into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_rows_parse_with_header_and_optional_username() {
+        let rows = parse_deputies_csv(
+            "deputy_code,name,delegation,username\nD001,张三,城关镇\nD002,李四,东城,lisi\n",
+        )
+        .unwrap();
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[0].1.username, "d001");
+        assert_eq!(rows[0].0, Some(2));
+        assert_eq!(rows[1].1.username, "lisi");
+    }
+
+    #[test]
+    fn csv_bad_row_is_named() {
+        let err = parse_deputies_csv("D001,张三,城关镇\nD002,,东城\n").unwrap_err();
+        assert!(err.to_string().starts_with("row 2:"), "{err}");
+        let err = parse_deputies_csv("D001,张三\n").unwrap_err();
+        assert!(err.to_string().contains("row 1"), "{err}");
+        assert!(parse_deputies_csv("\n\n").is_err());
+    }
+
+    #[test]
+    fn usernames() {
+        assert_eq!(parse_username("u", " Alice_1 ").unwrap(), "alice_1");
+        assert!(parse_username("u", "ab").is_err());
+        assert!(parse_username("u", "张三").is_err());
+    }
+}

@@ -1,0 +1,384 @@
+//! Logging in and staying logged in: credential checks with a per-account throttle, refresh tokens
+//! that rotate on every use (reuse revokes the whole family), logout, password change, and loading
+//! the caller of each request.
+//!
+//! Access tokens (JWT) are minted by the API layer; everything that has state lives here, in the
+//! database, so any number of nodes can serve the same users.
+
+use chrono::{DateTime, Duration, Utc};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    Set,
+    sea_query::{Expr, ExprTrait},
+};
+use uuid::Uuid;
+
+use crate::{
+    Actor, Role,
+    accounts::{AccountView, get_account},
+    db,
+    entities::{accounts, deputies, refresh_tokens},
+    error::{Error, Result},
+    passwords::{self, PasswordHasher},
+    tokens,
+};
+
+/// How many failed logins an account tolerates in one window before it answers 429.
+#[derive(Debug, Clone, Copy)]
+pub struct ThrottlePolicy {
+    pub max_failures: i32,
+    pub window: Duration,
+}
+
+impl Default for ThrottlePolicy {
+    fn default() -> Self {
+        Self {
+            max_failures: 10,
+            window: Duration::minutes(15),
+        }
+    }
+}
+
+/// What a successful login or refresh yields; the API adds the access token.
+pub struct Session {
+    pub account: AccountView,
+    pub refresh_token: String,
+}
+
+fn invalid_credentials() -> Error {
+    Error::unauthenticated("invalid_credentials", "unknown username or wrong password")
+}
+
+fn invalid_refresh() -> Error {
+    Error::unauthenticated(
+        "invalid_refresh_token",
+        "the refresh token is not valid; log in again",
+    )
+}
+
+/// Seconds until the throttle window of this account passes, if it is locked now.
+pub fn throttle_wait(
+    policy: ThrottlePolicy,
+    failures: i32,
+    window_start: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> Option<u64> {
+    let start = window_start?;
+    let end = start + policy.window;
+    if failures >= policy.max_failures && now < end {
+        Some(Ord::max(
+            ((end - now).num_milliseconds() as u64).div_ceil(1000),
+            1,
+        ))
+    } else {
+        None
+    }
+}
+
+pub async fn login(
+    db: &DatabaseConnection,
+    hasher: &PasswordHasher,
+    policy: ThrottlePolicy,
+    refresh_ttl: Duration,
+    username: &str,
+    password: &str,
+) -> Result<Session> {
+    let username = username.trim().to_lowercase();
+    let found = accounts::Entity::find()
+        .filter(accounts::Column::Username.eq(&username))
+        .one(db)
+        .await?;
+    let Some(account) = found else {
+        hasher.verify_dummy(password).await?;
+        return Err(invalid_credentials());
+    };
+    let now = Utc::now();
+    if let Some(retry_after_secs) = throttle_wait(
+        policy,
+        account.failed_logins,
+        account.failed_window_start,
+        now,
+    ) {
+        return Err(Error::TooManyAttempts { retry_after_secs });
+    }
+    if password.len() > passwords::MAX_PASSWORD_BYTES
+        || !hasher.verify(password, &account.password_hash).await?
+    {
+        record_failure(db, policy, account.id, now).await?;
+        return Err(invalid_credentials());
+    }
+    if account.disabled {
+        return Err(Error::forbidden(
+            "account_disabled",
+            "this account is disabled",
+        ));
+    }
+    if account.failed_logins != 0 {
+        accounts::Entity::update_many()
+            .col_expr(accounts::Column::FailedLogins, Expr::value(0))
+            .col_expr(
+                accounts::Column::FailedWindowStart,
+                Expr::value(Option::<DateTime<Utc>>::None),
+            )
+            .filter(accounts::Column::Id.eq(account.id))
+            .exec(db)
+            .await?;
+    }
+    let refresh_token = issue_refresh_token(db, account.id, Uuid::new_v4(), refresh_ttl).await?;
+    Ok(Session {
+        account: get_account(db, account.id).await?,
+        refresh_token,
+    })
+}
+
+/// Counts a failure in one statement per case, so concurrent failures are all counted.
+async fn record_failure(
+    db: &DatabaseConnection,
+    policy: ThrottlePolicy,
+    id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let window_open_since = now - policy.window;
+    // Inside the current window: add one.
+    let bumped = accounts::Entity::update_many()
+        .col_expr(
+            accounts::Column::FailedLogins,
+            Expr::col(accounts::Column::FailedLogins).add(1),
+        )
+        .filter(accounts::Column::Id.eq(id))
+        .filter(accounts::Column::FailedWindowStart.gt(window_open_since))
+        .exec(db)
+        .await?;
+    if bumped.rows_affected == 0 {
+        // No window or an expired one: start a new window with this failure.
+        accounts::Entity::update_many()
+            .col_expr(accounts::Column::FailedLogins, Expr::value(1))
+            .col_expr(accounts::Column::FailedWindowStart, Expr::value(now))
+            .filter(accounts::Column::Id.eq(id))
+            .exec(db)
+            .await?;
+    }
+    Ok(())
+}
+
+async fn issue_refresh_token(
+    db: &impl ConnectionTrait,
+    account_id: Uuid,
+    family_id: Uuid,
+    ttl: Duration,
+) -> Result<String> {
+    let token = tokens::random_hex(32);
+    let now = Utc::now();
+    refresh_tokens::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        account_id: Set(account_id),
+        family_id: Set(family_id),
+        token_hash: Set(tokens::digest(&token)),
+        expires_at: Set(now + ttl),
+        used_at: Set(None),
+        revoked_at: Set(None),
+        created_at: Set(now),
+    }
+    .insert(db)
+    .await?;
+    Ok(token)
+}
+
+async fn revoke_family(db: &impl ConnectionTrait, family_id: Uuid) -> Result<()> {
+    refresh_tokens::Entity::update_many()
+        .col_expr(refresh_tokens::Column::RevokedAt, Expr::value(Utc::now()))
+        .filter(refresh_tokens::Column::FamilyId.eq(family_id))
+        .filter(refresh_tokens::Column::RevokedAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+pub async fn revoke_all_refresh_tokens(db: &impl ConnectionTrait, account_id: Uuid) -> Result<()> {
+    refresh_tokens::Entity::update_many()
+        .col_expr(refresh_tokens::Column::RevokedAt, Expr::value(Utc::now()))
+        .filter(refresh_tokens::Column::AccountId.eq(account_id))
+        .filter(refresh_tokens::Column::RevokedAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Trades a refresh token for a new one of the same family. A token that was already traded is
+/// evidence of theft: the whole family is revoked and both holders must log in again.
+pub async fn refresh(
+    db: &DatabaseConnection,
+    refresh_ttl: Duration,
+    token: &str,
+) -> Result<Session> {
+    let found = refresh_tokens::Entity::find()
+        .filter(refresh_tokens::Column::TokenHash.eq(tokens::digest(token)))
+        .one(db)
+        .await?;
+    let Some(row) = found else {
+        return Err(invalid_refresh());
+    };
+    if row.revoked_at.is_some() {
+        return Err(invalid_refresh());
+    }
+    if row.used_at.is_some() {
+        revoke_family(db, row.family_id).await?;
+        return Err(Error::unauthenticated(
+            "refresh_token_reused",
+            "this refresh token was already used; the session is revoked",
+        ));
+    }
+    let now = Utc::now();
+    if row.expires_at <= now {
+        return Err(invalid_refresh());
+    }
+    let account = accounts::Entity::find_by_id(row.account_id)
+        .one(db)
+        .await?
+        .ok_or_else(invalid_refresh)?;
+    if account.disabled {
+        return Err(Error::unauthenticated(
+            "account_disabled",
+            "this account is disabled",
+        ));
+    }
+    let txn = db::begin_write(db).await?;
+    // Claim the token atomically: of two concurrent refreshes with one token, one wins.
+    let claimed = refresh_tokens::Entity::update_many()
+        .col_expr(refresh_tokens::Column::UsedAt, Expr::value(now))
+        .filter(refresh_tokens::Column::Id.eq(row.id))
+        .filter(refresh_tokens::Column::UsedAt.is_null())
+        .filter(refresh_tokens::Column::RevokedAt.is_null())
+        .exec(&txn)
+        .await?;
+    if claimed.rows_affected != 1 {
+        drop(txn);
+        revoke_family(db, row.family_id).await?;
+        return Err(Error::unauthenticated(
+            "refresh_token_reused",
+            "this refresh token was already used; the session is revoked",
+        ));
+    }
+    let new_token = issue_refresh_token(&txn, row.account_id, row.family_id, refresh_ttl).await?;
+    txn.commit().await?;
+    Ok(Session {
+        account: get_account(db, row.account_id).await?,
+        refresh_token: new_token,
+    })
+}
+
+/// Ends the session the refresh token belongs to. Unknown tokens are ignored: logging out twice is
+/// not an error.
+pub async fn logout(db: &DatabaseConnection, token: &str) -> Result<()> {
+    let found = refresh_tokens::Entity::find()
+        .filter(refresh_tokens::Column::TokenHash.eq(tokens::digest(token)))
+        .one(db)
+        .await?;
+    if let Some(row) = found {
+        revoke_family(db, row.family_id).await?;
+    }
+    Ok(())
+}
+
+/// Changes the caller's password, clears a temporary-password flag, revokes every refresh token of
+/// the account and starts one new session for the caller.
+pub async fn change_password(
+    db: &DatabaseConnection,
+    hasher: &PasswordHasher,
+    refresh_ttl: Duration,
+    actor: &Actor,
+    current: &str,
+    new: &str,
+) -> Result<Session> {
+    let account = accounts::Entity::find_by_id(actor.account_id)
+        .one(db)
+        .await?
+        .ok_or_else(|| Error::not_found("account"))?;
+    if current.len() > passwords::MAX_PASSWORD_BYTES
+        || !hasher.verify(current, &account.password_hash).await?
+    {
+        return Err(Error::invalid_field(
+            "wrong_password",
+            "current_password",
+            "the current password is wrong",
+        ));
+    }
+    passwords::check_policy("new_password", new)?;
+    if new == current {
+        return Err(Error::invalid_field(
+            "password_unchanged",
+            "new_password",
+            "the new password must differ from the current one",
+        ));
+    }
+    let hash = hasher.hash(new).await?;
+    let txn = db::begin_write(db).await?;
+    let mut row: accounts::ActiveModel = account.into();
+    row.password_hash = Set(hash);
+    row.must_change_password = Set(false);
+    row.updated_at = Set(Utc::now());
+    row.update(&txn).await?;
+    revoke_all_refresh_tokens(&txn, actor.account_id).await?;
+    let token = issue_refresh_token(&txn, actor.account_id, Uuid::new_v4(), refresh_ttl).await?;
+    txn.commit().await?;
+    Ok(Session {
+        account: get_account(db, actor.account_id).await?,
+        refresh_token: token,
+    })
+}
+
+/// Loads the caller named by a valid access token. A deleted or disabled account is refused here,
+/// on every request, so disabling takes effect at once.
+pub async fn authenticate(db: &DatabaseConnection, account_id: Uuid) -> Result<Actor> {
+    let account = accounts::Entity::find_by_id(account_id)
+        .one(db)
+        .await?
+        .ok_or_else(|| Error::unauthenticated("invalid_token", "the access token is not valid"))?;
+    if account.disabled {
+        return Err(Error::unauthenticated(
+            "account_disabled",
+            "this account is disabled",
+        ));
+    }
+    let role = Role::parse(&account.role)
+        .ok_or_else(|| Error::Internal(format!("unknown role {}", account.role)))?;
+    let deputy_id = if role == Role::Deputy {
+        deputies::Entity::find()
+            .filter(deputies::Column::AccountId.eq(account.id))
+            .one(db)
+            .await?
+            .map(|d| d.id)
+    } else {
+        None
+    };
+    Ok(Actor {
+        account_id: account.id,
+        username: account.username,
+        role,
+        deputy_id,
+        department: account.department,
+        must_change_password: account.must_change_password,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn throttle_boundaries() {
+        let p = ThrottlePolicy::default();
+        let t0 = Utc::now();
+        assert_eq!(throttle_wait(p, 9, Some(t0), t0), None);
+        assert_eq!(throttle_wait(p, 10, Some(t0), t0), Some(900));
+        assert_eq!(
+            throttle_wait(p, 10, Some(t0), t0 + Duration::seconds(899)),
+            Some(1)
+        );
+        assert_eq!(
+            throttle_wait(p, 10, Some(t0), t0 + Duration::minutes(15)),
+            None
+        );
+        assert_eq!(throttle_wait(p, 50, None, t0), None);
+    }
+}

@@ -1,0 +1,92 @@
+//! Connecting to the database and running write transactions the same way on SQLite and PostgreSQL.
+
+use std::{str::FromStr, time::Duration};
+
+use sea_orm::{
+    ConnectOptions, Database, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr,
+    SqliteTransactionMode, TransactionOptions, TransactionTrait,
+    sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous},
+};
+
+/// Opens the pool. A SQLite file is created when missing and runs in WAL mode with
+/// `synchronous=FULL` (an acknowledged ballot must survive a power cut), foreign keys on and a busy
+/// timeout, with several pooled connections so reads run beside the single writer.
+pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
+    let mut opts = ConnectOptions::new(url.to_owned());
+    opts.sqlx_logging(false)
+        .acquire_timeout(Duration::from_secs(30))
+        .connect_timeout(Duration::from_secs(10));
+    if url.starts_with("sqlite:") {
+        // Validate the URL now: the mapping closure below cannot report errors.
+        SqliteConnectOptions::from_str(url).map_err(|e| DbErr::Custom(e.to_string()))?;
+        opts.max_connections(8)
+            .min_connections(1)
+            .map_sqlx_sqlite_opts(|o| {
+                o.create_if_missing(true)
+                    .journal_mode(SqliteJournalMode::Wal)
+                    .synchronous(SqliteSynchronous::Full)
+                    .busy_timeout(Duration::from_secs(15))
+                    .foreign_keys(true)
+            });
+    } else {
+        opts.max_connections(16).min_connections(1);
+    }
+    Database::connect(opts).await
+}
+
+/// Begins a transaction that will write. On SQLite it is `BEGIN IMMEDIATE`, so the write lock is
+/// taken up front and waits on the busy timeout instead of failing halfway when two writers meet.
+pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
+    let mode = match db.get_database_backend() {
+        DbBackend::Sqlite => Some(SqliteTransactionMode::Immediate),
+        _ => None,
+    };
+    db.begin_with_options(TransactionOptions {
+        sqlite_transaction_mode: mode,
+        ..Default::default()
+    })
+    .await
+}
+
+/// A serialization failure or deadlock (PostgreSQL) or a busy/locked database (SQLite): the
+/// transaction was rolled back and the same request may simply be run again.
+pub fn is_retryable(err: &DbErr) -> bool {
+    let text = err.to_string();
+    [
+        "40001",
+        "40P01",
+        "could not serialize",
+        "deadlock detected",
+        "database is locked",
+        "database is busy",
+    ]
+    .iter()
+    .any(|needle| text.contains(needle))
+}
+
+/// True when the error is a unique or primary-key violation.
+pub fn is_unique_violation(err: &DbErr) -> bool {
+    matches!(
+        err.sql_err(),
+        Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
+    )
+}
+
+/// Runs a write use case again when it failed for a reason a retry can cure (see [`is_retryable`]),
+/// so a deputy never sees a 500 for a conflict between two transactions.
+#[macro_export]
+macro_rules! with_retry {
+    ($attempt:expr) => {{
+        let mut tries = 0u32;
+        loop {
+            match $attempt {
+                Err(e) if e.is_retryable() && tries < 8 => {
+                    tries += 1;
+                    tokio::time::sleep(std::time::Duration::from_millis(5 * u64::from(tries)))
+                        .await;
+                }
+                other => break other,
+            }
+        }
+    }};
+}

@@ -1,0 +1,28 @@
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "votes")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub session_id: Uuid,
+    pub title: String,
+    pub method: String,
+    pub seats: i32,
+    pub threshold_base: String,
+    pub secret: bool,
+    pub status: String,
+    pub runoff_of: Option<Uuid>,
+    pub roster_at_open: Option<i32>,
+    pub present_at_open: Option<i32>,
+    pub present_at_close: Option<i32>,
+    pub opened_at: Option<DateTimeUtc>,
+    pub closed_at: Option<DateTimeUtc>,
+    pub published_at: Option<DateTimeUtc>,
+    pub created_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

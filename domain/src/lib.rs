@@ -1,0 +1,14 @@
+//! Minsheng's rules: who may do what, the vote and its tally, and the services that load, decide and
+//! store. Nothing here knows about HTTP; the `api` crate maps these types to requests and responses.
+
+pub mod accounts;
+pub mod actor;
+pub mod auth;
+pub mod db;
+pub mod entities;
+pub mod error;
+pub mod passwords;
+pub mod tokens;
+
+pub use actor::{Actor, Role};
+pub use error::{Error, FieldError, Result};

@@ -1,0 +1,18 @@
+//! Minsheng's schema. Migrations carry their own DDL and never import the domain's entities, so an old
+//! migration keeps meaning what it meant when it shipped. Every `up` has a working `down`.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m0001_accounts;
+mod m0002_votes;
+
+pub struct Migrator;
+
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m0001_accounts::Migration),
+            Box::new(m0002_votes::Migration),
+        ]
+    }
+}
