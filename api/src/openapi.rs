@@ -2,7 +2,7 @@
 //! shares, added in one place so no handler can forget them.
 
 use utoipa::{
-    Modify, OpenApi,
+    OpenApi,
     openapi::{
         ContentBuilder, OpenApi as Doc, RefOr, ResponseBuilder,
         path::Operation,
@@ -20,7 +20,6 @@ Each operation's description names the roles it allows.",
         version = "1.0.0",
         license(name = "Apache-2.0", identifier = "Apache-2.0"),
     ),
-    modifiers(&BearerAndErrors),
     components(schemas(crate::error::Problem, crate::error::ProblemField)),
     tags(
         (name = "auth", description = "Login, tokens and the caller's own account"),
@@ -30,8 +29,6 @@ Each operation's description names the roles it allows.",
     )
 )]
 pub struct ApiDoc;
-
-struct BearerAndErrors;
 
 fn problem(description: &str) -> RefOr<utoipa::openapi::Response> {
     ResponseBuilder::new()
@@ -53,8 +50,10 @@ fn add_missing(op: &mut Operation, status: &str, description: &str) {
         .or_insert_with(|| problem(description));
 }
 
-impl Modify for BearerAndErrors {
-    fn modify(&self, doc: &mut Doc) {
+/// Adds the bearer scheme and the shared error responses. Runs on the finished document, after
+/// every route has been registered.
+pub fn finish(doc: &mut Doc) {
+    {
         let components = doc.components.get_or_insert_with(Default::default);
         components.add_security_scheme(
             "bearer",
@@ -115,8 +114,26 @@ impl Modify for BearerAndErrors {
                     );
                 }
                 add_missing(op, "500", "internal error (`internal_error`)");
+                // OpenAPI requires a description on every response; default to the status text.
+                for (status, resp) in op.responses.responses.iter_mut() {
+                    if let RefOr::T(r) = resp
+                        && r.description.is_empty()
+                    {
+                        r.description = status_text(status);
+                    }
+                }
                 add_missing(op, "503", "database busy or unavailable (`busy`)");
             }
         }
     }
+}
+
+fn status_text(status: &str) -> String {
+    status
+        .parse::<u16>()
+        .ok()
+        .and_then(|s| axum::http::StatusCode::from_u16(s).ok())
+        .and_then(|s| s.canonical_reason())
+        .unwrap_or("Response")
+        .to_owned()
 }

@@ -28,14 +28,21 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(deputies::import_deputies))
 }
 
+/// The router and its finished OpenAPI document.
+fn parts() -> (Router<AppState>, utoipa::openapi::OpenApi) {
+    let (router, mut spec) = api_router().split_for_parts();
+    crate::openapi::finish(&mut spec);
+    (router, spec)
+}
+
 /// The OpenAPI document as served and as committed in `openapi/openapi.json`.
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    api_router().split_for_parts().1
+    parts().1
 }
 
 /// The complete application: API, spec, Swagger UI, error fallbacks and the body limit.
 pub fn app(state: AppState, body_limit: usize) -> Router {
-    let (router, spec) = api_router().split_for_parts();
+    let (router, spec) = parts();
     router
         .merge(SwaggerUi::new("/docs").url("/api/openapi.json", spec))
         .fallback(error::not_found)

@@ -354,19 +354,20 @@ pub async fn import_deputies_csv(
     create_deputies(db, hasher, rows).await
 }
 
+/// Prefixes an error with the CSV row it came from, keeping its kind (invalid or conflict).
 fn row_error(line: u64, e: Error) -> Error {
-    let (code, message) = match &e {
-        Error::Invalid { code, message, .. } => (*code, message.clone()),
-        Error::Conflict { code, message } => (*code, message.clone()),
-        other => ("invalid_csv", other.to_string()),
-    };
-    Error::Invalid {
-        code,
-        message: format!("row {line}: {message}"),
-        fields: vec![FieldError {
-            field: format!("row {line}"),
-            message,
-        }],
+    let field = format!("row {line}");
+    match e {
+        Error::Conflict { code, message } => Error::Conflict {
+            code,
+            message: format!("{field}: {message}"),
+        },
+        Error::Invalid { code, message, .. } => Error::Invalid {
+            code,
+            message: format!("{field}: {message}"),
+            fields: vec![FieldError { field, message }],
+        },
+        other => other,
     }
 }
 

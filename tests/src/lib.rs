@@ -1,1 +1,328 @@
+//! `TestApp`: the real Minsheng server on port 0, with a fresh database per test.
+//!
+//! The database comes from `MINSHENG_TEST_DATABASE_URL`: unset (or a `sqlite:` URL) gives each test
+//! its own SQLite file in a temporary directory; a `postgres://` URL names a server on which each
+//! test creates, and afterwards drops, its own database.
 
+use std::path::PathBuf;
+
+use minsheng_api::{config::Config, startup};
+use reqwest::{Method, StatusCode};
+use sea_orm::{ConnectionTrait, Database};
+use serde_json::{Value, json};
+
+pub const ADMIN_PASSWORD: &str = "admin-test-password";
+pub const JWT_SECRET: &str = "test-secret-test-secret-test-secret-0123456789";
+
+/// A database created for one test and removed when the test ends.
+pub struct TestDb {
+    pub url: String,
+    dir: Option<PathBuf>,
+    pg: Option<(String, String)>,
+}
+
+impl TestDb {
+    pub async fn create() -> TestDb {
+        let base = std::env::var("MINSHENG_TEST_DATABASE_URL").unwrap_or_default();
+        let name = format!("ms_test_{}", uuid::Uuid::new_v4().simple());
+        if base.starts_with("postgres://") || base.starts_with("postgresql://") {
+            let admin = Database::connect(&base)
+                .await
+                .expect("connect to MINSHENG_TEST_DATABASE_URL");
+            admin
+                .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
+                .await
+                .expect("create test database");
+            admin.close().await.ok();
+            let (prefix, _) = base
+                .rsplit_once('/')
+                .expect("a postgres URL ends with /<database>");
+            let url = format!("{prefix}/{name}");
+            TestDb {
+                url,
+                dir: None,
+                pg: Some((base, name)),
+            }
+        } else {
+            let dir = std::env::temp_dir().join(&name);
+            std::fs::create_dir_all(&dir).unwrap();
+            let url = format!("sqlite://{}", dir.join("minsheng.db").display());
+            TestDb {
+                url,
+                dir: Some(dir),
+                pg: None,
+            }
+        }
+    }
+
+    pub fn is_postgres(&self) -> bool {
+        self.pg.is_some()
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        if let Some(dir) = &self.dir {
+            let _ = std::fs::remove_dir_all(dir);
+        }
+        if let Some((base, name)) = self.pg.take() {
+            // Drop runs inside the test's runtime; a short-lived runtime on its own thread does the
+            // async cleanup.
+            let _ = std::thread::spawn(move || {
+                let rt = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .unwrap();
+                rt.block_on(async {
+                    if let Ok(db) = Database::connect(&base).await {
+                        let _ = db
+                            .execute_unprepared(&format!(
+                                "DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"
+                            ))
+                            .await;
+                    }
+                });
+            })
+            .join();
+        }
+    }
+}
+
+/// The configuration a test server runs with.
+pub fn test_config(db_url: &str, dir: Option<&std::path::Path>) -> Config {
+    Config {
+        database_url: db_url.to_owned(),
+        bind: "127.0.0.1:0".parse().unwrap(),
+        jwt_secret: Some(JWT_SECRET.to_owned()),
+        jwt_secret_file: dir
+            .map(|d| d.join("jwt"))
+            .unwrap_or_else(|| PathBuf::from("unused")),
+        access_ttl_secs: 900,
+        refresh_ttl_secs: 3600,
+        admin_password: Some(ADMIN_PASSWORD.to_owned()),
+        body_limit: 1024 * 1024,
+    }
+}
+
+pub struct TestApp {
+    pub handle: Handle,
+    pub db: TestDb,
+    server: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        self.server.abort();
+    }
+}
+
+impl std::ops::Deref for TestApp {
+    type Target = Handle;
+    fn deref(&self) -> &Handle {
+        &self.handle
+    }
+}
+
+/// A response: status, headers and the body as JSON (`Value::Null` when empty or not JSON).
+pub struct Resp {
+    pub status: StatusCode,
+    pub headers: reqwest::header::HeaderMap,
+    pub body: Value,
+}
+
+impl Resp {
+    pub fn code(&self) -> &str {
+        self.body["code"].as_str().unwrap_or("")
+    }
+    #[track_caller]
+    pub fn expect(self, status: u16) -> Value {
+        assert_eq!(
+            self.status.as_u16(),
+            status,
+            "unexpected status; body: {}",
+            self.body
+        );
+        self.body
+    }
+    #[track_caller]
+    pub fn expect_problem(&self, status: u16, code: &str) {
+        assert_eq!(self.status.as_u16(), status, "body: {}", self.body);
+        assert_eq!(
+            self.headers
+                .get("content-type")
+                .and_then(|v| v.to_str().ok()),
+            Some("application/problem+json"),
+            "problem content type"
+        );
+        assert_eq!(self.code(), code, "body: {}", self.body);
+        assert_eq!(self.body["status"].as_u64(), Some(u64::from(status)));
+    }
+}
+
+/// A logged-in user's tokens.
+#[derive(Clone, Debug)]
+pub struct Login {
+    pub access: String,
+    pub refresh: String,
+    pub body: Value,
+}
+
+impl TestApp {
+    pub async fn spawn() -> TestApp {
+        let db = TestDb::create().await;
+        let config = test_config(&db.url, None);
+        let state = startup::prepare(&config).await.expect("prepare the server");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let server = tokio::spawn(async move {
+            startup::serve(listener, state, 1024 * 1024)
+                .await
+                .expect("server runs");
+        });
+        TestApp {
+            handle: Handle {
+                base,
+                client: reqwest::Client::new(),
+            },
+            db,
+            server,
+        }
+    }
+}
+
+/// A cheap, cloneable client of a running test server.
+#[derive(Clone)]
+pub struct Handle {
+    pub base: String,
+    pub client: reqwest::Client,
+}
+
+impl Handle {
+    pub async fn request(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> Resp {
+        let mut req = self
+            .client
+            .request(method, format!("{}{}", self.base, path));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        let resp = req.send().await.expect("request sent");
+        let status = resp.status();
+        let headers = resp.headers().clone();
+        let bytes = resp.bytes().await.unwrap_or_default();
+        let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+        Resp {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    pub async fn get(&self, path: &str, token: Option<&str>) -> Resp {
+        self.request(Method::GET, path, token, None).await
+    }
+    pub async fn post(&self, path: &str, token: Option<&str>, body: Value) -> Resp {
+        self.request(Method::POST, path, token, Some(body)).await
+    }
+    pub async fn patch(&self, path: &str, token: Option<&str>, body: Value) -> Resp {
+        self.request(Method::PATCH, path, token, Some(body)).await
+    }
+    pub async fn put(&self, path: &str, token: Option<&str>, body: Value) -> Resp {
+        self.request(Method::PUT, path, token, Some(body)).await
+    }
+
+    pub async fn try_login(&self, username: &str, password: &str) -> Resp {
+        self.post(
+            "/api/v1/auth/login",
+            None,
+            json!({"username": username, "password": password}),
+        )
+        .await
+    }
+
+    pub async fn login(&self, username: &str, password: &str) -> Login {
+        let body = self.try_login(username, password).await.expect(200);
+        Login {
+            access: body["access_token"].as_str().unwrap().to_owned(),
+            refresh: body["refresh_token"].as_str().unwrap().to_owned(),
+            body,
+        }
+    }
+
+    pub async fn admin(&self) -> String {
+        self.login("admin", ADMIN_PASSWORD).await.access
+    }
+
+    pub async fn import_csv(&self, token: &str, csv: &str) -> Resp {
+        let resp = self
+            .client
+            .post(format!("{}/api/v1/deputies/import", self.base))
+            .bearer_auth(token)
+            .header("content-type", "text/csv")
+            .body(csv.to_owned())
+            .send()
+            .await
+            .unwrap();
+        let status = resp.status();
+        let headers = resp.headers().clone();
+        let body = resp.json().await.unwrap_or(Value::Null);
+        Resp {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    /// Imports `n` deputies (codes `D0001`...), logs each in and replaces the temporary password.
+    /// Returns, per deputy, its id and an access token ready to use.
+    pub async fn deputies(&self, admin: &str, n: usize) -> Vec<(String, String)> {
+        let start = self
+            .get("/api/v1/deputies?limit=1", Some(admin))
+            .await
+            .expect(200)["total"]
+            .as_u64()
+            .unwrap();
+        let csv: String = (0..n)
+            .map(|i| {
+                format!(
+                    "D{:04},代表{},第{}代表团\n",
+                    start as usize + i + 1,
+                    i + 1,
+                    i % 12 + 1
+                )
+            })
+            .collect();
+        let created = self.import_csv(admin, &csv).await.expect(201);
+        let rows = created["created"].as_array().unwrap().clone();
+        let mut tasks = Vec::new();
+        for row in rows {
+            let client = self.clone();
+            tasks.push(tokio::spawn(async move {
+                let username = row["username"].as_str().unwrap().to_owned();
+                let first = client.login(&username, row["initial_password"].as_str().unwrap()).await;
+                let changed = client
+                    .put(
+                        "/api/v1/me/password",
+                        Some(&first.access),
+                        json!({"current_password": row["initial_password"], "new_password": "deputy-password-1"}),
+                    )
+                    .await
+                    .expect(200);
+                (row["deputy"]["id"].as_str().unwrap().to_owned(), changed["access_token"].as_str().unwrap().to_owned())
+            }));
+        }
+        let mut out = Vec::new();
+        for t in tasks {
+            out.push(t.await.unwrap());
+        }
+        out
+    }
+}

@@ -1,0 +1,322 @@
+use minsheng_tests::{ADMIN_PASSWORD, TestApp};
+use serde_json::json;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn login_me_and_generic_401() {
+    let app = TestApp::spawn().await;
+    let login = app.login("admin", ADMIN_PASSWORD).await;
+    assert_eq!(login.body["token_type"], "Bearer");
+    assert_eq!(login.body["expires_in"], 900);
+    assert_eq!(login.body["account"]["roles"], json!(["admin"]));
+    let me = app.get("/api/v1/me", Some(&login.access)).await.expect(200);
+    assert_eq!(me["username"], "admin");
+    assert!(me.get("password_hash").is_none());
+
+    let wrong = app.try_login("admin", "not-the-password").await;
+    wrong.expect_problem(401, "invalid_credentials");
+    let unknown = app.try_login("nobody", "not-the-password").await;
+    unknown.expect_problem(401, "invalid_credentials");
+    assert_eq!(wrong.body["detail"], unknown.body["detail"]);
+
+    app.get("/api/v1/me", None)
+        .await
+        .expect_problem(401, "missing_token");
+    app.get("/api/v1/me", Some("not.a.jwt"))
+        .await
+        .expect_problem(401, "invalid_token");
+    // A token signed with another secret is refused.
+    let forged = login.access.rsplit_once('.').unwrap().0.to_owned() + ".c2lnbmF0dXJl";
+    app.get("/api/v1/me", Some(&forged))
+        .await
+        .expect_problem(401, "invalid_token");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn refresh_rotates_and_reuse_revokes_the_family() {
+    let app = TestApp::spawn().await;
+    let first = app.login("admin", ADMIN_PASSWORD).await;
+    let second = app
+        .post(
+            "/api/v1/auth/refresh",
+            None,
+            json!({"refresh_token": first.refresh}),
+        )
+        .await
+        .expect(200);
+    let second_refresh = second["refresh_token"].as_str().unwrap().to_owned();
+    assert_ne!(second_refresh, first.refresh);
+    app.get("/api/v1/me", Some(second["access_token"].as_str().unwrap()))
+        .await
+        .expect(200);
+
+    // The old token again: theft is assumed, and the whole family dies, the new token included.
+    app.post(
+        "/api/v1/auth/refresh",
+        None,
+        json!({"refresh_token": first.refresh}),
+    )
+    .await
+    .expect_problem(401, "refresh_token_reused");
+    app.post(
+        "/api/v1/auth/refresh",
+        None,
+        json!({"refresh_token": second_refresh}),
+    )
+    .await
+    .expect_problem(401, "invalid_refresh_token");
+
+    // Another login's family is unaffected.
+    let other = app.login("admin", ADMIN_PASSWORD).await;
+    app.post(
+        "/api/v1/auth/refresh",
+        None,
+        json!({"refresh_token": other.refresh}),
+    )
+    .await
+    .expect(200);
+    app.post(
+        "/api/v1/auth/refresh",
+        None,
+        json!({"refresh_token": "garbage"}),
+    )
+    .await
+    .expect_problem(401, "invalid_refresh_token");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn logout_revokes_the_refresh_token() {
+    let app = TestApp::spawn().await;
+    let login = app.login("admin", ADMIN_PASSWORD).await;
+    let resp = app
+        .post(
+            "/api/v1/auth/logout",
+            None,
+            json!({"refresh_token": login.refresh}),
+        )
+        .await;
+    assert_eq!(resp.status.as_u16(), 204);
+    app.post(
+        "/api/v1/auth/refresh",
+        None,
+        json!({"refresh_token": login.refresh}),
+    )
+    .await
+    .expect_problem(401, "invalid_refresh_token");
+    // Logging out twice is fine.
+    assert_eq!(
+        app.post(
+            "/api/v1/auth/logout",
+            None,
+            json!({"refresh_token": login.refresh})
+        )
+        .await
+        .status
+        .as_u16(),
+        204
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn temporary_password_must_be_changed_first() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    let created = app
+        .post(
+            "/api/v1/deputies",
+            Some(&admin),
+            json!({"deputy_code": "D001", "name": "王芳", "delegation": "城关镇"}),
+        )
+        .await
+        .expect(201);
+    let initial = created["initial_password"].as_str().unwrap().to_owned();
+    assert_eq!(created["username"], "d001");
+
+    let first = app.login("d001", &initial).await;
+    assert_eq!(first.body["account"]["must_change_password"], true);
+    // Only /me and the password change work.
+    app.get("/api/v1/me", Some(&first.access)).await.expect(200);
+    app.get("/api/v1/deputies", Some(&first.access))
+        .await
+        .expect_problem(403, "password_change_required");
+
+    app.put(
+        "/api/v1/me/password",
+        Some(&first.access),
+        json!({"current_password": "wrong-wrong-1", "new_password": "a-new-password"}),
+    )
+    .await
+    .expect_problem(422, "wrong_password");
+    app.put(
+        "/api/v1/me/password",
+        Some(&first.access),
+        json!({"current_password": initial, "new_password": "short"}),
+    )
+    .await
+    .expect_problem(422, "weak_password");
+    let changed = app
+        .put(
+            "/api/v1/me/password",
+            Some(&first.access),
+            json!({"current_password": initial, "new_password": "a-new-password"}),
+        )
+        .await
+        .expect(200);
+    assert_eq!(changed["account"]["must_change_password"], false);
+    app.get(
+        "/api/v1/deputies",
+        Some(changed["access_token"].as_str().unwrap()),
+    )
+    .await
+    .expect(200);
+
+    // The other session's refresh token was revoked by the change; the old password is gone.
+    app.post(
+        "/api/v1/auth/refresh",
+        None,
+        json!({"refresh_token": first.refresh}),
+    )
+    .await
+    .expect_problem(401, "invalid_refresh_token");
+    app.try_login("d001", &initial)
+        .await
+        .expect_problem(401, "invalid_credentials");
+    app.login("d001", "a-new-password").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn roles_are_enforced() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    let deputy = &app.deputies(&admin, 1).await[0].1;
+    app.get("/api/v1/accounts", None)
+        .await
+        .expect_problem(401, "missing_token");
+    app.get("/api/v1/accounts", Some(deputy))
+        .await
+        .expect_problem(403, "forbidden");
+    app.post(
+        "/api/v1/deputies",
+        Some(deputy),
+        json!({"deputy_code": "X1", "name": "x", "delegation": "y"}),
+    )
+    .await
+    .expect_problem(403, "forbidden");
+    app.get("/api/v1/accounts", Some(&admin)).await.expect(200);
+
+    // A department account reads neither accounts nor the deputy list.
+    let dept = app
+        .post("/api/v1/accounts", Some(&admin), json!({"username": "jtj", "display_name": "交通局", "role": "department", "department": "县交通运输局"}))
+        .await
+        .expect(201);
+    let dept_login = app
+        .login("jtj", dept["initial_password"].as_str().unwrap())
+        .await;
+    let dept_token = app
+        .put("/api/v1/me/password", Some(&dept_login.access), json!({"current_password": dept["initial_password"], "new_password": "dept-password-1"}))
+        .await
+        .expect(200)["access_token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    app.get("/api/v1/deputies", Some(&dept_token))
+        .await
+        .expect_problem(403, "forbidden");
+    app.get("/api/v1/accounts", Some(&dept_token))
+        .await
+        .expect_problem(403, "forbidden");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn disabled_account_stops_at_once() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    let created = app
+        .post(
+            "/api/v1/accounts",
+            Some(&admin),
+            json!({"username": "clerk", "display_name": "办公室", "role": "admin"}),
+        )
+        .await
+        .expect(201);
+    let id = created["account"]["id"].as_str().unwrap().to_owned();
+    let pw = created["initial_password"].as_str().unwrap().to_owned();
+    let login = app.login("clerk", &pw).await;
+    app.get("/api/v1/me", Some(&login.access)).await.expect(200);
+
+    app.patch(
+        &format!("/api/v1/accounts/{id}"),
+        Some(&admin),
+        json!({"disabled": true}),
+    )
+    .await
+    .expect(200);
+    app.get("/api/v1/me", Some(&login.access))
+        .await
+        .expect_problem(401, "account_disabled");
+    app.post(
+        "/api/v1/auth/refresh",
+        None,
+        json!({"refresh_token": login.refresh}),
+    )
+    .await
+    .expect_problem(401, "invalid_refresh_token");
+    app.try_login("clerk", &pw)
+        .await
+        .expect_problem(403, "account_disabled");
+
+    // Re-enabled, with a password reset: the new temporary password works.
+    let reset = app
+        .patch(
+            &format!("/api/v1/accounts/{id}"),
+            Some(&admin),
+            json!({"disabled": false, "reset_password": true}),
+        )
+        .await
+        .expect(200);
+    let new_pw = reset["initial_password"].as_str().unwrap();
+    assert_eq!(reset["account"]["must_change_password"], true);
+    app.login("clerk", new_pw).await;
+
+    // An admin cannot lock themself out.
+    let me = app.get("/api/v1/me", Some(&admin)).await.expect(200);
+    app.patch(
+        &format!("/api/v1/accounts/{}", me["id"].as_str().unwrap()),
+        Some(&admin),
+        json!({"disabled": true}),
+    )
+    .await
+    .expect_problem(409, "cannot_disable_self");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn repeated_failures_throttle_one_account_only() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    let other = app
+        .post(
+            "/api/v1/accounts",
+            Some(&admin),
+            json!({"username": "clerk", "display_name": "办公室", "role": "admin"}),
+        )
+        .await
+        .expect(201);
+    for _ in 0..10 {
+        app.try_login("admin", "wrong-password")
+            .await
+            .expect_problem(401, "invalid_credentials");
+    }
+    // Locked now, even with the right password.
+    let locked = app.try_login("admin", ADMIN_PASSWORD).await;
+    locked.expect_problem(429, "too_many_attempts");
+    let retry: u64 = locked.headers["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((800..=900).contains(&retry), "retry-after {retry}");
+    // Per account, not per address: a colleague on the same network still logs in.
+    app.login("clerk", other["initial_password"].as_str().unwrap())
+        .await;
+    // Tokens issued before the lockout keep working.
+    app.get("/api/v1/me", Some(&admin)).await.expect(200);
+}

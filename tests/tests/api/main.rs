@@ -1,0 +1,6 @@
+//! Black-box tests over HTTP against a spawned server; one binary so the suite links once.
+
+mod accounts;
+mod auth;
+mod errors;
+mod migrations;
