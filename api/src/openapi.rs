@@ -25,6 +25,9 @@ Each operation's description names the roles it allows.",
         (name = "auth", description = "Login, tokens and the caller's own account"),
         (name = "accounts", description = "Account administration"),
         (name = "deputies", description = "Deputies (人大代表)"),
+        (name = "projects", description = "Livelihood projects (民生实事项目)"),
+        (name = "sessions", description = "Congress sessions (会议), roster and attendance"),
+        (name = "votes", description = "The vote (票决): ballots, results, bulletin, runoff"),
         (name = "operations", description = "Health and readiness"),
     )
 )]

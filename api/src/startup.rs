@@ -26,6 +26,23 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(accounts::get_account, accounts::update_account))
         .routes(routes!(deputies::create_deputy, deputies::list_deputies))
         .routes(routes!(deputies::import_deputies))
+        .routes(routes!(projects::create_project, projects::list_projects))
+        .routes(routes!(projects::get_project, projects::update_project))
+        .routes(routes!(sessions::create_session, sessions::list_sessions))
+        .routes(routes!(sessions::get_session))
+        .routes(routes!(sessions::get_roster, sessions::set_roster))
+        .routes(routes!(sessions::check_in))
+        .routes(routes!(sessions::set_attendance))
+        .routes(routes!(votes::create_vote, votes::list_votes))
+        .routes(routes!(votes::get_vote, votes::update_vote))
+        .routes(routes!(votes::open_vote))
+        .routes(routes!(votes::close_vote))
+        .routes(routes!(votes::publish_vote))
+        .routes(routes!(votes::create_runoff))
+        .routes(routes!(votes::cast_ballot))
+        .routes(routes!(votes::my_ballot))
+        .routes(routes!(votes::results))
+        .routes(routes!(votes::bulletin))
 }
 
 /// The router and its finished OpenAPI document.

@@ -8,7 +8,10 @@ pub mod db;
 pub mod entities;
 pub mod error;
 pub mod passwords;
+pub mod projects;
+pub mod sessions;
 pub mod tokens;
+pub mod votes;
 
 pub use actor::{Actor, Role};
 pub use error::{Error, FieldError, Result};

@@ -326,3 +326,82 @@ impl Handle {
         out
     }
 }
+
+/// A session whose roster holds the deputies created for it, all marked present.
+pub struct SessionSetup {
+    pub id: String,
+    /// Per deputy: deputy id and a ready access token.
+    pub deputies: Vec<(String, String)>,
+}
+
+impl Handle {
+    /// Creates a proposed project with real-looking materials.
+    pub async fn project(&self, admin: &str, title: &str) -> String {
+        let body = json!({
+            "title": title, "summary": "改善群众生活", "category": "民生", "department": "县住建局",
+            "budget_yuan": 1_200_000, "year": 2027, "source": "public", "planned_completion": "2027-12-31"
+        });
+        self.post("/api/v1/projects", Some(admin), body)
+            .await
+            .expect(201)["id"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    }
+
+    pub async fn projects(&self, admin: &str, n: usize) -> Vec<String> {
+        let mut ids = Vec::new();
+        for i in 0..n {
+            ids.push(self.project(admin, &format!("民生项目{}", i + 1)).await);
+        }
+        ids
+    }
+
+    /// `n` fresh deputies, a session with exactly them on the roster, all present.
+    pub async fn session_with(&self, admin: &str, n: usize) -> SessionSetup {
+        let deputies = self.deputies(admin, n).await;
+        let id = self
+            .post(
+                "/api/v1/sessions",
+                Some(admin),
+                json!({"name": "县第十八届人大第五次会议", "year": 2027}),
+            )
+            .await
+            .expect(201)["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let ids: Vec<&String> = deputies.iter().map(|(d, _)| d).collect();
+        self.put(
+            &format!("/api/v1/sessions/{id}/roster"),
+            Some(admin),
+            json!({"deputy_ids": ids}),
+        )
+        .await
+        .expect(200);
+        let s = self
+            .put(
+                &format!("/api/v1/sessions/{id}/attendance"),
+                Some(admin),
+                json!({"deputy_ids": ids, "present": true}),
+            )
+            .await
+            .expect(200);
+        assert_eq!(s["present_count"].as_u64(), Some(n as u64));
+        SessionSetup { id, deputies }
+    }
+
+    /// Drafts a vote and returns its id.
+    pub async fn draft_vote(&self, admin: &str, session: &str, body: Value) -> String {
+        self.post(
+            &format!("/api/v1/sessions/{session}/votes"),
+            Some(admin),
+            body,
+        )
+        .await
+        .expect(201)["id"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    }
+}

@@ -4,6 +4,9 @@ pub mod accounts;
 pub mod auth;
 pub mod deputies;
 pub mod health;
+pub mod projects;
+pub mod sessions;
+pub mod votes;
 
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};

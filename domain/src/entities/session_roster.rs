@@ -11,6 +11,19 @@ pub struct Model {
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "super::deputies::Entity",
+        from = "Column::DeputyId",
+        to = "super::deputies::Column::Id"
+    )]
+    Deputy,
+}
+
+impl Related<super::deputies::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Deputy.def()
+    }
+}
 
 impl ActiveModelBehavior for ActiveModel {}

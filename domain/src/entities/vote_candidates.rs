@@ -11,6 +11,19 @@ pub struct Model {
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "super::votes::Entity",
+        from = "Column::VoteId",
+        to = "super::votes::Column::Id"
+    )]
+    Vote,
+}
+
+impl Related<super::votes::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Vote.def()
+    }
+}
 
 impl ActiveModelBehavior for ActiveModel {}

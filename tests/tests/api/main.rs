@@ -2,5 +2,8 @@
 
 mod accounts;
 mod auth;
+mod concurrency;
 mod errors;
 mod migrations;
+mod secrecy;
+mod votes;

@@ -1,0 +1,260 @@
+//! Livelihood projects: candidate materials for deputies, adopted projects for everyone.
+
+use axum::{Json, extract::State, http::StatusCode};
+use chrono::NaiveDate;
+use minsheng_domain::{
+    entities::projects as entity,
+    projects::{self, ProjectChange, ProjectInput, Status},
+};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+use crate::{
+    auth::{Auth, MaybeAuth},
+    error::ApiResult,
+    extract::{ApiJson, ApiPath, ApiQuery},
+    routes::{Page, Paging},
+    state::AppState,
+};
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum ProjectStatusDto {
+    Proposed,
+    Candidate,
+    Adopted,
+    Reserve,
+    InProgress,
+    Completed,
+}
+
+impl From<ProjectStatusDto> for Status {
+    fn from(s: ProjectStatusDto) -> Self {
+        match s {
+            ProjectStatusDto::Proposed => Status::Proposed,
+            ProjectStatusDto::Candidate => Status::Candidate,
+            ProjectStatusDto::Adopted => Status::Adopted,
+            ProjectStatusDto::Reserve => Status::Reserve,
+            ProjectStatusDto::InProgress => Status::InProgress,
+            ProjectStatusDto::Completed => Status::Completed,
+        }
+    }
+}
+
+impl From<Status> for ProjectStatusDto {
+    fn from(s: Status) -> Self {
+        match s {
+            Status::Proposed => ProjectStatusDto::Proposed,
+            Status::Candidate => ProjectStatusDto::Candidate,
+            Status::Adopted => ProjectStatusDto::Adopted,
+            Status::Reserve => ProjectStatusDto::Reserve,
+            Status::InProgress => ProjectStatusDto::InProgress,
+            Status::Completed => ProjectStatusDto::Completed,
+        }
+    }
+}
+
+/// Where a proposal came from (征集).
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum SourceDto {
+    Deputy,
+    Public,
+    Department,
+}
+
+impl SourceDto {
+    fn as_str(self) -> &'static str {
+        match self {
+            SourceDto::Deputy => "deputy",
+            SourceDto::Public => "public",
+            SourceDto::Department => "department",
+        }
+    }
+    fn parse(s: &str) -> Self {
+        match s {
+            "deputy" => SourceDto::Deputy,
+            "department" => SourceDto::Department,
+            _ => SourceDto::Public,
+        }
+    }
+}
+
+/// A livelihood project (民生实事项目) and its candidate materials.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ProjectDto {
+    pub id: Uuid,
+    pub title: String,
+    pub summary: String,
+    pub category: String,
+    /// Responsible department (责任单位).
+    pub department: String,
+    /// Budget in whole yuan.
+    pub budget_yuan: i64,
+    pub year: i32,
+    pub source: SourceDto,
+    pub planned_completion: Option<NaiveDate>,
+    pub status: ProjectStatusDto,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub updated_at: chrono::DateTime<chrono::Utc>,
+}
+
+impl From<entity::Model> for ProjectDto {
+    fn from(p: entity::Model) -> Self {
+        Self {
+            status: Status::parse(&p.status).unwrap_or(Status::Proposed).into(),
+            source: SourceDto::parse(&p.source),
+            id: p.id,
+            title: p.title,
+            summary: p.summary,
+            category: p.category,
+            department: p.department,
+            budget_yuan: p.budget_yuan,
+            year: p.year,
+            planned_completion: p.planned_completion,
+            created_at: p.created_at,
+            updated_at: p.updated_at,
+        }
+    }
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct CreateProjectRequest {
+    pub title: String,
+    #[serde(default)]
+    pub summary: String,
+    pub category: String,
+    pub department: String,
+    #[schema(minimum = 0)]
+    pub budget_yuan: i64,
+    #[schema(minimum = 2000, maximum = 2100)]
+    pub year: i32,
+    pub source: SourceDto,
+    pub planned_completion: Option<NaiveDate>,
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct UpdateProjectRequest {
+    pub title: Option<String>,
+    pub summary: Option<String>,
+    pub category: Option<String>,
+    pub department: Option<String>,
+    #[schema(minimum = 0)]
+    pub budget_yuan: Option<i64>,
+    #[schema(minimum = 2000, maximum = 2100)]
+    pub year: Option<i32>,
+    pub source: Option<SourceDto>,
+    pub planned_completion: Option<NaiveDate>,
+    /// Moves made by hand: proposed ↔ candidate, reserve → candidate/proposed, adopted → in_progress,
+    /// in_progress → completed. Adoption and the reserve come from publishing a vote.
+    pub status: Option<ProjectStatusDto>,
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ProjectFilter {
+    pub year: Option<i32>,
+    pub status: Option<ProjectStatusDto>,
+    #[param(minimum = 1, maximum = 500)]
+    pub limit: Option<u64>,
+    #[param(minimum = 0)]
+    pub offset: Option<u64>,
+}
+
+/// Create a project proposal. Roles: admin.
+#[utoipa::path(post, path = "/api/v1/projects", tag = "projects", security(("bearer" = [])), request_body = CreateProjectRequest, responses(
+    (status = 201, body = ProjectDto),
+))]
+pub async fn create_project(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+    ApiJson(r): ApiJson<CreateProjectRequest>,
+) -> ApiResult<(StatusCode, Json<ProjectDto>)> {
+    let input = ProjectInput {
+        title: r.title,
+        summary: r.summary,
+        category: r.category,
+        department: r.department,
+        budget_yuan: r.budget_yuan,
+        year: r.year,
+        source: r.source.as_str().to_owned(),
+        planned_completion: r.planned_completion,
+    };
+    Ok((
+        StatusCode::CREATED,
+        Json(projects::create(&state.db, &actor, input).await?.into()),
+    ))
+}
+
+/// List projects, filtered by year and status. Roles: any logged-in user sees every project;
+/// Public (no token) sees adopted, in-progress and completed projects only.
+#[utoipa::path(get, path = "/api/v1/projects", tag = "projects", security((), ("bearer" = [])), params(ProjectFilter), responses(
+    (status = 200, body = Page<ProjectDto>),
+))]
+pub async fn list_projects(
+    State(state): State<AppState>,
+    MaybeAuth(actor): MaybeAuth,
+    ApiQuery(f): ApiQuery<ProjectFilter>,
+) -> ApiResult<Json<Page<ProjectDto>>> {
+    let paging = Paging {
+        limit: f.limit,
+        offset: f.offset,
+    };
+    let page = projects::list(
+        &state.db,
+        actor.as_ref(),
+        f.year,
+        f.status.map(Into::into),
+        paging.limit(),
+        paging.offset(),
+    )
+    .await?;
+    Ok(Json(Page {
+        items: page.items.into_iter().map(Into::into).collect(),
+        total: page.total,
+    }))
+}
+
+/// One project. Roles: any logged-in user; Public for adopted projects and later.
+#[utoipa::path(get, path = "/api/v1/projects/{id}", tag = "projects", security((), ("bearer" = [])), params(("id" = Uuid, Path)), responses(
+    (status = 200, body = ProjectDto),
+))]
+pub async fn get_project(
+    State(state): State<AppState>,
+    MaybeAuth(actor): MaybeAuth,
+    ApiPath(id): ApiPath<Uuid>,
+) -> ApiResult<Json<ProjectDto>> {
+    Ok(Json(
+        projects::get(&state.db, actor.as_ref(), id).await?.into(),
+    ))
+}
+
+/// Edit a project's materials (until adoption) or move its status by hand. Roles: admin.
+#[utoipa::path(patch, path = "/api/v1/projects/{id}", tag = "projects", security(("bearer" = [])), params(("id" = Uuid, Path)), request_body = UpdateProjectRequest, responses(
+    (status = 200, body = ProjectDto),
+    (status = 409, description = "materials frozen (`project_frozen`, `project_in_vote`) or a move not allowed (`invalid_status_change`)", body = crate::error::Problem, content_type = "application/problem+json"),
+))]
+pub async fn update_project(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(r): ApiJson<UpdateProjectRequest>,
+) -> ApiResult<Json<ProjectDto>> {
+    let change = ProjectChange {
+        title: r.title,
+        summary: r.summary,
+        category: r.category,
+        department: r.department,
+        budget_yuan: r.budget_yuan,
+        year: r.year,
+        source: r.source.map(|s| s.as_str().to_owned()),
+        planned_completion: r.planned_completion,
+        status: r.status.map(Into::into),
+    };
+    Ok(Json(
+        projects::update(&state.db, &actor, id, change)
+            .await?
+            .into(),
+    ))
+}

@@ -1,0 +1,671 @@
+//! Votes (票决): drafting, opening, ballots, closing, results, publication, bulletin and runoff.
+
+use std::collections::BTreeMap;
+
+use axum::{Json, extract::State, http::StatusCode};
+use minsheng_domain::{
+    Error,
+    entities::projects as project_entity,
+    votes::{
+        rules::{Ballot, Choice, Method, RawBallot, ThresholdBase},
+        service::{self, Results, VoteChange, VoteDraft, VoteView},
+        tally::Outcome,
+    },
+};
+use serde::{Deserialize, Deserializer, Serialize, de::MapAccess};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use crate::{
+    auth::{Auth, MaybeAuth},
+    error::ApiResult,
+    extract::{ApiJson, ApiPath},
+    state::AppState,
+};
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum MethodDto {
+    /// Mark at most `seats` candidates.
+    ChooseUpToN,
+    /// Yes, no or abstain per candidate, at most `seats` yes.
+    YesNoAbstain,
+}
+
+impl From<MethodDto> for Method {
+    fn from(m: MethodDto) -> Self {
+        match m {
+            MethodDto::ChooseUpToN => Method::ChooseUpToN,
+            MethodDto::YesNoAbstain => Method::YesNoAbstain,
+        }
+    }
+}
+impl From<Method> for MethodDto {
+    fn from(m: Method) -> Self {
+        match m {
+            Method::ChooseUpToN => MethodDto::ChooseUpToN,
+            Method::YesNoAbstain => MethodDto::YesNoAbstain,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum ThresholdBaseDto {
+    /// More than half of the deputies in office (the law's default).
+    #[default]
+    AllDeputies,
+    Present,
+    BallotsCast,
+    /// Plain ranking.
+    None,
+}
+
+impl From<ThresholdBaseDto> for ThresholdBase {
+    fn from(b: ThresholdBaseDto) -> Self {
+        match b {
+            ThresholdBaseDto::AllDeputies => ThresholdBase::AllDeputies,
+            ThresholdBaseDto::Present => ThresholdBase::Present,
+            ThresholdBaseDto::BallotsCast => ThresholdBase::BallotsCast,
+            ThresholdBaseDto::None => ThresholdBase::None,
+        }
+    }
+}
+impl From<ThresholdBase> for ThresholdBaseDto {
+    fn from(b: ThresholdBase) -> Self {
+        match b {
+            ThresholdBase::AllDeputies => ThresholdBaseDto::AllDeputies,
+            ThresholdBase::Present => ThresholdBaseDto::Present,
+            ThresholdBase::BallotsCast => ThresholdBaseDto::BallotsCast,
+            ThresholdBase::None => ThresholdBaseDto::None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum VoteStatusDto {
+    Draft,
+    Open,
+    Closed,
+    Published,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum ChoiceDto {
+    Yes,
+    No,
+    Abstain,
+}
+
+impl From<ChoiceDto> for Choice {
+    fn from(c: ChoiceDto) -> Self {
+        match c {
+            ChoiceDto::Yes => Choice::Yes,
+            ChoiceDto::No => Choice::No,
+            ChoiceDto::Abstain => Choice::Abstain,
+        }
+    }
+}
+impl From<Choice> for ChoiceDto {
+    fn from(c: Choice) -> Self {
+        match c {
+            Choice::Yes => ChoiceDto::Yes,
+            Choice::No => ChoiceDto::No,
+            Choice::Abstain => ChoiceDto::Abstain,
+        }
+    }
+}
+
+/// A candidate as listed on a vote.
+#[derive(Serialize, ToSchema)]
+pub struct CandidateDto {
+    pub project_id: Uuid,
+    pub title: String,
+    pub category: String,
+    pub department: String,
+    pub budget_yuan: i64,
+}
+
+impl From<project_entity::Model> for CandidateDto {
+    fn from(p: project_entity::Model) -> Self {
+        Self {
+            project_id: p.id,
+            title: p.title,
+            category: p.category,
+            department: p.department,
+            budget_yuan: p.budget_yuan,
+        }
+    }
+}
+
+/// A vote's definition, status and live turnout. Never a partial tally.
+#[derive(Serialize, ToSchema)]
+pub struct VoteDto {
+    pub id: Uuid,
+    pub session_id: Uuid,
+    pub title: String,
+    pub method: MethodDto,
+    /// 应选数.
+    pub seats: u32,
+    pub threshold_base: ThresholdBaseDto,
+    /// True for a secret (无记名) ballot.
+    pub secret: bool,
+    pub status: VoteStatusDto,
+    /// For a runoff: the vote whose tie it resolves.
+    pub runoff_of: Option<Uuid>,
+    /// In ballot order.
+    pub candidates: Vec<CandidateDto>,
+    /// 应到: deputies on the roster (frozen when the vote opens).
+    pub entitled: u32,
+    /// 实到: deputies present (frozen when the vote closes).
+    pub present: u32,
+    pub ballots_cast: u32,
+    pub opened_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub closed_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub published_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+}
+
+impl From<VoteView> for VoteDto {
+    fn from(v: VoteView) -> Self {
+        Self {
+            id: v.vote.id,
+            session_id: v.vote.session_id,
+            title: v.vote.title,
+            method: v.method.into(),
+            seats: v.vote.seats as u32,
+            threshold_base: v.threshold_base.into(),
+            secret: v.vote.secret,
+            status: match v.status {
+                service::VoteStatus::Draft => VoteStatusDto::Draft,
+                service::VoteStatus::Open => VoteStatusDto::Open,
+                service::VoteStatus::Closed => VoteStatusDto::Closed,
+                service::VoteStatus::Published => VoteStatusDto::Published,
+            },
+            runoff_of: v.vote.runoff_of,
+            candidates: v.candidates.into_iter().map(Into::into).collect(),
+            entitled: v.entitled,
+            present: v.present,
+            ballots_cast: v.ballots_cast,
+            opened_at: v.vote.opened_at,
+            closed_at: v.vote.closed_at,
+            published_at: v.vote.published_at,
+            created_at: v.vote.created_at,
+        }
+    }
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct CreateVoteRequest {
+    pub title: String,
+    pub method: MethodDto,
+    #[schema(minimum = 1)]
+    pub seats: u32,
+    /// More candidates than seats (差额), each a proposed, candidate or reserve project.
+    pub candidate_ids: Vec<Uuid>,
+    #[serde(default)]
+    pub threshold_base: ThresholdBaseDto,
+    /// Secret ballot (default true).
+    #[serde(default = "yes")]
+    pub secret: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct UpdateVoteRequest {
+    pub title: Option<String>,
+    pub method: Option<MethodDto>,
+    #[schema(minimum = 1)]
+    pub seats: Option<u32>,
+    pub candidate_ids: Option<Vec<Uuid>>,
+    pub threshold_base: Option<ThresholdBaseDto>,
+    pub secret: Option<bool>,
+}
+
+/// Collects a JSON object into pairs, so a candidate named twice is seen (and refused), not merged.
+fn choice_pairs<'de, D: Deserializer<'de>>(
+    d: D,
+) -> Result<Option<Vec<(Uuid, ChoiceDto)>>, D::Error> {
+    struct Pairs;
+    impl<'de> serde::de::Visitor<'de> for Pairs {
+        type Value = Option<Vec<(Uuid, ChoiceDto)>>;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("an object of project id to \"yes\", \"no\" or \"abstain\"")
+        }
+        fn visit_unit<E>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            let mut out = Vec::new();
+            while let Some(entry) = map.next_entry::<Uuid, ChoiceDto>()? {
+                out.push(entry);
+            }
+            Ok(Some(out))
+        }
+    }
+    d.deserialize_any(Pairs)
+}
+
+/// A ballot. `choose_up_to_n` votes take `selections`; `yes_no_abstain` votes take `choices`
+/// (a candidate left out counts as abstain).
+#[derive(Deserialize, ToSchema)]
+pub struct BallotRequest {
+    /// For `choose_up_to_n`: at most `seats` distinct candidate ids. An empty list is a blank ballot.
+    pub selections: Option<Vec<Uuid>>,
+    /// For `yes_no_abstain`: project id → choice, at most `seats` yes.
+    #[serde(default, deserialize_with = "choice_pairs")]
+    #[schema(value_type = Option<BTreeMap<Uuid, ChoiceDto>>)]
+    pub choices: Option<Vec<(Uuid, ChoiceDto)>>,
+}
+
+/// Proof of a cast ballot. Shown once: for a secret vote it is stored nowhere near the deputy. After
+/// publication, find it in the bulletin to check the ballot was counted as cast.
+#[derive(Serialize, ToSchema)]
+pub struct ReceiptDto {
+    pub vote_id: Uuid,
+    /// 128 random bits, hex.
+    pub receipt: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct MyBallotDto {
+    pub voted: bool,
+    /// Only for a named vote; a secret vote's receipt was shown once, at casting.
+    pub receipt: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct CandidateResultDto {
+    pub project_id: Uuid,
+    pub title: String,
+    pub yes: u32,
+    pub no: u32,
+    /// Abstentions; for choose_up_to_n, the ballots that did not mark this candidate.
+    pub abstain: u32,
+    /// Competition rank by yes votes (1, 2, 2, 4).
+    pub rank: u32,
+    pub passed: bool,
+    pub adopted: bool,
+}
+
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum OutcomeKind {
+    Decided,
+    RunoffRequired,
+    SeatsUnfilled,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct OutcomeDto {
+    pub kind: OutcomeKind,
+    /// For runoff_required: the candidates tied across the last seat; none of them is adopted yet.
+    pub tied: Vec<Uuid>,
+    /// For runoff_required: seats the runoff fills.
+    pub seats_left: u32,
+    /// For seats_unfilled: seats left empty because too few candidates passed.
+    pub unfilled: u32,
+}
+
+/// The result of a vote.
+#[derive(Serialize, ToSchema)]
+pub struct ResultsDto {
+    pub vote: VoteDto,
+    /// 应到.
+    pub entitled: u32,
+    /// 实到.
+    pub present: u32,
+    pub ballots_cast: u32,
+    /// 未投: present but did not vote.
+    pub not_voted: u32,
+    /// Yes votes a candidate needs: more than half of the threshold base.
+    pub required_yes: u32,
+    /// In ballot order.
+    pub candidates: Vec<CandidateResultDto>,
+    pub outcome: OutcomeDto,
+}
+
+impl From<Results> for ResultsDto {
+    fn from(r: Results) -> Self {
+        let title = |id: &Uuid| {
+            r.view
+                .candidates
+                .iter()
+                .find(|p| p.id == *id)
+                .map(|p| p.title.clone())
+                .unwrap_or_default()
+        };
+        let t = &r.tally;
+        let outcome = match &t.outcome {
+            Outcome::Decided => OutcomeDto {
+                kind: OutcomeKind::Decided,
+                tied: vec![],
+                seats_left: 0,
+                unfilled: 0,
+            },
+            Outcome::RunoffRequired { tied, seats_left } => OutcomeDto {
+                kind: OutcomeKind::RunoffRequired,
+                tied: tied.clone(),
+                seats_left: *seats_left,
+                unfilled: 0,
+            },
+            Outcome::SeatsUnfilled { unfilled } => OutcomeDto {
+                kind: OutcomeKind::SeatsUnfilled,
+                tied: vec![],
+                seats_left: 0,
+                unfilled: *unfilled,
+            },
+        };
+        let candidates = t
+            .candidates
+            .iter()
+            .map(|c| CandidateResultDto {
+                project_id: c.project_id,
+                title: title(&c.project_id),
+                yes: c.yes,
+                no: c.no,
+                abstain: c.abstain,
+                rank: c.rank,
+                passed: c.passed,
+                adopted: c.adopted,
+            })
+            .collect();
+        Self {
+            entitled: t.roster,
+            present: t.present,
+            ballots_cast: t.ballots_cast,
+            not_voted: t.not_voted,
+            required_yes: t.required_yes,
+            candidates,
+            outcome,
+            vote: r.view.into(),
+        }
+    }
+}
+
+/// A named vote's voter, in the bulletin.
+#[derive(Serialize, ToSchema)]
+pub struct VoterDto {
+    pub deputy_id: Uuid,
+    pub deputy_code: String,
+    pub name: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct BulletinEntryDto {
+    pub receipt: String,
+    /// choose_up_to_n ballots.
+    pub selections: Option<Vec<Uuid>>,
+    /// yes_no_abstain ballots: every candidate with its choice.
+    pub choices: Option<BTreeMap<Uuid, ChoiceDto>>,
+    /// Named (记名) votes only; null for a secret vote.
+    pub voter: Option<VoterDto>,
+}
+
+/// Every ballot of a published vote with its receipt, ordered by receipt.
+#[derive(Serialize, ToSchema)]
+pub struct BulletinDto {
+    pub vote_id: Uuid,
+    pub title: String,
+    pub secret: bool,
+    pub ballots_cast: u32,
+    pub entries: Vec<BulletinEntryDto>,
+}
+
+/// Draft a vote in a session. Roles: admin.
+#[utoipa::path(post, path = "/api/v1/sessions/{id}/votes", tag = "votes", security(("bearer" = [])), params(("id" = Uuid, Path, description = "session id")), request_body = CreateVoteRequest, responses(
+    (status = 201, body = VoteDto),
+    (status = 409, description = "a candidate stands in another undecided vote", body = crate::error::Problem, content_type = "application/problem+json"),
+))]
+pub async fn create_vote(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+    ApiPath(session_id): ApiPath<Uuid>,
+    ApiJson(r): ApiJson<CreateVoteRequest>,
+) -> ApiResult<(StatusCode, Json<VoteDto>)> {
+    let draft = VoteDraft {
+        title: r.title,
+        method: r.method.into(),
+        seats: r.seats,
+        candidate_ids: r.candidate_ids,
+        threshold_base: r.threshold_base.into(),
+        secret: r.secret,
+    };
+    Ok((
+        StatusCode::CREATED,
+        Json(
+            service::create(&state.db, &actor, session_id, draft)
+                .await?
+                .into(),
+        ),
+    ))
+}
+
+/// The votes of a session, oldest first. Roles: admin, deputy.
+#[utoipa::path(get, path = "/api/v1/sessions/{id}/votes", tag = "votes", security(("bearer" = [])), params(("id" = Uuid, Path, description = "session id")), responses(
+    (status = 200, body = Vec<VoteDto>),
+))]
+pub async fn list_votes(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+    ApiPath(session_id): ApiPath<Uuid>,
+) -> ApiResult<Json<Vec<VoteDto>>> {
+    Ok(Json(
+        service::list_for_session(&state.db, &actor, session_id)
+            .await?
+            .into_iter()
+            .map(Into::into)
+            .collect(),
+    ))
+}
+
+/// A vote's definition, status and turnout. Roles: any logged-in user; Public once published.
+#[utoipa::path(get, path = "/api/v1/votes/{id}", tag = "votes", security((), ("bearer" = [])), params(("id" = Uuid, Path)), responses(
+    (status = 200, body = VoteDto),
+))]
+pub async fn get_vote(
+    State(state): State<AppState>,
+    MaybeAuth(actor): MaybeAuth,
+    ApiPath(id): ApiPath<Uuid>,
+) -> ApiResult<Json<VoteDto>> {
+    Ok(Json(
+        service::get(&state.db, actor.as_ref(), id).await?.into(),
+    ))
+}
+
+/// Change a draft vote. Roles: admin.
+#[utoipa::path(patch, path = "/api/v1/votes/{id}", tag = "votes", security(("bearer" = [])), params(("id" = Uuid, Path)), request_body = UpdateVoteRequest, responses(
+    (status = 200, body = VoteDto),
+    (status = 409, description = "not a draft (`vote_not_draft`)", body = crate::error::Problem, content_type = "application/problem+json"),
+))]
+pub async fn update_vote(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(r): ApiJson<UpdateVoteRequest>,
+) -> ApiResult<Json<VoteDto>> {
+    let change = VoteChange {
+        title: r.title,
+        method: r.method.map(Into::into),
+        seats: r.seats,
+        candidate_ids: r.candidate_ids,
+        threshold_base: r.threshold_base.map(Into::into),
+        secret: r.secret,
+    };
+    Ok(Json(
+        service::update(&state.db, &actor, id, change).await?.into(),
+    ))
+}
+
+/// Open a draft vote for ballots. Needs quorum: two-thirds of the roster present. Roles: admin.
+#[utoipa::path(post, path = "/api/v1/votes/{id}/open", tag = "votes", security(("bearer" = [])), params(("id" = Uuid, Path)), responses(
+    (status = 200, body = VoteDto),
+    (status = 409, description = "`quorum_not_met` or `vote_not_draft`", body = crate::error::Problem, content_type = "application/problem+json"),
+))]
+pub async fn open_vote(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+    ApiPath(id): ApiPath<Uuid>,
+) -> ApiResult<Json<VoteDto>> {
+    Ok(Json(service::open(&state.db, &actor, id).await?.into()))
+}
+
+/// Close an open vote; no ballot is accepted after this returns. Roles: admin.
+#[utoipa::path(post, path = "/api/v1/votes/{id}/close", tag = "votes", security(("bearer" = [])), params(("id" = Uuid, Path)), responses(
+    (status = 200, body = VoteDto),
+    (status = 409, description = "`vote_not_open`", body = crate::error::Problem, content_type = "application/problem+json"),
+))]
+pub async fn close_vote(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+    ApiPath(id): ApiPath<Uuid>,
+) -> ApiResult<Json<VoteDto>> {
+    Ok(Json(service::close(&state.db, &actor, id).await?.into()))
+}
+
+/// Publish a closed vote: adopted projects become 正式项目, the rest go to the reserve (储备库),
+/// except candidates tied for a runoff. Roles: admin.
+#[utoipa::path(post, path = "/api/v1/votes/{id}/publish", tag = "votes", security(("bearer" = [])), params(("id" = Uuid, Path)), responses(
+    (status = 200, body = ResultsDto),
+    (status = 409, description = "`vote_not_closed`", body = crate::error::Problem, content_type = "application/problem+json"),
+))]
+pub async fn publish_vote(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+    ApiPath(id): ApiPath<Uuid>,
+) -> ApiResult<Json<ResultsDto>> {
+    Ok(Json(service::publish(&state.db, &actor, id).await?.into()))
+}
+
+/// Create the runoff (再次投票) of a vote tied at the cut-off: a draft among the tied candidates
+/// for the seats left. Roles: admin.
+#[utoipa::path(post, path = "/api/v1/votes/{id}/runoff", tag = "votes", security(("bearer" = [])), params(("id" = Uuid, Path)), responses(
+    (status = 201, body = VoteDto),
+    (status = 409, description = "`vote_not_closed`, `no_runoff_needed` or `runoff_exists`", body = crate::error::Problem, content_type = "application/problem+json"),
+))]
+pub async fn create_runoff(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+    ApiPath(id): ApiPath<Uuid>,
+) -> ApiResult<(StatusCode, Json<VoteDto>)> {
+    Ok((
+        StatusCode::CREATED,
+        Json(service::runoff(&state.db, &actor, id).await?.into()),
+    ))
+}
+
+/// Cast the caller's ballot. Roles: deputy on the session's roster who has checked in.
+///
+/// Refusals store nothing: 409 `vote_not_open`, 409 `already_voted`, 403 `not_entitled` (not on the
+/// roster), 403 `not_present` (not checked in), 403 `not_a_deputy`, 422 `too_many_marks`,
+/// `unknown_candidate`, `duplicate_mark`, `wrong_ballot_form`.
+#[utoipa::path(post, path = "/api/v1/votes/{id}/ballots", tag = "votes", security(("bearer" = [])), params(("id" = Uuid, Path)), request_body = BallotRequest, responses(
+    (status = 201, body = ReceiptDto),
+    (status = 409, description = "`vote_not_open` or `already_voted`", body = crate::error::Problem, content_type = "application/problem+json"),
+))]
+pub async fn cast_ballot(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(r): ApiJson<BallotRequest>,
+) -> ApiResult<(StatusCode, Json<ReceiptDto>)> {
+    let raw = match (r.selections, r.choices) {
+        (Some(s), None) => RawBallot::Selections(s),
+        (None, Some(c)) => {
+            RawBallot::Choices(c.into_iter().map(|(id, ch)| (id, ch.into())).collect())
+        }
+        _ => {
+            return Err(Error::invalid_field(
+                "wrong_ballot_form",
+                "ballot",
+                "send either selections or choices",
+            )
+            .into());
+        }
+    };
+    let receipt = service::cast(&state.db, &actor, id, raw).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(ReceiptDto {
+            vote_id: id,
+            receipt,
+        }),
+    ))
+}
+
+/// Whether the caller has voted. Roles: deputy.
+#[utoipa::path(get, path = "/api/v1/votes/{id}/my-ballot", tag = "votes", security(("bearer" = [])), params(("id" = Uuid, Path)), responses(
+    (status = 200, body = MyBallotDto),
+))]
+pub async fn my_ballot(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+    ApiPath(id): ApiPath<Uuid>,
+) -> ApiResult<Json<MyBallotDto>> {
+    let (voted, receipt) = service::my_ballot(&state.db, &actor, id).await?;
+    Ok(Json(MyBallotDto { voted, receipt }))
+}
+
+/// The result. Roles: admin once the vote is closed; Public (no token) once it is published.
+#[utoipa::path(get, path = "/api/v1/votes/{id}/results", tag = "votes", security((), ("bearer" = [])), params(("id" = Uuid, Path)), responses(
+    (status = 200, body = ResultsDto),
+    (status = 409, description = "`vote_not_closed` or `results_not_published`", body = crate::error::Problem, content_type = "application/problem+json"),
+))]
+pub async fn results(
+    State(state): State<AppState>,
+    MaybeAuth(actor): MaybeAuth,
+    ApiPath(id): ApiPath<Uuid>,
+) -> ApiResult<Json<ResultsDto>> {
+    Ok(Json(
+        service::results(&state.db, actor.as_ref(), id)
+            .await?
+            .into(),
+    ))
+}
+
+/// Every ballot with its receipt, ordered by receipt, so each deputy can check theirs. Public, once
+/// the vote is published.
+#[utoipa::path(get, path = "/api/v1/votes/{id}/bulletin", tag = "votes", params(("id" = Uuid, Path)), responses(
+    (status = 200, body = BulletinDto),
+    (status = 409, description = "`results_not_published`", body = crate::error::Problem, content_type = "application/problem+json"),
+))]
+pub async fn bulletin(
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<Uuid>,
+) -> ApiResult<Json<BulletinDto>> {
+    let (view, entries) = service::bulletin(&state.db, id).await?;
+    let entries = entries
+        .into_iter()
+        .map(|e| {
+            let (selections, choices) = match e.ballot {
+                Ballot::Selections(s) => (Some(s.into_iter().collect()), None),
+                Ballot::Choices(c) => (
+                    None,
+                    Some(c.into_iter().map(|(k, v)| (k, v.into())).collect()),
+                ),
+            };
+            BulletinEntryDto {
+                receipt: e.receipt,
+                selections,
+                choices,
+                voter: e.deputy.map(|d| VoterDto {
+                    deputy_id: d.id,
+                    deputy_code: d.deputy_code,
+                    name: d.name,
+                }),
+            }
+        })
+        .collect();
+    Ok(Json(BulletinDto {
+        vote_id: view.vote.id,
+        title: view.vote.title,
+        secret: view.vote.secret,
+        ballots_cast: view.ballots_cast,
+        entries,
+    }))
+}

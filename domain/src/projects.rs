@@ -1,0 +1,298 @@
+//! Livelihood projects (民生实事项目): their materials and their status through the year.
+
+use chrono::{NaiveDate, Utc};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+};
+use uuid::Uuid;
+
+use crate::{
+    Actor,
+    accounts::{Page, parse_text},
+    entities::projects,
+    error::{Error, Result},
+};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    Proposed,
+    Candidate,
+    Adopted,
+    Reserve,
+    InProgress,
+    Completed,
+}
+
+impl Status {
+    pub const ALL: [Status; 6] = [
+        Status::Proposed,
+        Status::Candidate,
+        Status::Adopted,
+        Status::Reserve,
+        Status::InProgress,
+        Status::Completed,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Proposed => "proposed",
+            Status::Candidate => "candidate",
+            Status::Adopted => "adopted",
+            Status::Reserve => "reserve",
+            Status::InProgress => "in_progress",
+            Status::Completed => "completed",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Status> {
+        Self::ALL.into_iter().find(|x| x.as_str() == s)
+    }
+
+    /// Adopted projects and later: what the public may read.
+    pub fn is_public(self) -> bool {
+        matches!(
+            self,
+            Status::Adopted | Status::InProgress | Status::Completed
+        )
+    }
+
+    /// Transitions an admin may make by hand; adoption and the reserve are set by publishing a vote.
+    pub fn may_move_to(self, to: Status) -> bool {
+        use Status::*;
+        matches!(
+            (self, to),
+            (Proposed, Candidate)
+                | (Candidate, Proposed)
+                | (Reserve, Candidate)
+                | (Reserve, Proposed)
+                | (Adopted, InProgress)
+        ) || (self, to) == (InProgress, Completed)
+    }
+}
+
+/// Where a proposal came from (征集).
+pub const SOURCES: [&str; 3] = ["deputy", "public", "department"];
+
+#[derive(Debug, Clone)]
+pub struct ProjectInput {
+    pub title: String,
+    pub summary: String,
+    pub category: String,
+    pub department: String,
+    pub budget_yuan: i64,
+    pub year: i32,
+    pub source: String,
+    pub planned_completion: Option<NaiveDate>,
+}
+
+fn check(input: &ProjectInput) -> Result<ProjectInput> {
+    if input.budget_yuan < 0 {
+        return Err(Error::invalid_field(
+            "invalid_budget",
+            "budget_yuan",
+            "the budget is a whole number of yuan, not negative",
+        ));
+    }
+    if !(2000..=2100).contains(&input.year) {
+        return Err(Error::invalid_field(
+            "invalid_year",
+            "year",
+            "the year must be between 2000 and 2100",
+        ));
+    }
+    if !SOURCES.contains(&input.source.as_str()) {
+        return Err(Error::invalid_field(
+            "invalid_source",
+            "source",
+            "source is deputy, public or department",
+        ));
+    }
+    let summary = input.summary.trim();
+    if summary.chars().count() > 5000 {
+        return Err(Error::invalid_field(
+            "invalid_text",
+            "summary",
+            "the summary has at most 5000 characters",
+        ));
+    }
+    Ok(ProjectInput {
+        title: parse_text("title", &input.title, 200)?,
+        summary: summary.to_owned(),
+        category: parse_text("category", &input.category, 50)?,
+        department: parse_text("department", &input.department, 100)?,
+        ..input.clone()
+    })
+}
+
+pub async fn create(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    input: ProjectInput,
+) -> Result<projects::Model> {
+    actor.require_admin()?;
+    let p = check(&input)?;
+    let now = Utc::now();
+    Ok(projects::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        title: Set(p.title),
+        summary: Set(p.summary),
+        category: Set(p.category),
+        department: Set(p.department),
+        budget_yuan: Set(p.budget_yuan),
+        year: Set(p.year),
+        source: Set(p.source),
+        planned_completion: Set(p.planned_completion),
+        status: Set(Status::Proposed.as_str().to_owned()),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(db)
+    .await?)
+}
+
+fn status_of(p: &projects::Model) -> Status {
+    Status::parse(&p.status).unwrap_or(Status::Proposed)
+}
+
+/// Logged-in users read every project; the public reads adopted projects and later only.
+fn may_read(actor: Option<&Actor>, p: &projects::Model) -> bool {
+    actor.is_some() || status_of(p).is_public()
+}
+
+pub async fn get(
+    db: &impl ConnectionTrait,
+    actor: Option<&Actor>,
+    id: Uuid,
+) -> Result<projects::Model> {
+    let p = projects::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or_else(|| Error::not_found("project"))?;
+    if !may_read(actor, &p) {
+        return Err(Error::not_found("project"));
+    }
+    Ok(p)
+}
+
+pub async fn list(
+    db: &DatabaseConnection,
+    actor: Option<&Actor>,
+    year: Option<i32>,
+    status: Option<Status>,
+    limit: u64,
+    offset: u64,
+) -> Result<Page<projects::Model>> {
+    let mut q = projects::Entity::find();
+    if let Some(y) = year {
+        q = q.filter(projects::Column::Year.eq(y));
+    }
+    if let Some(s) = status {
+        q = q.filter(projects::Column::Status.eq(s.as_str()));
+    }
+    if actor.is_none() {
+        let public: Vec<&str> = Status::ALL
+            .iter()
+            .filter(|s| s.is_public())
+            .map(|s| s.as_str())
+            .collect();
+        q = q.filter(projects::Column::Status.is_in(public));
+    }
+    let total = q.clone().count(db).await?;
+    let items = q
+        .order_by_desc(projects::Column::Year)
+        .order_by_asc(projects::Column::CreatedAt)
+        .order_by_asc(projects::Column::Id)
+        .limit(limit)
+        .offset(offset)
+        .all(db)
+        .await?;
+    Ok(Page { items, total })
+}
+
+#[derive(Debug, Default)]
+pub struct ProjectChange {
+    pub title: Option<String>,
+    pub summary: Option<String>,
+    pub category: Option<String>,
+    pub department: Option<String>,
+    pub budget_yuan: Option<i64>,
+    pub year: Option<i32>,
+    pub source: Option<String>,
+    pub planned_completion: Option<NaiveDate>,
+    pub status: Option<Status>,
+}
+
+/// Edits materials while the project is proposed, a candidate or in the reserve (after adoption the
+/// budget, department and dates are the baseline), and makes the hand-made status moves.
+pub async fn update(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    id: Uuid,
+    change: ProjectChange,
+) -> Result<projects::Model> {
+    actor.require_admin()?;
+    let current = get(db, Some(actor), id).await?;
+    let status = status_of(&current);
+    let edits_materials = change.title.is_some()
+        || change.summary.is_some()
+        || change.category.is_some()
+        || change.department.is_some()
+        || change.budget_yuan.is_some()
+        || change.year.is_some()
+        || change.source.is_some()
+        || change.planned_completion.is_some();
+    if edits_materials
+        && !matches!(
+            status,
+            Status::Proposed | Status::Candidate | Status::Reserve
+        )
+    {
+        return Err(Error::conflict(
+            "project_frozen",
+            "an adopted project's materials are its baseline and cannot change",
+        ));
+    }
+    if edits_materials && crate::votes::service::in_active_vote(db, id).await? {
+        return Err(Error::conflict(
+            "project_in_vote",
+            "the project is a candidate of a vote that has opened",
+        ));
+    }
+    let merged = check(&ProjectInput {
+        title: change.title.unwrap_or(current.title.clone()),
+        summary: change.summary.unwrap_or(current.summary.clone()),
+        category: change.category.unwrap_or(current.category.clone()),
+        department: change.department.unwrap_or(current.department.clone()),
+        budget_yuan: change.budget_yuan.unwrap_or(current.budget_yuan),
+        year: change.year.unwrap_or(current.year),
+        source: change.source.unwrap_or(current.source.clone()),
+        planned_completion: change.planned_completion.or(current.planned_completion),
+    })?;
+    let mut row: projects::ActiveModel = current.into();
+    if let Some(to) = change.status
+        && to != status
+    {
+        if !status.may_move_to(to) {
+            return Err(Error::conflict(
+                "invalid_status_change",
+                format!(
+                    "a project cannot move from {} to {} by hand",
+                    status.as_str(),
+                    to.as_str()
+                ),
+            ));
+        }
+        row.status = Set(to.as_str().to_owned());
+    }
+    row.title = Set(merged.title);
+    row.summary = Set(merged.summary);
+    row.category = Set(merged.category);
+    row.department = Set(merged.department);
+    row.budget_yuan = Set(merged.budget_yuan);
+    row.year = Set(merged.year);
+    row.source = Set(merged.source);
+    row.planned_completion = Set(merged.planned_completion);
+    row.updated_at = Set(Utc::now());
+    Ok(row.update(db).await?)
+}

@@ -1,0 +1,6 @@
+//! The vote (票决): rules of a valid ballot, the tally, and the service that runs a vote from draft
+//! to publication.
+
+pub mod rules;
+pub mod service;
+pub mod tally;

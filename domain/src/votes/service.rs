@@ -1,0 +1,857 @@
+//! Running a vote: draft → open → closed → published, casting ballots, and reading results.
+//!
+//! Who voted (`vote_participation`) and what was voted (`ballots`) are written in the same
+//! transaction but kept apart: for a secret vote a ballot row holds only the vote, a random receipt
+//! and the content. Both tables are keyed so that storage order does not follow casting order, and
+//! closing a vote rewrites both in key order, which also drops any trace (row versions, page
+//! order) of the order of casting.
+
+use chrono::Utc;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set, sea_query::Expr,
+};
+use uuid::Uuid;
+
+use super::{
+    rules::{Ballot, Method, RawBallot, ThresholdBase},
+    tally::{Outcome, Tally, TallyInput, tally},
+};
+use crate::{
+    Actor, Role,
+    accounts::parse_text,
+    db,
+    entities::{
+        ballots, congress_sessions, deputies, projects, session_roster, vote_candidates,
+        vote_participation, votes,
+    },
+    error::{Error, Result},
+    projects::Status as ProjectStatus,
+    sessions, tokens, with_retry,
+};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VoteStatus {
+    Draft,
+    Open,
+    Closed,
+    Published,
+}
+
+impl VoteStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            VoteStatus::Draft => "draft",
+            VoteStatus::Open => "open",
+            VoteStatus::Closed => "closed",
+            VoteStatus::Published => "published",
+        }
+    }
+    pub fn parse(s: &str) -> Result<Self> {
+        match s {
+            "draft" => Ok(VoteStatus::Draft),
+            "open" => Ok(VoteStatus::Open),
+            "closed" => Ok(VoteStatus::Closed),
+            "published" => Ok(VoteStatus::Published),
+            other => Err(Error::Internal(format!("unknown vote status {other}"))),
+        }
+    }
+}
+
+/// A vote's definition as the admin drafts it.
+#[derive(Debug, Clone)]
+pub struct VoteDraft {
+    pub title: String,
+    pub method: Method,
+    pub seats: u32,
+    pub candidate_ids: Vec<Uuid>,
+    pub threshold_base: ThresholdBase,
+    pub secret: bool,
+}
+
+/// Changes to a draft; `None` keeps the current value.
+#[derive(Debug, Clone, Default)]
+pub struct VoteChange {
+    pub title: Option<String>,
+    pub method: Option<Method>,
+    pub seats: Option<u32>,
+    pub candidate_ids: Option<Vec<Uuid>>,
+    pub threshold_base: Option<ThresholdBase>,
+    pub secret: Option<bool>,
+}
+
+/// A vote with its candidates and live turnout (never a partial tally).
+#[derive(Debug, Clone)]
+pub struct VoteView {
+    pub vote: votes::Model,
+    pub status: VoteStatus,
+    pub method: Method,
+    pub threshold_base: ThresholdBase,
+    pub candidates: Vec<projects::Model>,
+    /// 应到: the roster (frozen at opening).
+    pub entitled: u32,
+    pub present: u32,
+    pub ballots_cast: u32,
+}
+
+/// The tally with the titles a reader needs.
+#[derive(Debug, Clone)]
+pub struct Results {
+    pub view: VoteView,
+    pub tally: Tally,
+}
+
+/// One published ballot.
+#[derive(Debug, Clone)]
+pub struct BulletinEntry {
+    pub receipt: String,
+    pub ballot: Ballot,
+    /// Named (记名) votes only.
+    pub deputy: Option<deputies::Model>,
+}
+
+fn parse_stored(v: &votes::Model) -> Result<(VoteStatus, Method, ThresholdBase)> {
+    let status = VoteStatus::parse(&v.status)?;
+    let method = Method::parse(&v.method)
+        .ok_or_else(|| Error::Internal(format!("bad method {}", v.method)))?;
+    let base = ThresholdBase::parse(&v.threshold_base)
+        .ok_or_else(|| Error::Internal(format!("bad base {}", v.threshold_base)))?;
+    Ok((status, method, base))
+}
+
+async fn find(db: &impl ConnectionTrait, id: Uuid) -> Result<votes::Model> {
+    votes::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or_else(|| Error::not_found("vote"))
+}
+
+async fn candidate_ids(db: &impl ConnectionTrait, vote_id: Uuid) -> Result<Vec<Uuid>> {
+    Ok(vote_candidates::Entity::find()
+        .filter(vote_candidates::Column::VoteId.eq(vote_id))
+        .order_by_asc(vote_candidates::Column::Position)
+        .select_only()
+        .column(vote_candidates::Column::ProjectId)
+        .into_tuple()
+        .all(db)
+        .await?)
+}
+
+async fn ballots_cast(db: &impl ConnectionTrait, vote_id: Uuid) -> Result<u32> {
+    Ok(vote_participation::Entity::find()
+        .filter(vote_participation::Column::VoteId.eq(vote_id))
+        .count(db)
+        .await? as u32)
+}
+
+async fn view(db: &impl ConnectionTrait, vote: votes::Model) -> Result<VoteView> {
+    let (status, method, threshold_base) = parse_stored(&vote)?;
+    let ids = candidate_ids(db, vote.id).await?;
+    let mut found = projects::Entity::find()
+        .filter(projects::Column::Id.is_in(ids.clone()))
+        .all(db)
+        .await?;
+    found.sort_by_key(|p| ids.iter().position(|i| *i == p.id));
+    let (roster_now, present_now) = sessions::counts(db, vote.session_id).await?;
+    let entitled = vote.roster_at_open.map(|n| n as u32).unwrap_or(roster_now);
+    let present = vote
+        .present_at_close
+        .map(|n| n as u32)
+        .unwrap_or(present_now);
+    Ok(VoteView {
+        ballots_cast: ballots_cast(db, vote.id).await?,
+        vote,
+        status,
+        method,
+        threshold_base,
+        candidates: found,
+        entitled,
+        present,
+    })
+}
+
+/// Checks a draft's candidates: distinct, existing, eligible, and more of them than seats (差额).
+async fn check_draft(
+    db: &impl ConnectionTrait,
+    d: &VoteDraft,
+    own_vote: Option<Uuid>,
+) -> Result<()> {
+    if d.seats < 1 {
+        return Err(Error::invalid_field(
+            "invalid_seats",
+            "seats",
+            "a vote has at least one seat",
+        ));
+    }
+    let mut sorted = d.candidate_ids.clone();
+    sorted.sort();
+    sorted.dedup();
+    if sorted.len() != d.candidate_ids.len() {
+        return Err(Error::invalid_field(
+            "duplicate_candidate",
+            "candidate_ids",
+            "a project is listed twice",
+        ));
+    }
+    if d.candidate_ids.len() as u32 <= d.seats {
+        return Err(Error::invalid_field(
+            "not_enough_candidates",
+            "candidate_ids",
+            "a vote needs more candidates than seats (差额)",
+        ));
+    }
+    let found = projects::Entity::find()
+        .filter(projects::Column::Id.is_in(d.candidate_ids.clone()))
+        .all(db)
+        .await?;
+    if found.len() != d.candidate_ids.len() {
+        return Err(Error::invalid_field(
+            "unknown_project",
+            "candidate_ids",
+            "some candidate ids are not projects",
+        ));
+    }
+    for p in &found {
+        let status = ProjectStatus::parse(&p.status).unwrap_or(ProjectStatus::Proposed);
+        if !matches!(
+            status,
+            ProjectStatus::Proposed | ProjectStatus::Candidate | ProjectStatus::Reserve
+        ) {
+            return Err(Error::invalid_field(
+                "project_not_eligible",
+                "candidate_ids",
+                format!(
+                    "project {} is {} and cannot be a candidate",
+                    p.id,
+                    status.as_str()
+                ),
+            ));
+        }
+    }
+    // A project may stand in one undecided vote at a time (a runoff takes over from its parent).
+    let busy = vote_candidates::Entity::find()
+        .inner_join(votes::Entity)
+        .filter(vote_candidates::Column::ProjectId.is_in(d.candidate_ids.clone()))
+        .filter(votes::Column::Status.is_in(["draft", "open"]))
+        .filter(votes::Column::Id.ne(own_vote.unwrap_or(Uuid::nil())))
+        .count(db)
+        .await?;
+    if busy > 0 {
+        return Err(Error::conflict(
+            "candidate_in_other_vote",
+            "a candidate already stands in another undecided vote",
+        ));
+    }
+    Ok(())
+}
+
+async fn store_candidates(db: &impl ConnectionTrait, vote_id: Uuid, ids: &[Uuid]) -> Result<()> {
+    vote_candidates::Entity::delete_many()
+        .filter(vote_candidates::Column::VoteId.eq(vote_id))
+        .exec(db)
+        .await?;
+    let rows = ids
+        .iter()
+        .enumerate()
+        .map(|(i, &project_id)| vote_candidates::ActiveModel {
+            vote_id: Set(vote_id),
+            project_id: Set(project_id),
+            position: Set(i as i32),
+        });
+    vote_candidates::Entity::insert_many(rows)
+        .exec_without_returning(db)
+        .await?;
+    projects::Entity::update_many()
+        .col_expr(
+            projects::Column::Status,
+            Expr::value(ProjectStatus::Candidate.as_str()),
+        )
+        .col_expr(projects::Column::UpdatedAt, Expr::value(Utc::now()))
+        .filter(projects::Column::Id.is_in(ids.to_vec()))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+async fn insert_vote(
+    db: &impl ConnectionTrait,
+    session_id: Uuid,
+    d: &VoteDraft,
+    runoff_of: Option<Uuid>,
+) -> Result<votes::Model> {
+    let vote = votes::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        session_id: Set(session_id),
+        title: Set(d.title.clone()),
+        method: Set(d.method.as_str().to_owned()),
+        seats: Set(d.seats as i32),
+        threshold_base: Set(d.threshold_base.as_str().to_owned()),
+        secret: Set(d.secret),
+        status: Set(VoteStatus::Draft.as_str().to_owned()),
+        runoff_of: Set(runoff_of),
+        roster_at_open: Set(None),
+        present_at_open: Set(None),
+        present_at_close: Set(None),
+        opened_at: Set(None),
+        closed_at: Set(None),
+        published_at: Set(None),
+        created_at: Set(Utc::now()),
+    }
+    .insert(db)
+    .await?;
+    store_candidates(db, vote.id, &d.candidate_ids).await?;
+    Ok(vote)
+}
+
+pub async fn create(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    session_id: Uuid,
+    mut d: VoteDraft,
+) -> Result<VoteView> {
+    actor.require_admin()?;
+    d.title = parse_text("title", &d.title, 200)?;
+    let txn = db::begin_write(db).await?;
+    congress_sessions::Entity::find_by_id(session_id)
+        .one(&txn)
+        .await?
+        .ok_or_else(|| Error::not_found("session"))?;
+    check_draft(&txn, &d, None).await?;
+    let vote = insert_vote(&txn, session_id, &d, None).await?;
+    txn.commit().await?;
+    view(db, vote).await
+}
+
+pub async fn update(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    id: Uuid,
+    c: VoteChange,
+) -> Result<VoteView> {
+    actor.require_admin()?;
+    let txn = db::begin_write(db).await?;
+    let current = find(&txn, id).await?;
+    let (status, method, base) = parse_stored(&current)?;
+    if status != VoteStatus::Draft {
+        return Err(Error::conflict(
+            "vote_not_draft",
+            "a vote can be changed only while it is a draft",
+        ));
+    }
+    let old_candidates = candidate_ids(&txn, id).await?;
+    let d = VoteDraft {
+        title: parse_text("title", c.title.as_deref().unwrap_or(&current.title), 200)?,
+        method: c.method.unwrap_or(method),
+        seats: c.seats.unwrap_or(current.seats as u32),
+        candidate_ids: c
+            .candidate_ids
+            .clone()
+            .unwrap_or_else(|| old_candidates.clone()),
+        threshold_base: c.threshold_base.unwrap_or(base),
+        secret: c.secret.unwrap_or(current.secret),
+    };
+    check_draft(&txn, &d, Some(id)).await?;
+    if current.runoff_of.is_some() && c.candidate_ids.is_some() && d.candidate_ids != old_candidates
+    {
+        return Err(Error::conflict(
+            "runoff_candidates_fixed",
+            "a runoff is among the tied candidates only",
+        ));
+    }
+    let mut row: votes::ActiveModel = current.into();
+    row.title = Set(d.title.clone());
+    row.method = Set(d.method.as_str().to_owned());
+    row.seats = Set(d.seats as i32);
+    row.threshold_base = Set(d.threshold_base.as_str().to_owned());
+    row.secret = Set(d.secret);
+    let vote = row.update(&txn).await?;
+    if d.candidate_ids != old_candidates {
+        // Dropped candidates go back to being proposals.
+        let dropped: Vec<Uuid> = old_candidates
+            .iter()
+            .filter(|p| !d.candidate_ids.contains(p))
+            .copied()
+            .collect();
+        projects::Entity::update_many()
+            .col_expr(
+                projects::Column::Status,
+                Expr::value(ProjectStatus::Proposed.as_str()),
+            )
+            .filter(projects::Column::Id.is_in(dropped))
+            .filter(projects::Column::Status.eq(ProjectStatus::Candidate.as_str()))
+            .exec(&txn)
+            .await?;
+        store_candidates(&txn, id, &d.candidate_ids).await?;
+    }
+    txn.commit().await?;
+    view(db, vote).await
+}
+
+/// Anyone logged in reads a vote's definition and turnout; the public reads published votes.
+pub async fn get(db: &DatabaseConnection, actor: Option<&Actor>, id: Uuid) -> Result<VoteView> {
+    let vote = find(db, id).await?;
+    if actor.is_none() && vote.status != VoteStatus::Published.as_str() {
+        return Err(Error::unauthenticated(
+            "missing_token",
+            "log in to see a vote before it is published",
+        ));
+    }
+    view(db, vote).await
+}
+
+pub async fn list_for_session(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    session_id: Uuid,
+) -> Result<Vec<VoteView>> {
+    if actor.role == Role::Department {
+        return Err(Error::forbidden(
+            "forbidden",
+            "votes are read by admins and deputies",
+        ));
+    }
+    congress_sessions::Entity::find_by_id(session_id)
+        .one(db)
+        .await?
+        .ok_or_else(|| Error::not_found("session"))?;
+    let rows = votes::Entity::find()
+        .filter(votes::Column::SessionId.eq(session_id))
+        .order_by_asc(votes::Column::CreatedAt)
+        .order_by_asc(votes::Column::Id)
+        .all(db)
+        .await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for v in rows {
+        out.push(view(db, v).await?);
+    }
+    Ok(out)
+}
+
+/// Opens a draft. Refused without quorum (`quorum_not_met`). Freezes the roster size.
+pub async fn open(db: &DatabaseConnection, actor: &Actor, id: Uuid) -> Result<VoteView> {
+    actor.require_admin()?;
+    let txn = db::begin_write(db).await?;
+    let vote = find(&txn, id).await?;
+    if vote.status != VoteStatus::Draft.as_str() {
+        return Err(Error::conflict(
+            "vote_not_draft",
+            "only a draft vote can be opened",
+        ));
+    }
+    let summary = sessions::summary(&txn, find_session(&txn, vote.session_id).await?).await?;
+    if !summary.quorum_met {
+        return Err(Error::conflict(
+            "quorum_not_met",
+            format!(
+                "{} of {} deputies present; opening needs {} (two-thirds of the deputies in office)",
+                summary.present, summary.roster_size, summary.quorum_needed
+            ),
+        ));
+    }
+    let mut row: votes::ActiveModel = vote.into();
+    row.status = Set(VoteStatus::Open.as_str().to_owned());
+    row.roster_at_open = Set(Some(summary.roster_size as i32));
+    row.present_at_open = Set(Some(summary.present as i32));
+    row.opened_at = Set(Some(Utc::now()));
+    let vote = row.update(&txn).await?;
+    txn.commit().await?;
+    tracing::info!(vote.id = %id, "vote opened");
+    view(db, vote).await
+}
+
+async fn find_session(db: &impl ConnectionTrait, id: Uuid) -> Result<congress_sessions::Model> {
+    congress_sessions::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or_else(|| Error::not_found("session"))
+}
+
+/// Closes an open vote: from the moment this commits no ballot is accepted. Rewrites the vote's
+/// participation and ballot rows in key order so nothing stored follows the order of casting.
+pub async fn close(db: &DatabaseConnection, actor: &Actor, id: Uuid) -> Result<VoteView> {
+    actor.require_admin()?;
+    let vote = with_retry!(close_once(db, id).await)?;
+    scrub_storage(db).await;
+    tracing::info!(vote.id = %id, "vote closed");
+    view(db, vote).await
+}
+
+async fn close_once(db: &DatabaseConnection, id: Uuid) -> Result<votes::Model> {
+    let txn = db::begin_write(db).await?;
+    let vote = find(&txn, id).await?;
+    let (_, present) = sessions::counts(&txn, vote.session_id).await?;
+    // The conditional update waits for ballots in flight (they hold a share lock on the vote row)
+    // and makes every later ballot see the vote closed.
+    let closed = votes::Entity::update_many()
+        .col_expr(
+            votes::Column::Status,
+            Expr::value(VoteStatus::Closed.as_str()),
+        )
+        .col_expr(votes::Column::ClosedAt, Expr::value(Utc::now()))
+        .col_expr(votes::Column::PresentAtClose, Expr::value(present as i32))
+        .filter(votes::Column::Id.eq(id))
+        .filter(votes::Column::Status.eq(VoteStatus::Open.as_str()))
+        .exec(&txn)
+        .await?;
+    if closed.rows_affected != 1 {
+        return Err(Error::conflict(
+            "vote_not_open",
+            "only an open vote can be closed",
+        ));
+    }
+    let stored_ballots = ballots::Entity::find()
+        .filter(ballots::Column::VoteId.eq(id))
+        .order_by_asc(ballots::Column::Receipt)
+        .all(&txn)
+        .await?;
+    let who: Vec<Uuid> = vote_participation::Entity::find()
+        .filter(vote_participation::Column::VoteId.eq(id))
+        .order_by_asc(vote_participation::Column::DeputyId)
+        .select_only()
+        .column(vote_participation::Column::DeputyId)
+        .into_tuple()
+        .all(&txn)
+        .await?;
+    ballots::Entity::delete_many()
+        .filter(ballots::Column::VoteId.eq(id))
+        .exec(&txn)
+        .await?;
+    vote_participation::Entity::delete_many()
+        .filter(vote_participation::Column::VoteId.eq(id))
+        .exec(&txn)
+        .await?;
+    for chunk in stored_ballots.chunks(500) {
+        let rows = chunk.iter().cloned().map(|b| ballots::ActiveModel::from(b));
+        ballots::Entity::insert_many(rows)
+            .exec_without_returning(&txn)
+            .await?;
+    }
+    for chunk in who.chunks(500) {
+        let rows = chunk
+            .iter()
+            .map(|&deputy_id| vote_participation::ActiveModel {
+                vote_id: Set(id),
+                deputy_id: Set(deputy_id),
+            });
+        vote_participation::Entity::insert_many(rows)
+            .exec_without_returning(&txn)
+            .await?;
+    }
+    let vote = find(&txn, id).await?;
+    txn.commit().await?;
+    Ok(vote)
+}
+
+/// After a close, physically drop the old row versions: on PostgreSQL `VACUUM FULL` rewrites the
+/// two tables; on SQLite (with `secure_delete`) a WAL checkpoint folds the log into the file and
+/// truncates it. Failure here loses no data and is only logged.
+async fn scrub_storage(db: &DatabaseConnection) {
+    let sql = match db.get_database_backend() {
+        DbBackend::Postgres => "VACUUM FULL ballots, vote_participation",
+        _ => "PRAGMA wal_checkpoint(TRUNCATE)",
+    };
+    if let Err(e) = db.execute_unprepared(sql).await {
+        tracing::warn!(error = %e, "could not compact ballot storage after close");
+    }
+}
+
+/// Publishes a closed vote: adopted projects become `adopted`, other candidates go to the reserve,
+/// except those tied for a runoff.
+pub async fn publish(db: &DatabaseConnection, actor: &Actor, id: Uuid) -> Result<Results> {
+    actor.require_admin()?;
+    let txn = db::begin_write(db).await?;
+    let vote = find(&txn, id).await?;
+    if vote.status != VoteStatus::Closed.as_str() {
+        return Err(Error::conflict(
+            "vote_not_closed",
+            "only a closed vote can be published",
+        ));
+    }
+    let t = count(&txn, &vote).await?;
+    let waiting: Vec<Uuid> = match &t.outcome {
+        Outcome::RunoffRequired { tied, .. } => tied.clone(),
+        _ => Vec::new(),
+    };
+    let adopted: Vec<Uuid> = t
+        .candidates
+        .iter()
+        .filter(|c| c.adopted)
+        .map(|c| c.project_id)
+        .collect();
+    let reserve: Vec<Uuid> = t
+        .candidates
+        .iter()
+        .filter(|c| !c.adopted && !waiting.contains(&c.project_id))
+        .map(|c| c.project_id)
+        .collect();
+    let now = Utc::now();
+    for (ids, status) in [
+        (adopted, ProjectStatus::Adopted),
+        (reserve, ProjectStatus::Reserve),
+    ] {
+        projects::Entity::update_many()
+            .col_expr(projects::Column::Status, Expr::value(status.as_str()))
+            .col_expr(projects::Column::UpdatedAt, Expr::value(now))
+            .filter(projects::Column::Id.is_in(ids))
+            .exec(&txn)
+            .await?;
+    }
+    let mut row: votes::ActiveModel = vote.into();
+    row.status = Set(VoteStatus::Published.as_str().to_owned());
+    row.published_at = Set(Some(now));
+    row.update(&txn).await?;
+    txn.commit().await?;
+    tracing::info!(vote.id = %id, "vote published");
+    results(db, Some(actor), id).await
+}
+
+async fn count(db: &impl ConnectionTrait, vote: &votes::Model) -> Result<Tally> {
+    let (_, method, base) = parse_stored(vote)?;
+    let _ = method;
+    let ids = candidate_ids(db, vote.id).await?;
+    let stored = ballots::Entity::find()
+        .filter(ballots::Column::VoteId.eq(vote.id))
+        .all(db)
+        .await?;
+    let parsed: Vec<Ballot> = stored
+        .iter()
+        .map(|b| Ballot::from_json(&b.content))
+        .collect::<Result<_>>()?;
+    let (roster_now, present_now) = sessions::counts(db, vote.session_id).await?;
+    Ok(tally(&TallyInput {
+        seats: vote.seats as u32,
+        base,
+        roster: vote.roster_at_open.map(|n| n as u32).unwrap_or(roster_now),
+        present: vote
+            .present_at_close
+            .map(|n| n as u32)
+            .unwrap_or(present_now),
+        candidates: &ids,
+        ballots: &parsed,
+    }))
+}
+
+/// Results: for admins once closed, for everyone once published. Never while open.
+pub async fn results(db: &DatabaseConnection, actor: Option<&Actor>, id: Uuid) -> Result<Results> {
+    let vote = find(db, id).await?;
+    let (status, _, _) = parse_stored(&vote)?;
+    match status {
+        VoteStatus::Published => {}
+        VoteStatus::Closed if actor.is_some_and(|a| a.role == Role::Admin) => {}
+        VoteStatus::Closed => {
+            return Err(Error::conflict(
+                "results_not_published",
+                "results are public once the vote is published",
+            ));
+        }
+        VoteStatus::Draft | VoteStatus::Open => {
+            return Err(Error::conflict(
+                "vote_not_closed",
+                "there are no results before the vote closes",
+            ));
+        }
+    }
+    let tally = count(db, &vote).await?;
+    Ok(Results {
+        view: view(db, vote).await?,
+        tally,
+    })
+}
+
+/// Every ballot of a published vote with its receipt, ordered by receipt.
+pub async fn bulletin(db: &DatabaseConnection, id: Uuid) -> Result<(VoteView, Vec<BulletinEntry>)> {
+    let vote = find(db, id).await?;
+    if vote.status != VoteStatus::Published.as_str() {
+        return Err(Error::conflict(
+            "results_not_published",
+            "the bulletin is public once the vote is published",
+        ));
+    }
+    let stored = ballots::Entity::find()
+        .filter(ballots::Column::VoteId.eq(id))
+        .order_by_asc(ballots::Column::Receipt)
+        .all(db)
+        .await?;
+    let named: Vec<Uuid> = stored.iter().filter_map(|b| b.deputy_id).collect();
+    let deps = deputies::Entity::find()
+        .filter(deputies::Column::Id.is_in(named))
+        .all(db)
+        .await?;
+    let mut entries = Vec::with_capacity(stored.len());
+    for b in stored {
+        entries.push(BulletinEntry {
+            ballot: Ballot::from_json(&b.content)?,
+            deputy: b
+                .deputy_id
+                .and_then(|d| deps.iter().find(|x| x.id == d).cloned()),
+            receipt: b.receipt,
+        });
+    }
+    Ok((view(db, vote).await?, entries))
+}
+
+/// Casts the caller's ballot and returns its receipt. Retries transparently on a serialization
+/// failure; everything else is refused with a stable code and stores nothing.
+pub async fn cast(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    id: Uuid,
+    raw: RawBallot,
+) -> Result<String> {
+    let deputy_id = actor.require_deputy()?;
+    with_retry!(cast_once(db, deputy_id, id, raw.clone()).await)
+}
+
+async fn cast_once(
+    db: &DatabaseConnection,
+    deputy_id: Uuid,
+    id: Uuid,
+    raw: RawBallot,
+) -> Result<String> {
+    let txn = db::begin_write(db).await?;
+    let mut q = votes::Entity::find_by_id(id);
+    if db.get_database_backend() == DbBackend::Postgres {
+        // Orders this ballot against a concurrent close (which updates the row).
+        q = q.lock_shared();
+    }
+    let vote = q.one(&txn).await?.ok_or_else(|| Error::not_found("vote"))?;
+    let (status, method, _) = parse_stored(&vote)?;
+    if status != VoteStatus::Open {
+        return Err(Error::conflict(
+            "vote_not_open",
+            format!("the vote is {}, not open", status.as_str()),
+        ));
+    }
+    let ballot = Ballot::parse(
+        method,
+        vote.seats as u32,
+        &candidate_ids(&txn, id).await?,
+        raw,
+    )?;
+    let entry = session_roster::Entity::find_by_id((vote.session_id, deputy_id))
+        .one(&txn)
+        .await?;
+    match entry {
+        None => {
+            return Err(Error::forbidden(
+                "not_entitled",
+                "you are not on this session's roster",
+            ));
+        }
+        Some(e) if !e.present => {
+            return Err(Error::forbidden(
+                "not_present",
+                "check in to the session before voting",
+            ));
+        }
+        Some(_) => {}
+    }
+    let participation = vote_participation::ActiveModel {
+        vote_id: Set(id),
+        deputy_id: Set(deputy_id),
+    };
+    if let Err(e) = vote_participation::Entity::insert(participation)
+        .exec_without_returning(&txn)
+        .await
+    {
+        return Err(if db::is_unique_violation(&e) {
+            Error::conflict("already_voted", "you have already voted in this vote")
+        } else {
+            e.into()
+        });
+    }
+    let receipt = tokens::random_hex(16);
+    ballots::Entity::insert(ballots::ActiveModel {
+        vote_id: Set(id),
+        receipt: Set(receipt.clone()),
+        deputy_id: Set((!vote.secret).then_some(deputy_id)),
+        content: Set(ballot.to_json()),
+    })
+    .exec_without_returning(&txn)
+    .await?;
+    txn.commit().await?;
+    Ok(receipt)
+}
+
+/// Whether the caller voted; the receipt is kept only for a named vote (a secret ballot's receipt is
+/// shown once, when it is cast, and is stored nowhere near the deputy).
+pub async fn my_ballot(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    id: Uuid,
+) -> Result<(bool, Option<String>)> {
+    let deputy_id = actor.require_deputy()?;
+    let vote = find(db, id).await?;
+    let voted = vote_participation::Entity::find_by_id((id, deputy_id))
+        .one(db)
+        .await?
+        .is_some();
+    let receipt = if voted && !vote.secret {
+        ballots::Entity::find()
+            .filter(ballots::Column::VoteId.eq(id))
+            .filter(ballots::Column::DeputyId.eq(deputy_id))
+            .one(db)
+            .await?
+            .map(|b| b.receipt)
+    } else {
+        None
+    };
+    Ok((voted, receipt))
+}
+
+/// Creates the runoff (再次投票) of a closed or published vote whose outcome is a tie at the cut-off:
+/// a draft among the tied candidates only, for the seats left, with the same rules.
+pub async fn runoff(db: &DatabaseConnection, actor: &Actor, id: Uuid) -> Result<VoteView> {
+    actor.require_admin()?;
+    let txn = db::begin_write(db).await?;
+    let vote = find(&txn, id).await?;
+    let (status, method, base) = parse_stored(&vote)?;
+    if !matches!(status, VoteStatus::Closed | VoteStatus::Published) {
+        return Err(Error::conflict(
+            "vote_not_closed",
+            "a runoff follows a closed vote",
+        ));
+    }
+    let Outcome::RunoffRequired { tied, seats_left } = count(&txn, &vote).await?.outcome else {
+        return Err(Error::conflict(
+            "no_runoff_needed",
+            "this vote's result has no tie at the cut-off",
+        ));
+    };
+    let existing = votes::Entity::find()
+        .filter(votes::Column::RunoffOf.eq(id))
+        .count(&txn)
+        .await?;
+    if existing > 0 {
+        return Err(Error::conflict(
+            "runoff_exists",
+            "this vote already has a runoff",
+        ));
+    }
+    let draft = VoteDraft {
+        title: format!("{}（再次投票）", vote.title)
+            .chars()
+            .take(200)
+            .collect(),
+        method,
+        seats: seats_left,
+        candidate_ids: tied,
+        threshold_base: base,
+        secret: vote.secret,
+    };
+    check_draft(&txn, &draft, None).await?;
+    let created = insert_vote(&txn, vote.session_id, &draft, Some(id)).await?;
+    txn.commit().await?;
+    view(db, created).await
+}
+
+/// Whether the project stands in a vote that has opened and is not yet published.
+pub async fn in_active_vote(db: &impl ConnectionTrait, project_id: Uuid) -> Result<bool> {
+    Ok(vote_candidates::Entity::find()
+        .inner_join(votes::Entity)
+        .filter(vote_candidates::Column::ProjectId.eq(project_id))
+        .filter(votes::Column::Status.is_in(["open", "closed"]))
+        .count(db)
+        .await?
+        > 0)
+}
