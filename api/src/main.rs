@@ -1,7 +1,6 @@
 //! The `minsheng` binary: `serve` (default), `migrate`.
 
 use minsheng_api::{config::Config, startup};
-use minsheng_migration::{Migrator, MigratorTrait};
 
 const USAGE: &str = "usage: minsheng [serve | migrate | help]\n\
   serve     start the service (default); migrations run first\n\
@@ -27,7 +26,7 @@ async fn main() -> anyhow::Result<()> {
         }
         "migrate" => {
             let db = minsheng_domain::db::connect(&config.database_url).await?;
-            Migrator::up(&db, None).await?;
+            startup::migrate(&db).await?;
             println!("migrations applied");
             Ok(())
         }

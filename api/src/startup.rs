@@ -71,7 +71,7 @@ pub fn app(state: AppState, body_limit: usize) -> Router {
 /// Connects, migrates, makes sure an admin exists, and builds the shared state.
 pub async fn prepare(config: &Config) -> anyhow::Result<AppState> {
     let db = db::connect(&config.database_url).await?;
-    Migrator::up(&db, None).await?;
+    migrate(&db).await?;
     let hasher = PasswordHasher::default();
     if let Some(password) = minsheng_domain::accounts::ensure_first_admin(
         &db,
@@ -93,6 +93,23 @@ pub async fn prepare(config: &Config) -> anyhow::Result<AppState> {
         throttle: ThrottlePolicy::default(),
         refresh_ttl: chrono::Duration::seconds(config.refresh_ttl_secs as i64),
     })
+}
+
+/// Applies pending migrations. Several nodes starting at once on one database race to apply the
+/// same migration; the loser fails on the winner's work and finds nothing pending on the next try.
+pub async fn migrate(db: &sea_orm::DatabaseConnection) -> anyhow::Result<()> {
+    let mut attempt = 0;
+    loop {
+        match Migrator::up(db, None).await {
+            Ok(()) => return Ok(()),
+            Err(e) if attempt < 5 => {
+                attempt += 1;
+                tracing::warn!(error = %e, attempt, "migration failed; retrying");
+                tokio::time::sleep(std::time::Duration::from_millis(200 * attempt)).await;
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
 }
 
 /// Serves until ctrl-c or SIGTERM; in-flight requests finish first.

@@ -33,7 +33,18 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
     } else {
         opts.max_connections(16).min_connections(1);
     }
-    Database::connect(opts).await
+    // Switching a SQLite file to WAL needs a moment of exclusive access, which another process
+    // opening the same file can hold; that refusal does not wait on the busy timeout, so retry.
+    let mut attempt = 0;
+    loop {
+        match Database::connect(opts.clone()).await {
+            Err(e) if attempt < 20 && is_retryable(&e) => {
+                attempt += 1;
+                tokio::time::sleep(Duration::from_millis(50 * attempt)).await;
+            }
+            other => return other,
+        }
+    }
 }
 
 /// Begins a transaction that will write. On SQLite it is `BEGIN IMMEDIATE`, so the write lock is

@@ -521,7 +521,7 @@ async fn close_once(db: &DatabaseConnection, id: Uuid) -> Result<votes::Model> {
         .exec(&txn)
         .await?;
     for chunk in stored_ballots.chunks(500) {
-        let rows = chunk.iter().cloned().map(|b| ballots::ActiveModel::from(b));
+        let rows = chunk.iter().cloned().map(ballots::ActiveModel::from);
         ballots::Entity::insert_many(rows)
             .exec_without_returning(&txn)
             .await?;
