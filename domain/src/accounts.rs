@@ -337,7 +337,8 @@ pub async fn create_deputy(
     input: DeputyInput,
 ) -> Result<CreatedDeputy> {
     actor.require_admin()?;
-    let mut created = create_deputies(db, hasher, vec![(None, input)]).await?;
+    let mut created =
+        create_deputies(db, Credentials::OneTime(hasher), vec![(None, input)]).await?;
     Ok(created.remove(0))
 }
 
@@ -351,7 +352,7 @@ pub async fn import_deputies_csv(
 ) -> Result<Vec<CreatedDeputy>> {
     actor.require_admin()?;
     let rows = parse_deputies_csv(csv_text)?;
-    create_deputies(db, hasher, rows).await
+    create_deputies(db, Credentials::OneTime(hasher), rows).await
 }
 
 /// Prefixes an error with the CSV row it came from, keeping its kind (invalid or conflict).
@@ -412,10 +413,18 @@ pub fn parse_deputies_csv(text: &str) -> Result<Vec<(Option<u64>, DeputyInput)>>
     Ok(out)
 }
 
+/// How new deputy accounts get their passwords.
+pub enum Credentials<'a> {
+    /// A random temporary password each, to be changed at first login (the normal case).
+    OneTime(&'a PasswordHasher),
+    /// One permanent password for all, already hashed: only for the demo data set.
+    Shared { password: String, hash: String },
+}
+
 /// Stores deputies in one transaction after checking every row against the file and the database.
-async fn create_deputies(
+pub async fn create_deputies(
     db: &DatabaseConnection,
-    hasher: &PasswordHasher,
+    credentials: Credentials<'_>,
     rows: Vec<(Option<u64>, DeputyInput)>,
 ) -> Result<Vec<CreatedDeputy>> {
     let wrap = |line: Option<u64>, e: Error| match line {
@@ -477,9 +486,19 @@ async fn create_deputies(
     }
 
     // Hash before the write transaction: hundreds of argon2 runs must not hold the write lock.
-    let passwords: Vec<String> = rows.iter().map(|_| passwords::random_password()).collect();
-    let hashes =
-        futures_util::future::try_join_all(passwords.iter().map(|p| hasher.hash(p))).await?;
+    let (passwords, hashes, temporary) = match credentials {
+        Credentials::OneTime(hasher) => {
+            let passwords: Vec<String> =
+                rows.iter().map(|_| passwords::random_password()).collect();
+            let hashes =
+                futures_util::future::try_join_all(passwords.iter().map(|p| hasher.hash(p)))
+                    .await?;
+            (passwords, hashes, true)
+        }
+        Credentials::Shared { password, hash } => {
+            (vec![password; rows.len()], vec![hash; rows.len()], false)
+        }
+    };
 
     let now = Utc::now();
     let txn = db::begin_write(db).await?;
@@ -493,7 +512,7 @@ async fn create_deputies(
             Role::Deputy,
             None,
             hash,
-            true,
+            temporary,
         )
         .insert(&txn)
         .await

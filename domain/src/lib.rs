@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod actor;
 pub mod auth;
 pub mod db;
+pub mod demo;
 pub mod entities;
 pub mod error;
 pub mod passwords;

@@ -3,6 +3,7 @@
 mod accounts;
 mod auth;
 mod concurrency;
+mod demo;
 mod errors;
 mod migrations;
 mod secrecy;
