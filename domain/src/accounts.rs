@@ -303,16 +303,20 @@ pub struct DeputyInput {
 impl DeputyInput {
     /// Parses the fields; the username defaults to the deputy code.
     pub fn parse(code: &str, name: &str, delegation: &str, username: Option<&str>) -> Result<Self> {
-        let deputy_code = parse_text("deputy_code", code, 32)?;
+        let deputy_code = code.trim().to_owned();
+        let code_ok = deputy_code
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "._-".contains(c));
+        if !(3..=32).contains(&deputy_code.len()) || !code_ok {
+            return Err(Error::invalid_field(
+                "invalid_deputy_code",
+                "deputy_code",
+                "a deputy code has 3 to 32 characters: letters, digits, '.', '_' or '-'",
+            ));
+        }
         let username = match username.map(str::trim).filter(|u| !u.is_empty()) {
             Some(u) => parse_username("username", u)?,
-            None => parse_username("username", &deputy_code).map_err(|_| {
-                Error::invalid_field(
-                    "invalid_username",
-                    "username",
-                    "the deputy code cannot serve as a username; give a username",
-                )
-            })?,
+            None => parse_username("username", &deputy_code)?,
         };
         Ok(Self {
             deputy_code,

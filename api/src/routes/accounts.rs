@@ -105,11 +105,22 @@ impl From<AccountView> for AccountDto {
 
 #[derive(Deserialize, ToSchema)]
 pub struct CreateAccountRequest {
+    #[schema(pattern = r"^[A-Za-z0-9._-]{3,64}$")]
     pub username: String,
+    #[schema(
+        min_length = 1,
+        max_length = 100,
+        pattern = r"^[^\x00-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x1F\x7F-\x9F]*$"
+    )]
     pub display_name: String,
     /// `admin` or `department`; deputies are created under `/api/v1/deputies`.
     pub role: RoleDto,
     /// Required for `department` accounts.
+    #[schema(
+        min_length = 1,
+        max_length = 100,
+        pattern = r"^[^\x00-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x1F\x7F-\x9F]*$"
+    )]
     pub department: Option<String>,
 }
 
@@ -123,9 +134,20 @@ pub struct AccountWithPassword {
 
 #[derive(Deserialize, ToSchema)]
 pub struct UpdateAccountRequest {
+    #[schema(
+        min_length = 1,
+        max_length = 100,
+        pattern = r"^[^\x00-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x1F\x7F-\x9F]*$"
+    )]
     pub display_name: Option<String>,
     /// True disables the account at once (its tokens stop working); false enables it again.
     pub disabled: Option<bool>,
+    /// Department accounts only.
+    #[schema(
+        min_length = 1,
+        max_length = 100,
+        pattern = r"^[^\x00-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x1F\x7F-\x9F]*$"
+    )]
     pub department: Option<String>,
     /// True issues a new temporary password, returned once.
     #[serde(default)]
@@ -138,7 +160,7 @@ pub struct AccountFilter {
     pub role: Option<RoleDto>,
     #[param(minimum = 1, maximum = 500)]
     pub limit: Option<u64>,
-    #[param(minimum = 0)]
+    #[param(minimum = 0, maximum = 1_000_000_000)]
     pub offset: Option<u64>,
 }
 
@@ -178,18 +200,13 @@ pub async fn list_accounts(
     Auth(actor): Auth,
     ApiQuery(q): ApiQuery<AccountFilter>,
 ) -> ApiResult<Json<Page<AccountDto>>> {
-    let paging = Paging {
+    let (limit, offset) = Paging {
         limit: q.limit,
         offset: q.offset,
-    };
-    let page = accounts::list_accounts(
-        &state.db,
-        &actor,
-        q.role.map(Into::into),
-        paging.limit(),
-        paging.offset(),
-    )
-    .await?;
+    }
+    .bounds()?;
+    let page =
+        accounts::list_accounts(&state.db, &actor, q.role.map(Into::into), limit, offset).await?;
     Ok(Json(Page {
         items: page.items.into_iter().map(Into::into).collect(),
         total: page.total,

@@ -27,7 +27,8 @@ pub struct RefreshRequest {
 #[derive(Deserialize, ToSchema)]
 pub struct ChangePasswordRequest {
     pub current_password: String,
-    /// At least 10 characters.
+    /// 10 to 64 characters.
+    #[schema(min_length = 10, max_length = 64)]
     pub new_password: String,
 }
 

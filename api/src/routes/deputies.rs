@@ -15,10 +15,22 @@ use crate::{
 
 #[derive(Deserialize, ToSchema)]
 pub struct CreateDeputyRequest {
+    #[schema(pattern = r"^[A-Za-z0-9._-]{3,32}$")]
     pub deputy_code: String,
+    #[schema(
+        min_length = 1,
+        max_length = 100,
+        pattern = r"^[^\x00-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x1F\x7F-\x9F]*$"
+    )]
     pub name: String,
+    #[schema(
+        min_length = 1,
+        max_length = 100,
+        pattern = r"^[^\x00-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x1F\x7F-\x9F]*$"
+    )]
     pub delegation: String,
     /// Defaults to the deputy code.
+    #[schema(pattern = r"^[A-Za-z0-9._-]{3,64}$")]
     pub username: Option<String>,
 }
 
@@ -77,7 +89,8 @@ pub async fn list_deputies(
     Auth(actor): Auth,
     ApiQuery(paging): ApiQuery<Paging>,
 ) -> ApiResult<Json<Page<DeputyDto>>> {
-    let page = accounts::list_deputies(&state.db, &actor, paging.limit(), paging.offset()).await?;
+    let (limit, offset) = paging.bounds()?;
+    let page = accounts::list_deputies(&state.db, &actor, limit, offset).await?;
     Ok(Json(Page {
         items: page.items.into_iter().map(Into::into).collect(),
         total: page.total,

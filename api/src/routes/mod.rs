@@ -8,25 +8,38 @@ pub mod projects;
 pub mod sessions;
 pub mod votes;
 
+use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
+
+use crate::error::ApiError;
 use utoipa::{IntoParams, ToSchema};
 
-/// Paging for lists: `?limit=` (1 to 500, default 50) and `?offset=`.
+pub const MAX_LIMIT: u64 = 500;
+pub const MAX_OFFSET: u64 = 1_000_000_000;
+
+/// Paging for lists: `?limit=` (1 to 500, default 50) and `?offset=` (default 0).
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct Paging {
     #[param(minimum = 1, maximum = 500)]
     pub limit: Option<u64>,
-    #[param(minimum = 0)]
+    #[param(minimum = 0, maximum = 1_000_000_000)]
     pub offset: Option<u64>,
 }
 
 impl Paging {
-    pub fn limit(&self) -> u64 {
-        self.limit.unwrap_or(50).clamp(1, 500)
-    }
-    pub fn offset(&self) -> u64 {
-        self.offset.unwrap_or(0)
+    /// The limit and offset, or 400 `invalid_query` when out of range.
+    pub fn bounds(&self) -> Result<(u64, u64), ApiError> {
+        let limit = self.limit.unwrap_or(50);
+        let offset = self.offset.unwrap_or(0);
+        if !(1..=MAX_LIMIT).contains(&limit) || offset > MAX_OFFSET {
+            return Err(ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "invalid_query",
+                format!("limit must be 1 to {MAX_LIMIT} and offset at most {MAX_OFFSET}"),
+            ));
+        }
+        Ok((limit, offset))
     }
 }
 

@@ -121,10 +121,26 @@ impl From<entity::Model> for ProjectDto {
 
 #[derive(Deserialize, ToSchema)]
 pub struct CreateProjectRequest {
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"^[^\x00-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x1F\x7F-\x9F]*$"
+    )]
     pub title: String,
     #[serde(default)]
+    #[schema(max_length = 5000)]
     pub summary: String,
+    #[schema(
+        min_length = 1,
+        max_length = 50,
+        pattern = r"^[^\x00-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x1F\x7F-\x9F]*$"
+    )]
     pub category: String,
+    #[schema(
+        min_length = 1,
+        max_length = 100,
+        pattern = r"^[^\x00-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x1F\x7F-\x9F]*$"
+    )]
     pub department: String,
     #[schema(minimum = 0)]
     pub budget_yuan: i64,
@@ -136,9 +152,25 @@ pub struct CreateProjectRequest {
 
 #[derive(Deserialize, ToSchema)]
 pub struct UpdateProjectRequest {
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"^[^\x00-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x1F\x7F-\x9F]*$"
+    )]
     pub title: Option<String>,
+    #[schema(max_length = 5000)]
     pub summary: Option<String>,
+    #[schema(
+        min_length = 1,
+        max_length = 50,
+        pattern = r"^[^\x00-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x1F\x7F-\x9F]*$"
+    )]
     pub category: Option<String>,
+    #[schema(
+        min_length = 1,
+        max_length = 100,
+        pattern = r"^[^\x00-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x1F\x7F-\x9F]*$"
+    )]
     pub department: Option<String>,
     #[schema(minimum = 0)]
     pub budget_yuan: Option<i64>,
@@ -158,7 +190,7 @@ pub struct ProjectFilter {
     pub status: Option<ProjectStatusDto>,
     #[param(minimum = 1, maximum = 500)]
     pub limit: Option<u64>,
-    #[param(minimum = 0)]
+    #[param(minimum = 0, maximum = 1_000_000_000)]
     pub offset: Option<u64>,
 }
 
@@ -197,17 +229,18 @@ pub async fn list_projects(
     MaybeAuth(actor): MaybeAuth,
     ApiQuery(f): ApiQuery<ProjectFilter>,
 ) -> ApiResult<Json<Page<ProjectDto>>> {
-    let paging = Paging {
+    let (limit, offset) = Paging {
         limit: f.limit,
         offset: f.offset,
-    };
+    }
+    .bounds()?;
     let page = projects::list(
         &state.db,
         actor.as_ref(),
         f.year,
         f.status.map(Into::into),
-        paging.limit(),
-        paging.offset(),
+        limit,
+        offset,
     )
     .await?;
     Ok(Json(Page {

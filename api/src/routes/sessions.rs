@@ -65,6 +65,11 @@ impl From<RosterEntry> for RosterEntryDto {
 
 #[derive(Deserialize, ToSchema)]
 pub struct CreateSessionRequest {
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"^[^\x00-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x1F\x7F-\x9F]*$"
+    )]
     pub name: String,
     #[schema(minimum = 2000, maximum = 2100)]
     pub year: i32,
@@ -109,7 +114,8 @@ pub async fn list_sessions(
     Auth(actor): Auth,
     ApiQuery(p): ApiQuery<Paging>,
 ) -> ApiResult<Json<Page<SessionDto>>> {
-    let page = sessions::list(&state.db, &actor, p.limit(), p.offset()).await?;
+    let (limit, offset) = p.bounds()?;
+    let page = sessions::list(&state.db, &actor, limit, offset).await?;
     Ok(Json(Page {
         items: page.items.into_iter().map(Into::into).collect(),
         total: page.total,

@@ -4,7 +4,6 @@ use std::collections::BTreeMap;
 
 use axum::{Json, extract::State, http::StatusCode};
 use minsheng_domain::{
-    Error,
     entities::projects as project_entity,
     votes::{
         rules::{Ballot, Choice, Method, RawBallot, ThresholdBase},
@@ -199,11 +198,17 @@ impl From<VoteView> for VoteDto {
 
 #[derive(Deserialize, ToSchema)]
 pub struct CreateVoteRequest {
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"^[^\x00-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x1F\x7F-\x9F]*$"
+    )]
     pub title: String,
     pub method: MethodDto,
     #[schema(minimum = 1)]
     pub seats: u32,
     /// More candidates than seats (差额), each a proposed, candidate or reserve project.
+    #[schema(min_items = 2)]
     pub candidate_ids: Vec<Uuid>,
     #[serde(default)]
     pub threshold_base: ThresholdBaseDto,
@@ -218,49 +223,64 @@ fn yes() -> bool {
 
 #[derive(Deserialize, ToSchema)]
 pub struct UpdateVoteRequest {
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"^[^\x00-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x1F\x7F-\x9F]*$"
+    )]
     pub title: Option<String>,
     pub method: Option<MethodDto>,
     #[schema(minimum = 1)]
     pub seats: Option<u32>,
+    #[schema(min_items = 2)]
     pub candidate_ids: Option<Vec<Uuid>>,
     pub threshold_base: Option<ThresholdBaseDto>,
     pub secret: Option<bool>,
 }
 
 /// Collects a JSON object into pairs, so a candidate named twice is seen (and refused), not merged.
-fn choice_pairs<'de, D: Deserializer<'de>>(
-    d: D,
-) -> Result<Option<Vec<(Uuid, ChoiceDto)>>, D::Error> {
+fn choice_pairs<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<(Uuid, ChoiceDto)>, D::Error> {
     struct Pairs;
     impl<'de> serde::de::Visitor<'de> for Pairs {
-        type Value = Option<Vec<(Uuid, ChoiceDto)>>;
+        type Value = Vec<(Uuid, ChoiceDto)>;
         fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
             f.write_str("an object of project id to \"yes\", \"no\" or \"abstain\"")
-        }
-        fn visit_unit<E>(self) -> Result<Self::Value, E> {
-            Ok(None)
         }
         fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
             let mut out = Vec::new();
             while let Some(entry) = map.next_entry::<Uuid, ChoiceDto>()? {
                 out.push(entry);
             }
-            Ok(Some(out))
+            Ok(out)
         }
     }
-    d.deserialize_any(Pairs)
+    d.deserialize_map(Pairs)
 }
 
-/// A ballot. `choose_up_to_n` votes take `selections`; `yes_no_abstain` votes take `choices`
-/// (a candidate left out counts as abstain).
+/// A `choose_up_to_n` ballot.
 #[derive(Deserialize, ToSchema)]
-pub struct BallotRequest {
-    /// For `choose_up_to_n`: at most `seats` distinct candidate ids. An empty list is a blank ballot.
-    pub selections: Option<Vec<Uuid>>,
-    /// For `yes_no_abstain`: project id → choice, at most `seats` yes.
-    #[serde(default, deserialize_with = "choice_pairs")]
-    #[schema(value_type = Option<BTreeMap<Uuid, ChoiceDto>>)]
-    pub choices: Option<Vec<(Uuid, ChoiceDto)>>,
+#[serde(deny_unknown_fields)]
+pub struct SelectionsBallot {
+    /// At most `seats` distinct candidate ids. An empty list is a blank ballot.
+    pub selections: Vec<Uuid>,
+}
+
+/// A `yes_no_abstain` ballot.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ChoicesBallot {
+    /// Project id → choice, at most `seats` yes. A candidate left out counts as abstain.
+    #[serde(deserialize_with = "choice_pairs")]
+    #[schema(value_type = BTreeMap<Uuid, ChoiceDto>)]
+    pub choices: Vec<(Uuid, ChoiceDto)>,
+}
+
+/// A ballot: `selections` for `choose_up_to_n` votes, `choices` for `yes_no_abstain` votes.
+#[derive(Deserialize, ToSchema)]
+#[serde(untagged)]
+pub enum BallotRequest {
+    Selections(SelectionsBallot),
+    Choices(ChoicesBallot),
 }
 
 /// Proof of a cast ballot. Shown once: for a secret vote it is stored nowhere near the deputy. After
@@ -574,19 +594,14 @@ pub async fn cast_ballot(
     ApiPath(id): ApiPath<Uuid>,
     ApiJson(r): ApiJson<BallotRequest>,
 ) -> ApiResult<(StatusCode, Json<ReceiptDto>)> {
-    let raw = match (r.selections, r.choices) {
-        (Some(s), None) => RawBallot::Selections(s),
-        (None, Some(c)) => {
-            RawBallot::Choices(c.into_iter().map(|(id, ch)| (id, ch.into())).collect())
-        }
-        _ => {
-            return Err(Error::invalid_field(
-                "wrong_ballot_form",
-                "ballot",
-                "send either selections or choices",
-            )
-            .into());
-        }
+    let raw = match r {
+        BallotRequest::Selections(b) => RawBallot::Selections(b.selections),
+        BallotRequest::Choices(b) => RawBallot::Choices(
+            b.choices
+                .into_iter()
+                .map(|(id, ch)| (id, ch.into()))
+                .collect(),
+        ),
     };
     let receipt = service::cast(&state.db, &actor, id, raw).await?;
     Ok((

@@ -145,7 +145,7 @@ async fn temporary_password_must_be_changed_first() {
         json!({"current_password": "wrong-wrong-1", "new_password": "a-new-password"}),
     )
     .await
-    .expect_problem(422, "wrong_password");
+    .expect_problem(403, "wrong_password");
     app.put(
         "/api/v1/me/password",
         Some(&first.access),
