@@ -158,7 +158,14 @@ pub async fn create_account(
                 "a department account names its department",
             ));
         }
-        (Role::Admin, _) => None,
+        (Role::Admin, None) => None,
+        (Role::Admin, Some(_)) => {
+            return Err(Error::invalid_field(
+                "department_not_allowed",
+                "department",
+                "only department accounts have a department",
+            ));
+        }
     };
     if username_taken(db, &username).await? {
         return Err(Error::conflict("username_taken", "that username is taken"));

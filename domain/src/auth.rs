@@ -297,9 +297,8 @@ pub async fn change_password(
     if current.len() > passwords::MAX_PASSWORD_BYTES
         || !hasher.verify(current, &account.password_hash).await?
     {
-        return Err(Error::invalid_field(
+        return Err(Error::forbidden(
             "wrong_password",
-            "current_password",
             "the current password is wrong",
         ));
     }

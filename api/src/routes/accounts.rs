@@ -103,6 +103,14 @@ impl From<AccountView> for AccountDto {
     }
 }
 
+/// Roles an account can be created with here.
+#[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum NewAccountRole {
+    Admin,
+    Department,
+}
+
 #[derive(Deserialize, ToSchema)]
 pub struct CreateAccountRequest {
     #[schema(pattern = r"^[A-Za-z0-9._-]{3,64}$")]
@@ -113,9 +121,9 @@ pub struct CreateAccountRequest {
         pattern = r"^[^\x00-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x1F\x7F-\x9F]*$"
     )]
     pub display_name: String,
-    /// `admin` or `department`; deputies are created under `/api/v1/deputies`.
-    pub role: RoleDto,
-    /// Required for `department` accounts.
+    /// Deputies are created under `/api/v1/deputies`, which records the deputy too.
+    pub role: NewAccountRole,
+    /// Required for `department` accounts, refused for others.
     #[schema(
         min_length = 1,
         max_length = 100,
@@ -177,7 +185,10 @@ pub async fn create_account(
     let input = NewAccount {
         username: req.username,
         display_name: req.display_name,
-        role: req.role.into(),
+        role: match req.role {
+            NewAccountRole::Admin => Role::Admin,
+            NewAccountRole::Department => Role::Department,
+        },
         department: req.department,
     };
     let (account, password) =

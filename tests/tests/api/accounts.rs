@@ -74,7 +74,7 @@ async fn csv_import_with_one_bad_row_creates_nothing() {
         1
     );
     // A username taken by another account.
-    app.import_csv(&admin, "X9,钱七,北城,admin\n")
+    app.import_csv(&admin, "X99,钱七,北城,admin\n")
         .await
         .expect_problem(409, "username_taken");
     app.import_csv(&admin, "")
@@ -89,7 +89,7 @@ async fn account_creation_rules() {
     app.post(
         "/api/v1/accounts",
         Some(&admin),
-        json!({"username": "d1", "display_name": "x", "role": "deputy"}),
+        json!({"username": "d1", "display_name": "x", "role": "admin"}),
     )
     .await
     .expect_problem(422, "invalid_username");
@@ -99,7 +99,14 @@ async fn account_creation_rules() {
         json!({"username": "dep1", "display_name": "x", "role": "deputy"}),
     )
     .await
-    .expect_problem(422, "use_deputies_endpoint");
+    .expect_problem(422, "invalid_body");
+    app.post(
+        "/api/v1/accounts",
+        Some(&admin),
+        json!({"username": "adm2", "display_name": "x", "role": "admin", "department": "县交通运输局"}),
+    )
+    .await
+    .expect_problem(422, "department_not_allowed");
     app.post(
         "/api/v1/accounts",
         Some(&admin),

@@ -372,7 +372,14 @@ async fn every_refusal_stores_nothing() {
         .expect_problem(422, "wrong_ballot_form");
     app.post(&url, Some(voter), json!({}))
         .await
-        .expect_problem(422, "wrong_ballot_form");
+        .expect_problem(422, "invalid_body");
+    app.post(
+        &url,
+        Some(voter),
+        json!({"selections": [p[0]], "choices": {}}),
+    )
+    .await
+    .expect_problem(422, "invalid_body");
     app.post(&url, Some(&outsider.1), json!({"selections": [p[0]]}))
         .await
         .expect_problem(403, "not_entitled");
