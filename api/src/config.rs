@@ -3,6 +3,7 @@
 use std::{net::SocketAddr, path::PathBuf};
 
 use anyhow::{Context, bail};
+use minsheng_domain::followup::colour::ColourRule;
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://minsheng.db";
 pub const MIN_SECRET_BYTES: usize = 32;
@@ -19,6 +20,8 @@ pub struct Config {
     pub admin_password: Option<String>,
     /// Largest request body accepted, in bytes.
     pub body_limit: usize,
+    /// Thresholds of the status colour rule.
+    pub colour_rule: ColourRule,
 }
 
 fn var(name: &str) -> Option<String> {
@@ -50,6 +53,29 @@ fn data_dir(database_url: &str) -> PathBuf {
     }
 }
 
+/// `MINSHENG_COLOUR_*`: the thresholds of the status colour rule (see the README).
+fn colour_rule_from_env() -> anyhow::Result<ColourRule> {
+    let d = ColourRule::default();
+    let rule = ColourRule {
+        behind_gap: num("MINSHENG_COLOUR_BEHIND_GAP", d.behind_gap.into())? as u32,
+        serious_gap: num("MINSHENG_COLOUR_SERIOUS_GAP", d.serious_gap.into())? as u32,
+        serious_overdue_milestones: num(
+            "MINSHENG_COLOUR_SERIOUS_OVERDUE_MILESTONES",
+            d.serious_overdue_milestones.into(),
+        )? as u32,
+        serious_problem_overdue_days: num(
+            "MINSHENG_COLOUR_SERIOUS_PROBLEM_DAYS",
+            d.serious_problem_overdue_days as u64,
+        )? as i64,
+    };
+    if rule.behind_gap > rule.serious_gap || rule.serious_gap > 100 {
+        bail!(
+            "MINSHENG_COLOUR_BEHIND_GAP must not exceed MINSHENG_COLOUR_SERIOUS_GAP, which is at most 100"
+        );
+    }
+    Ok(rule)
+}
+
 impl Config {
     pub fn from_env() -> anyhow::Result<Self> {
         let database_url =
@@ -69,6 +95,7 @@ impl Config {
             refresh_ttl_secs: num("MINSHENG_REFRESH_TOKEN_TTL_SECS", 12 * 60 * 60)?,
             admin_password: var("MINSHENG_ADMIN_PASSWORD"),
             body_limit: num("MINSHENG_BODY_LIMIT_BYTES", 1024 * 1024)? as usize,
+            colour_rule: colour_rule_from_env()?,
             database_url,
         };
         if !(60..=24 * 3600).contains(&cfg.access_ttl_secs) {

@@ -28,6 +28,8 @@ Each operation's description names the roles it allows.",
         (name = "projects", description = "Livelihood projects (民生实事项目)"),
         (name = "sessions", description = "Congress sessions (会议), roster and attendance"),
         (name = "votes", description = "The vote (票决): ballots, results, bulletin, runoff"),
+        (name = "follow-up", description = "Follow-up of adopted projects: baseline, milestones, progress, supervision groups, inspections, problems and rectification, escalations, status colour, timeline"),
+        (name = "evaluations", description = "Satisfaction rating (满意度测评)"),
         (name = "operations", description = "Health and readiness"),
     )
 )]

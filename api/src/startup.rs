@@ -43,6 +43,36 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(votes::my_ballot))
         .routes(routes!(votes::results))
         .routes(routes!(votes::bulletin))
+        .routes(routes!(
+            followup::create_milestone,
+            followup::list_milestones
+        ))
+        .routes(routes!(followup::update_milestone))
+        .routes(routes!(followup::report_progress, followup::list_progress))
+        .routes(routes!(
+            followup::record_inspection,
+            followup::list_inspections
+        ))
+        .routes(routes!(followup::raise_problem, followup::list_problems))
+        .routes(routes!(followup::get_problem, followup::act_on_problem))
+        .routes(routes!(
+            followup::record_escalation,
+            followup::list_escalations
+        ))
+        .routes(routes!(followup::follow_up))
+        .routes(routes!(followup::timeline))
+        .routes(routes!(groups::create_group, groups::list_groups))
+        .routes(routes!(groups::get_group, groups::update_group))
+        .routes(routes!(
+            evaluations::create_evaluation,
+            evaluations::list_evaluations
+        ))
+        .routes(routes!(evaluations::get_evaluation))
+        .routes(routes!(evaluations::open_evaluation))
+        .routes(routes!(evaluations::close_evaluation))
+        .routes(routes!(evaluations::publish_evaluation))
+        .routes(routes!(evaluations::rate))
+        .routes(routes!(evaluations::evaluation_results))
 }
 
 /// The router and its finished OpenAPI document.
@@ -91,6 +121,7 @@ pub async fn prepare(config: &Config) -> anyhow::Result<AppState> {
         hasher,
         jwt: JwtKeys::new(&secret, config.access_ttl_secs),
         throttle: ThrottlePolicy::default(),
+        colour_rule: config.colour_rule,
         refresh_ttl: chrono::Duration::seconds(config.refresh_ttl_secs as i64),
     })
 }

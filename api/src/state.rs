@@ -1,6 +1,8 @@
 //! What every handler shares.
 
-use minsheng_domain::{auth::ThrottlePolicy, passwords::PasswordHasher};
+use minsheng_domain::{
+    auth::ThrottlePolicy, followup::colour::ColourRule, passwords::PasswordHasher,
+};
 use sea_orm::DatabaseConnection;
 
 use crate::auth::JwtKeys;
@@ -12,4 +14,5 @@ pub struct AppState {
     pub jwt: JwtKeys,
     pub throttle: ThrottlePolicy,
     pub refresh_ttl: chrono::Duration,
+    pub colour_rule: ColourRule,
 }

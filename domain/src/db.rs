@@ -103,3 +103,17 @@ macro_rules! with_retry {
         }
     }};
 }
+
+/// After a vote or rating closes, physically drop the old row versions of its rewritten tables: on
+/// PostgreSQL `VACUUM FULL` rewrites them; on SQLite (with `secure_delete`) a WAL checkpoint folds
+/// the log into the file and truncates it. Failure here loses no data and is only logged.
+pub async fn compact_after_close(db: &DatabaseConnection, tables: &[&str]) {
+    use sea_orm::ConnectionTrait;
+    let sql = match db.get_database_backend() {
+        DbBackend::Postgres => format!("VACUUM FULL {}", tables.join(", ")),
+        _ => "PRAGMA wal_checkpoint(TRUNCATE)".to_owned(),
+    };
+    if let Err(e) = db.execute_unprepared(&sql).await {
+        tracing::warn!(error = %e, "could not compact storage after close");
+    }
+}

@@ -8,6 +8,8 @@ pub mod db;
 pub mod demo;
 pub mod entities;
 pub mod error;
+pub mod evaluations;
+pub mod followup;
 pub mod passwords;
 pub mod projects;
 pub mod sessions;

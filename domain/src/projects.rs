@@ -283,6 +283,9 @@ pub async fn update(
                 ),
             ));
         }
+        if to == Status::Completed {
+            crate::followup::view::check_completion(db, id).await?;
+        }
         row.status = Set(to.as_str().to_owned());
     }
     row.title = Set(merged.title);

@@ -5,6 +5,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m0001_accounts;
 mod m0002_votes;
+mod m0003_follow_up;
 
 pub struct Migrator;
 
@@ -13,6 +14,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m0001_accounts::Migration),
             Box::new(m0002_votes::Migration),
+            Box::new(m0003_follow_up::Migration),
         ]
     }
 }

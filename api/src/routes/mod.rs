@@ -3,6 +3,9 @@
 pub mod accounts;
 pub mod auth;
 pub mod deputies;
+pub mod evaluations;
+pub mod followup;
+pub mod groups;
 pub mod health;
 pub mod projects;
 pub mod sessions;

@@ -471,7 +471,7 @@ async fn find_session(db: &impl ConnectionTrait, id: Uuid) -> Result<congress_se
 pub async fn close(db: &DatabaseConnection, actor: &Actor, id: Uuid) -> Result<VoteView> {
     actor.require_admin()?;
     let vote = with_retry!(close_once(db, id).await)?;
-    scrub_storage(db).await;
+    db::compact_after_close(db, &["ballots", "vote_participation"]).await;
     tracing::info!(vote.id = %id, "vote closed");
     view(db, vote).await
 }
@@ -542,19 +542,6 @@ async fn close_once(db: &DatabaseConnection, id: Uuid) -> Result<votes::Model> {
     Ok(vote)
 }
 
-/// After a close, physically drop the old row versions: on PostgreSQL `VACUUM FULL` rewrites the
-/// two tables; on SQLite (with `secure_delete`) a WAL checkpoint folds the log into the file and
-/// truncates it. Failure here loses no data and is only logged.
-async fn scrub_storage(db: &DatabaseConnection) {
-    let sql = match db.get_database_backend() {
-        DbBackend::Postgres => "VACUUM FULL ballots, vote_participation",
-        _ => "PRAGMA wal_checkpoint(TRUNCATE)",
-    };
-    if let Err(e) = db.execute_unprepared(sql).await {
-        tracing::warn!(error = %e, "could not compact ballot storage after close");
-    }
-}
-
 /// Publishes a closed vote: adopted projects become `adopted`, other candidates go to the reserve,
 /// except those tied for a runoff.
 pub async fn publish(db: &DatabaseConnection, actor: &Actor, id: Uuid) -> Result<Results> {
@@ -585,6 +572,7 @@ pub async fn publish(db: &DatabaseConnection, actor: &Actor, id: Uuid) -> Result
         .map(|c| c.project_id)
         .collect();
     let now = Utc::now();
+    let adopted_ids = adopted.clone();
     for (ids, status) in [
         (adopted, ProjectStatus::Adopted),
         (reserve, ProjectStatus::Reserve),
@@ -596,6 +584,7 @@ pub async fn publish(db: &DatabaseConnection, actor: &Actor, id: Uuid) -> Result
             .exec(&txn)
             .await?;
     }
+    crate::followup::progress::freeze_baselines(&txn, &adopted_ids, now.date_naive()).await?;
     let mut row: votes::ActiveModel = vote.into();
     row.status = Set(VoteStatus::Published.as_str().to_owned());
     row.published_at = Set(Some(now));

@@ -5,6 +5,7 @@ mod auth;
 mod concurrency;
 mod demo;
 mod errors;
+mod followup;
 mod migrations;
 mod secrecy;
 mod votes;

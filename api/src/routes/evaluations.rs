@@ -1,0 +1,307 @@
+//! Satisfaction rating (满意度测评) rounds.
+
+use axum::{Json, extract::State, http::StatusCode};
+use minsheng_domain::evaluations::{
+    grade::Rating,
+    service::{self, EvaluationDraft, EvaluationResults, EvaluationView},
+};
+use serde::{Deserialize, Deserializer, Serialize, de::MapAccess};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use crate::{
+    auth::{Auth, MaybeAuth},
+    error::ApiResult,
+    extract::{ApiJson, ApiPath},
+    routes::{
+        projects::ProjectDto,
+        votes::{ReceiptDto, ThresholdBaseDto, VoteStatusDto},
+    },
+    state::AppState,
+};
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum RatingDto {
+    /// 满意
+    Satisfied,
+    /// 基本满意
+    BasicallySatisfied,
+    /// 不满意
+    Unsatisfied,
+}
+
+impl From<RatingDto> for Rating {
+    fn from(r: RatingDto) -> Self {
+        match r {
+            RatingDto::Satisfied => Rating::Satisfied,
+            RatingDto::BasicallySatisfied => Rating::BasicallySatisfied,
+            RatingDto::Unsatisfied => Rating::Unsatisfied,
+        }
+    }
+}
+impl From<Rating> for RatingDto {
+    fn from(r: Rating) -> Self {
+        match r {
+            Rating::Satisfied => RatingDto::Satisfied,
+            Rating::BasicallySatisfied => RatingDto::BasicallySatisfied,
+            Rating::Unsatisfied => RatingDto::Unsatisfied,
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct EvaluationDto {
+    pub id: Uuid,
+    pub session_id: Uuid,
+    pub title: String,
+    pub threshold_base: ThresholdBaseDto,
+    pub status: VoteStatusDto,
+    pub project_ids: Vec<Uuid>,
+    pub entitled: u32,
+    pub present: u32,
+    pub ballots_cast: u32,
+}
+
+impl From<EvaluationView> for EvaluationDto {
+    fn from(v: EvaluationView) -> Self {
+        use minsheng_domain::votes::{rules::ThresholdBase, service::VoteStatus};
+        Self {
+            id: v.evaluation.id,
+            session_id: v.evaluation.session_id,
+            title: v.evaluation.title.clone(),
+            threshold_base: ThresholdBase::parse(&v.evaluation.threshold_base)
+                .unwrap_or(ThresholdBase::AllDeputies)
+                .into(),
+            status: match v.status {
+                VoteStatus::Draft => VoteStatusDto::Draft,
+                VoteStatus::Open => VoteStatusDto::Open,
+                VoteStatus::Closed => VoteStatusDto::Closed,
+                VoteStatus::Published => VoteStatusDto::Published,
+            },
+            project_ids: v.projects.iter().map(|p| p.id).collect(),
+            entitled: v.entitled,
+            present: v.present,
+            ballots_cast: v.ballots_cast,
+        }
+    }
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct CreateEvaluationRequest {
+    #[schema(min_length = 1, max_length = 200)]
+    pub title: String,
+    /// Adopted (or later) projects to rate.
+    #[schema(min_items = 1)]
+    pub project_ids: Vec<Uuid>,
+    /// Base of the "more than half" in the grade rule; `none` is not allowed. Default all_deputies.
+    #[serde(default)]
+    pub threshold_base: ThresholdBaseDto,
+}
+
+fn rating_pairs<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<(Uuid, RatingDto)>, D::Error> {
+    struct Pairs;
+    impl<'de> serde::de::Visitor<'de> for Pairs {
+        type Value = Vec<(Uuid, RatingDto)>;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("an object of project id to a rating")
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            let mut out = Vec::new();
+            while let Some(e) = map.next_entry::<Uuid, RatingDto>()? {
+                out.push(e);
+            }
+            Ok(out)
+        }
+    }
+    d.deserialize_map(Pairs)
+}
+
+/// A rating ballot: every project of the round, once.
+#[derive(Deserialize, ToSchema)]
+pub struct RatingBallotRequest {
+    #[serde(deserialize_with = "rating_pairs")]
+    #[schema(value_type = std::collections::BTreeMap<Uuid, RatingDto>)]
+    pub ratings: Vec<(Uuid, RatingDto)>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ProjectRatingDto {
+    pub project: ProjectDto,
+    pub satisfied: u32,
+    pub basically_satisfied: u32,
+    pub unsatisfied: u32,
+    /// (satisfied + basically satisfied) / ratings cast, in per mille; null with no ratings.
+    pub satisfaction_permille: Option<u32>,
+    /// 满意 if satisfied > half of the base; else 基本满意 if satisfied + basically satisfied > half; else 不满意.
+    pub grade: RatingDto,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct EvaluationResultsDto {
+    pub evaluation: EvaluationDto,
+    /// The number "more than half" is taken of.
+    pub base: u32,
+    pub not_voted: u32,
+    pub projects: Vec<ProjectRatingDto>,
+}
+
+impl From<EvaluationResults> for EvaluationResultsDto {
+    fn from(r: EvaluationResults) -> Self {
+        Self {
+            base: r.base,
+            not_voted: r.not_voted,
+            projects: r
+                .projects
+                .into_iter()
+                .map(|p| ProjectRatingDto {
+                    satisfied: p.counts.satisfied,
+                    basically_satisfied: p.counts.basically_satisfied,
+                    unsatisfied: p.counts.unsatisfied,
+                    satisfaction_permille: p.satisfaction_permille,
+                    grade: p.grade.into(),
+                    project: p.project.into(),
+                })
+                .collect(),
+            evaluation: r.view.into(),
+        }
+    }
+}
+
+/// Draft a rating round over adopted projects. Roles: admin.
+#[utoipa::path(post, path = "/api/v1/sessions/{id}/evaluations", tag = "evaluations", security(("bearer" = [])), params(("id" = Uuid, Path, description = "session id")), request_body = CreateEvaluationRequest, responses(
+    (status = 201, body = EvaluationDto),
+))]
+pub async fn create_evaluation(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+    ApiPath(session_id): ApiPath<Uuid>,
+    ApiJson(r): ApiJson<CreateEvaluationRequest>,
+) -> ApiResult<(StatusCode, Json<EvaluationDto>)> {
+    let d = EvaluationDraft {
+        title: r.title,
+        project_ids: r.project_ids,
+        threshold_base: r.threshold_base.into(),
+    };
+    Ok((
+        StatusCode::CREATED,
+        Json(
+            service::create(&state.db, &actor, session_id, d)
+                .await?
+                .into(),
+        ),
+    ))
+}
+
+/// The rating rounds of a session. Roles: admin, deputy.
+#[utoipa::path(get, path = "/api/v1/sessions/{id}/evaluations", tag = "evaluations", security(("bearer" = [])), params(("id" = Uuid, Path, description = "session id")), responses(
+    (status = 200, body = Vec<EvaluationDto>),
+))]
+pub async fn list_evaluations(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+    ApiPath(session_id): ApiPath<Uuid>,
+) -> ApiResult<Json<Vec<EvaluationDto>>> {
+    Ok(Json(
+        service::list_for_session(&state.db, &actor, session_id)
+            .await?
+            .into_iter()
+            .map(Into::into)
+            .collect(),
+    ))
+}
+
+/// A rating round and its turnout. Roles: any logged-in user; Public once published.
+#[utoipa::path(get, path = "/api/v1/evaluations/{id}", tag = "evaluations", security((), ("bearer" = [])), params(("id" = Uuid, Path)), responses(
+    (status = 200, body = EvaluationDto),
+))]
+pub async fn get_evaluation(
+    State(state): State<AppState>,
+    MaybeAuth(actor): MaybeAuth,
+    ApiPath(id): ApiPath<Uuid>,
+) -> ApiResult<Json<EvaluationDto>> {
+    Ok(Json(
+        service::get(&state.db, actor.as_ref(), id).await?.into(),
+    ))
+}
+
+/// Open a rating round; needs quorum. Roles: admin.
+#[utoipa::path(post, path = "/api/v1/evaluations/{id}/open", tag = "evaluations", security(("bearer" = [])), params(("id" = Uuid, Path)), responses(
+    (status = 200, body = EvaluationDto),
+    (status = 409, description = "`quorum_not_met` or `vote_not_draft`", body = crate::error::Problem, content_type = "application/problem+json"),
+))]
+pub async fn open_evaluation(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+    ApiPath(id): ApiPath<Uuid>,
+) -> ApiResult<Json<EvaluationDto>> {
+    Ok(Json(service::open(&state.db, &actor, id).await?.into()))
+}
+
+/// Close a rating round. Roles: admin.
+#[utoipa::path(post, path = "/api/v1/evaluations/{id}/close", tag = "evaluations", security(("bearer" = [])), params(("id" = Uuid, Path)), responses(
+    (status = 200, body = EvaluationDto),
+    (status = 409, description = "`vote_not_open`", body = crate::error::Problem, content_type = "application/problem+json"),
+))]
+pub async fn close_evaluation(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+    ApiPath(id): ApiPath<Uuid>,
+) -> ApiResult<Json<EvaluationDto>> {
+    Ok(Json(service::close(&state.db, &actor, id).await?.into()))
+}
+
+/// Publish a closed rating round; each project's grade joins its history. Roles: admin.
+#[utoipa::path(post, path = "/api/v1/evaluations/{id}/publish", tag = "evaluations", security(("bearer" = [])), params(("id" = Uuid, Path)), responses(
+    (status = 200, body = EvaluationResultsDto),
+    (status = 409, description = "`vote_not_closed`", body = crate::error::Problem, content_type = "application/problem+json"),
+))]
+pub async fn publish_evaluation(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+    ApiPath(id): ApiPath<Uuid>,
+) -> ApiResult<Json<EvaluationResultsDto>> {
+    Ok(Json(service::publish(&state.db, &actor, id).await?.into()))
+}
+
+/// Rate every project of the round, secretly, once. Roles: deputy on the roster who has checked in.
+///
+/// Refusals store nothing: 409 `vote_not_open`, `already_voted`; 403 `not_entitled`, `not_present`,
+/// `not_a_deputy`; 422 `incomplete_ballot`, `unknown_candidate`, `duplicate_mark`.
+#[utoipa::path(post, path = "/api/v1/evaluations/{id}/ballots", tag = "evaluations", security(("bearer" = [])), params(("id" = Uuid, Path)), request_body = RatingBallotRequest, responses(
+    (status = 201, body = ReceiptDto),
+    (status = 409, description = "`vote_not_open` or `already_voted`", body = crate::error::Problem, content_type = "application/problem+json"),
+))]
+pub async fn rate(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(r): ApiJson<RatingBallotRequest>,
+) -> ApiResult<(StatusCode, Json<ReceiptDto>)> {
+    let ratings = r.ratings.into_iter().map(|(p, x)| (p, x.into())).collect();
+    let receipt = service::cast(&state.db, &actor, id, ratings).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(ReceiptDto {
+            vote_id: id,
+            receipt,
+        }),
+    ))
+}
+
+/// Per project: counts, satisfaction rate and grade. Roles: admin once closed; Public once published.
+#[utoipa::path(get, path = "/api/v1/evaluations/{id}/results", tag = "evaluations", security((), ("bearer" = [])), params(("id" = Uuid, Path)), responses(
+    (status = 200, body = EvaluationResultsDto),
+    (status = 409, description = "`vote_not_closed` or `results_not_published`", body = crate::error::Problem, content_type = "application/problem+json"),
+))]
+pub async fn evaluation_results(
+    State(state): State<AppState>,
+    MaybeAuth(actor): MaybeAuth,
+    ApiPath(id): ApiPath<Uuid>,
+) -> ApiResult<Json<EvaluationResultsDto>> {
+    Ok(Json(
+        service::results(&state.db, actor.as_ref(), id)
+            .await?
+            .into(),
+    ))
+}

@@ -1,0 +1,832 @@
+//! Follow-up of adopted projects: milestones, progress, inspections, problems, escalations, the
+//! follow-up summary with its status colour, and the timeline. Reads are public once a project is
+//! adopted; writes follow the permission matrix in `minsheng_domain::followup::access`.
+
+use axum::{Json, extract::State, http::StatusCode};
+use chrono::NaiveDate;
+use minsheng_domain::{
+    Actor, Error,
+    entities::{escalations, inspections, milestones, progress_reports},
+    followup::{
+        access::followed_project,
+        problems::{self, NewEscalation, NewInspection, NewProblem, ProblemAction, ProblemView},
+        progress::{self, MilestoneChange, NewMilestone, NewProgress},
+        view,
+    },
+};
+use serde::{Deserialize, Deserializer, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use crate::{
+    auth::{Auth, MaybeAuth},
+    error::{ApiError, ApiResult},
+    extract::{ApiJson, ApiPath},
+    routes::projects::ProjectDto,
+    state::AppState,
+};
+
+/// The public may not learn that a project exists before it is adopted.
+fn hide_from_public(actor: &Option<Actor>, e: Error) -> ApiError {
+    match (&e, actor) {
+        (
+            Error::Conflict {
+                code: "project_not_adopted",
+                ..
+            },
+            None,
+        ) => Error::not_found("project").into(),
+        _ => e.into(),
+    }
+}
+
+async fn readable(state: &AppState, actor: &Option<Actor>, id: Uuid) -> ApiResult<()> {
+    followed_project(&state.db, id)
+        .await
+        .map(|_| ())
+        .map_err(|e| hide_from_public(actor, e))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct MilestoneDto {
+    pub id: Uuid,
+    pub project_id: Uuid,
+    pub title: String,
+    pub due_on: NaiveDate,
+    pub done_on: Option<NaiveDate>,
+}
+
+impl From<milestones::Model> for MilestoneDto {
+    fn from(m: milestones::Model) -> Self {
+        Self {
+            id: m.id,
+            project_id: m.project_id,
+            title: m.title,
+            due_on: m.due_on,
+            done_on: m.done_on,
+        }
+    }
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct CreateMilestoneRequest {
+    #[schema(min_length = 1, max_length = 200)]
+    pub title: String,
+    pub due_on: NaiveDate,
+}
+
+/// Distinguishes a field sent as `null` (clear it) from one left out (keep it).
+fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+    d: D,
+) -> Result<Option<Option<T>>, D::Error> {
+    Option::<T>::deserialize(d).map(Some)
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct UpdateMilestoneRequest {
+    #[schema(min_length = 1, max_length = 200)]
+    pub title: Option<String>,
+    pub due_on: Option<NaiveDate>,
+    /// The date the milestone was reached; `null` clears it.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<NaiveDate>)]
+    pub done_on: Option<Option<NaiveDate>>,
+}
+
+/// A progress report (进度).
+#[derive(Serialize, ToSchema)]
+pub struct ProgressDto {
+    pub id: Uuid,
+    pub project_id: Uuid,
+    pub period: String,
+    pub reported_on: NaiveDate,
+    pub percent_complete: i32,
+    pub spent_yuan: i64,
+    pub note: String,
+}
+
+impl From<progress_reports::Model> for ProgressDto {
+    fn from(r: progress_reports::Model) -> Self {
+        Self {
+            id: r.id,
+            project_id: r.project_id,
+            period: r.period,
+            reported_on: r.reported_on,
+            percent_complete: r.percent_complete,
+            spent_yuan: r.spent_yuan,
+            note: r.note,
+        }
+    }
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct CreateProgressRequest {
+    /// The period reported on, e.g. `2027-05` or `2027-Q2`.
+    #[schema(min_length = 1, max_length = 20)]
+    pub period: String,
+    #[schema(minimum = 0, maximum = 100)]
+    pub percent_complete: i32,
+    /// Money spent so far, whole yuan.
+    #[schema(minimum = 0)]
+    pub spent_yuan: i64,
+    #[serde(default)]
+    #[schema(max_length = 5000)]
+    pub note: String,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum InspectionKind {
+    /// 视察
+    Inspection,
+    /// 调研
+    Research,
+    /// 听取汇报
+    Briefing,
+    /// 专题询问
+    SpecialInquiry,
+}
+
+impl InspectionKind {
+    fn as_str(self) -> &'static str {
+        match self {
+            InspectionKind::Inspection => "inspection",
+            InspectionKind::Research => "research",
+            InspectionKind::Briefing => "briefing",
+            InspectionKind::SpecialInquiry => "special_inquiry",
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct InspectionDto {
+    pub id: Uuid,
+    pub project_id: Uuid,
+    /// `inspection` (视察), `research` (调研), `briefing` (听取汇报), `special_inquiry` (专题询问).
+    pub kind: String,
+    pub held_on: NaiveDate,
+    pub location: String,
+    pub participants: String,
+    pub findings: String,
+}
+
+impl From<inspections::Model> for InspectionDto {
+    fn from(i: inspections::Model) -> Self {
+        Self {
+            id: i.id,
+            project_id: i.project_id,
+            kind: i.kind,
+            held_on: i.held_on,
+            location: i.location,
+            participants: i.participants,
+            findings: i.findings,
+        }
+    }
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct CreateInspectionRequest {
+    pub kind: InspectionKind,
+    pub held_on: NaiveDate,
+    #[schema(min_length = 1, max_length = 200)]
+    pub location: String,
+    #[schema(min_length = 1, max_length = 2000)]
+    pub participants: String,
+    #[schema(min_length = 1, max_length = 5000)]
+    pub findings: String,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    Low,
+    Medium,
+    High,
+}
+
+impl Severity {
+    fn as_str(self) -> &'static str {
+        match self {
+            Severity::Low => "low",
+            Severity::Medium => "medium",
+            Severity::High => "high",
+        }
+    }
+}
+
+/// One step on a problem: who (by role) and when.
+#[derive(Serialize, ToSchema)]
+pub struct ProblemEventDto {
+    /// `raised`, `rectified`, `sent_back` or `verified`.
+    pub kind: String,
+    pub note: String,
+    /// The role that took the step: `deputy` (group member), `department`, `admin`.
+    pub by_role: String,
+    pub at: chrono::DateTime<chrono::Utc>,
+}
+
+/// A problem (问题) with its responsible department and its rectification history.
+#[derive(Serialize, ToSchema)]
+pub struct ProblemDto {
+    pub id: Uuid,
+    pub project_id: Uuid,
+    pub description: String,
+    pub severity: String,
+    pub responsible_department: String,
+    pub deadline: NaiveDate,
+    /// `open` (raised or sent back), `rectified` (waiting for verification), `closed` (verified).
+    pub status: String,
+    pub raised_at: chrono::DateTime<chrono::Utc>,
+    pub closed_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub events: Vec<ProblemEventDto>,
+}
+
+impl From<ProblemView> for ProblemDto {
+    fn from(v: ProblemView) -> Self {
+        let p = v.problem;
+        Self {
+            id: p.id,
+            project_id: p.project_id,
+            description: p.description,
+            severity: p.severity,
+            responsible_department: p.responsible_department,
+            deadline: p.deadline,
+            status: p.status,
+            raised_at: p.created_at,
+            closed_at: p.closed_at,
+            events: v
+                .events
+                .into_iter()
+                .map(|e| ProblemEventDto {
+                    kind: e.kind,
+                    note: e.note,
+                    by_role: e.actor_role,
+                    at: e.created_at,
+                })
+                .collect(),
+        }
+    }
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct CreateProblemRequest {
+    #[schema(min_length = 1, max_length = 5000)]
+    pub description: String,
+    pub severity: Severity,
+    /// Defaults to the project's responsible department.
+    #[schema(min_length = 1, max_length = 100)]
+    pub responsible_department: Option<String>,
+    pub deadline: NaiveDate,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ProblemActionDto {
+    /// The responsible department reports its rectification (整改). Roles: department responsible.
+    Rectify,
+    /// A group member confirms the rectification and closes the problem. Roles: group member.
+    Verify,
+    /// A group member sends the rectification back; the problem reopens. Roles: group member.
+    SendBack,
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct ProblemActionRequest {
+    pub action: ProblemActionDto,
+    /// What was done (rectify, required) or why it is accepted or sent back.
+    #[serde(default)]
+    #[schema(max_length = 5000)]
+    pub note: String,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum EscalationKind {
+    /// 询问
+    Inquiry,
+    /// 约见
+    Appointment,
+    /// 质询
+    Interpellation,
+    /// 特定问题调查
+    SpecialInvestigation,
+}
+
+impl EscalationKind {
+    fn as_str(self) -> &'static str {
+        match self {
+            EscalationKind::Inquiry => "inquiry",
+            EscalationKind::Appointment => "appointment",
+            EscalationKind::Interpellation => "interpellation",
+            EscalationKind::SpecialInvestigation => "special_investigation",
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct EscalationDto {
+    pub id: Uuid,
+    pub project_id: Uuid,
+    pub kind: String,
+    pub held_on: NaiveDate,
+    pub note: String,
+}
+
+impl From<escalations::Model> for EscalationDto {
+    fn from(e: escalations::Model) -> Self {
+        Self {
+            id: e.id,
+            project_id: e.project_id,
+            kind: e.kind,
+            held_on: e.held_on,
+            note: e.note,
+        }
+    }
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct CreateEscalationRequest {
+    pub kind: EscalationKind,
+    pub held_on: NaiveDate,
+    #[schema(min_length = 1, max_length = 5000)]
+    pub note: String,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum StatusColour {
+    OnSchedule,
+    Behind,
+    SeriouslyBehind,
+    Completed,
+}
+
+/// A published rating round of the project.
+#[derive(Serialize, ToSchema)]
+pub struct GradeDto {
+    pub evaluation_id: Uuid,
+    pub title: String,
+    pub published_at: chrono::DateTime<chrono::Utc>,
+    /// `satisfied` (满意), `basically_satisfied` (基本满意) or `unsatisfied` (不满意).
+    pub grade: String,
+    pub satisfied: u32,
+    pub basically_satisfied: u32,
+    pub unsatisfied: u32,
+}
+
+/// The baseline frozen at adoption.
+#[derive(Serialize, ToSchema)]
+pub struct BaselineDto {
+    pub budget_yuan: i64,
+    pub department: String,
+    pub started_on: NaiveDate,
+    pub planned_completion: NaiveDate,
+}
+
+/// Where an adopted project stands, against its baseline.
+#[derive(Serialize, ToSchema)]
+pub struct FollowUpDto {
+    pub project: ProjectDto,
+    pub baseline: BaselineDto,
+    /// Computed by the documented rule, never typed in.
+    pub status_colour: StatusColour,
+    /// Why the colour is what it is.
+    pub reasons: Vec<String>,
+    pub percent_complete: u32,
+    /// What the linear schedule expects today.
+    pub expected_percent: u32,
+    /// Expected minus actual, in percentage points (negative: ahead of schedule).
+    pub schedule_slip_points: i64,
+    /// Days past the planned completion (0 if not past it).
+    pub days_overdue: i64,
+    pub spent_yuan: i64,
+    /// Spent minus the share of the budget that the reported progress has earned.
+    pub budget_variance_yuan: i64,
+    pub latest_report: Option<ProgressDto>,
+    pub overdue_milestones: u32,
+    pub open_problems: u32,
+    /// The latest grade, if the project was rated.
+    pub latest_grade: Option<GradeDto>,
+    /// Every published rating round, oldest first.
+    pub grades: Vec<GradeDto>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct TimelineEntryDto {
+    pub date: NaiveDate,
+    /// `adopted`, `milestone_due`, `milestone_done`, `progress`, `inspection`, `problem_raised`,
+    /// `problem_rectified`, `problem_sent_back`, `problem_verified`, `escalation`, `rating`.
+    pub kind: String,
+    pub summary: String,
+    /// The record the entry is about (milestone, report, inspection, problem, escalation, rating).
+    pub reference: Uuid,
+    /// The role that took the step, where one did.
+    pub by_role: Option<String>,
+}
+
+/// Everything that happened to a project, in date order.
+#[derive(Serialize, ToSchema)]
+pub struct TimelineDto {
+    pub project_id: Uuid,
+    pub title: String,
+    pub status_colour: StatusColour,
+    pub entries: Vec<TimelineEntryDto>,
+}
+
+fn colour_dto(c: minsheng_domain::followup::colour::Colour) -> StatusColour {
+    use minsheng_domain::followup::colour::Colour;
+    match c {
+        Colour::OnSchedule => StatusColour::OnSchedule,
+        Colour::Behind => StatusColour::Behind,
+        Colour::SeriouslyBehind => StatusColour::SeriouslyBehind,
+        Colour::Completed => StatusColour::Completed,
+    }
+}
+
+fn grade_dto(g: minsheng_domain::evaluations::service::GradeRecord) -> GradeDto {
+    GradeDto {
+        grade: g.grade_str().to_owned(),
+        evaluation_id: g.evaluation_id,
+        title: g.title,
+        published_at: g.published_at,
+        satisfied: g.counts.satisfied,
+        basically_satisfied: g.counts.basically_satisfied,
+        unsatisfied: g.counts.unsatisfied,
+    }
+}
+
+fn today() -> NaiveDate {
+    chrono::Utc::now().date_naive()
+}
+
+/// Add a milestone (节点). Roles: admin, the project's responsible department.
+#[utoipa::path(post, path = "/api/v1/projects/{id}/milestones", tag = "follow-up", security(("bearer" = [])), params(("id" = Uuid, Path)), request_body = CreateMilestoneRequest, responses(
+    (status = 201, body = MilestoneDto),
+    (status = 409, description = "`project_not_adopted`", body = crate::error::Problem, content_type = "application/problem+json"),
+))]
+pub async fn create_milestone(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(r): ApiJson<CreateMilestoneRequest>,
+) -> ApiResult<(StatusCode, Json<MilestoneDto>)> {
+    let m = progress::add_milestone(
+        &state.db,
+        &actor,
+        id,
+        NewMilestone {
+            title: r.title,
+            due_on: r.due_on,
+        },
+    )
+    .await?;
+    Ok((StatusCode::CREATED, Json(m.into())))
+}
+
+/// A project's milestones by due date. Roles: any; Public once adopted.
+#[utoipa::path(get, path = "/api/v1/projects/{id}/milestones", tag = "follow-up", security((), ("bearer" = [])), params(("id" = Uuid, Path)), responses(
+    (status = 200, body = Vec<MilestoneDto>),
+))]
+pub async fn list_milestones(
+    State(state): State<AppState>,
+    MaybeAuth(actor): MaybeAuth,
+    ApiPath(id): ApiPath<Uuid>,
+) -> ApiResult<Json<Vec<MilestoneDto>>> {
+    readable(&state, &actor, id).await?;
+    Ok(Json(
+        progress::milestones_of(&state.db, id)
+            .await?
+            .into_iter()
+            .map(Into::into)
+            .collect(),
+    ))
+}
+
+/// Change a milestone or record that it was reached. Roles: admin, the project's responsible department.
+#[utoipa::path(patch, path = "/api/v1/milestones/{id}", tag = "follow-up", security(("bearer" = [])), params(("id" = Uuid, Path)), request_body = UpdateMilestoneRequest, responses(
+    (status = 200, body = MilestoneDto),
+))]
+pub async fn update_milestone(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(r): ApiJson<UpdateMilestoneRequest>,
+) -> ApiResult<Json<MilestoneDto>> {
+    let change = MilestoneChange {
+        title: r.title,
+        due_on: r.due_on,
+        done_on: r.done_on,
+    };
+    Ok(Json(
+        progress::update_milestone(&state.db, &actor, id, change)
+            .await?
+            .into(),
+    ))
+}
+
+/// Report progress. The first report moves an adopted project to `in_progress`. Roles: the
+/// project's responsible department only.
+#[utoipa::path(post, path = "/api/v1/projects/{id}/progress", tag = "follow-up", security(("bearer" = [])), params(("id" = Uuid, Path)), request_body = CreateProgressRequest, responses(
+    (status = 201, body = ProgressDto),
+    (status = 409, description = "`project_not_adopted`", body = crate::error::Problem, content_type = "application/problem+json"),
+))]
+pub async fn report_progress(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(r): ApiJson<CreateProgressRequest>,
+) -> ApiResult<(StatusCode, Json<ProgressDto>)> {
+    let input = NewProgress {
+        period: r.period,
+        percent_complete: r.percent_complete,
+        spent_yuan: r.spent_yuan,
+        note: r.note,
+    };
+    Ok((
+        StatusCode::CREATED,
+        Json(
+            progress::report_progress(&state.db, &actor, id, input)
+                .await?
+                .into(),
+        ),
+    ))
+}
+
+/// Progress reports, oldest first. Roles: any; Public once adopted.
+#[utoipa::path(get, path = "/api/v1/projects/{id}/progress", tag = "follow-up", security((), ("bearer" = [])), params(("id" = Uuid, Path)), responses(
+    (status = 200, body = Vec<ProgressDto>),
+))]
+pub async fn list_progress(
+    State(state): State<AppState>,
+    MaybeAuth(actor): MaybeAuth,
+    ApiPath(id): ApiPath<Uuid>,
+) -> ApiResult<Json<Vec<ProgressDto>>> {
+    readable(&state, &actor, id).await?;
+    Ok(Json(
+        progress::reports_of(&state.db, id)
+            .await?
+            .into_iter()
+            .map(Into::into)
+            .collect(),
+    ))
+}
+
+/// Record an inspection (视察 / 调研 / 听取汇报 / 专题询问). Roles: members of a supervision group following the project.
+#[utoipa::path(post, path = "/api/v1/projects/{id}/inspections", tag = "follow-up", security(("bearer" = [])), params(("id" = Uuid, Path)), request_body = CreateInspectionRequest, responses(
+    (status = 201, body = InspectionDto),
+    (status = 409, description = "`project_not_adopted`", body = crate::error::Problem, content_type = "application/problem+json"),
+))]
+pub async fn record_inspection(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(r): ApiJson<CreateInspectionRequest>,
+) -> ApiResult<(StatusCode, Json<InspectionDto>)> {
+    let input = NewInspection {
+        kind: r.kind.as_str().to_owned(),
+        held_on: r.held_on,
+        location: r.location,
+        participants: r.participants,
+        findings: r.findings,
+    };
+    Ok((
+        StatusCode::CREATED,
+        Json(
+            problems::record_inspection(&state.db, &actor, id, input)
+                .await?
+                .into(),
+        ),
+    ))
+}
+
+/// Inspections by date. Roles: any; Public once adopted.
+#[utoipa::path(get, path = "/api/v1/projects/{id}/inspections", tag = "follow-up", security((), ("bearer" = [])), params(("id" = Uuid, Path)), responses(
+    (status = 200, body = Vec<InspectionDto>),
+))]
+pub async fn list_inspections(
+    State(state): State<AppState>,
+    MaybeAuth(actor): MaybeAuth,
+    ApiPath(id): ApiPath<Uuid>,
+) -> ApiResult<Json<Vec<InspectionDto>>> {
+    readable(&state, &actor, id).await?;
+    Ok(Json(
+        problems::inspections_of(&state.db, id)
+            .await?
+            .into_iter()
+            .map(Into::into)
+            .collect(),
+    ))
+}
+
+/// Raise a problem (问题) on a project. Roles: members of a supervision group following the project.
+#[utoipa::path(post, path = "/api/v1/projects/{id}/problems", tag = "follow-up", security(("bearer" = [])), params(("id" = Uuid, Path)), request_body = CreateProblemRequest, responses(
+    (status = 201, body = ProblemDto),
+    (status = 409, description = "`project_not_adopted`", body = crate::error::Problem, content_type = "application/problem+json"),
+))]
+pub async fn raise_problem(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(r): ApiJson<CreateProblemRequest>,
+) -> ApiResult<(StatusCode, Json<ProblemDto>)> {
+    let input = NewProblem {
+        description: r.description,
+        severity: r.severity.as_str().to_owned(),
+        responsible_department: r.responsible_department,
+        deadline: r.deadline,
+    };
+    Ok((
+        StatusCode::CREATED,
+        Json(
+            problems::raise_problem(&state.db, &actor, id, input)
+                .await?
+                .into(),
+        ),
+    ))
+}
+
+/// A project's problems with their history. Roles: any; Public once adopted.
+#[utoipa::path(get, path = "/api/v1/projects/{id}/problems", tag = "follow-up", security((), ("bearer" = [])), params(("id" = Uuid, Path)), responses(
+    (status = 200, body = Vec<ProblemDto>),
+))]
+pub async fn list_problems(
+    State(state): State<AppState>,
+    MaybeAuth(actor): MaybeAuth,
+    ApiPath(id): ApiPath<Uuid>,
+) -> ApiResult<Json<Vec<ProblemDto>>> {
+    readable(&state, &actor, id).await?;
+    Ok(Json(
+        problems::problems_of(&state.db, id)
+            .await?
+            .into_iter()
+            .map(Into::into)
+            .collect(),
+    ))
+}
+
+/// One problem with its history. Roles: any; Public once its project is adopted.
+#[utoipa::path(get, path = "/api/v1/problems/{id}", tag = "follow-up", security((), ("bearer" = [])), params(("id" = Uuid, Path)), responses(
+    (status = 200, body = ProblemDto),
+))]
+pub async fn get_problem(
+    State(state): State<AppState>,
+    MaybeAuth(actor): MaybeAuth,
+    ApiPath(id): ApiPath<Uuid>,
+) -> ApiResult<Json<ProblemDto>> {
+    let p = problems::get_problem(&state.db, id)
+        .await
+        .map_err(|e| hide_from_public(&actor, e))?;
+    Ok(Json(p.into()))
+}
+
+/// Rectify (the responsible department), verify or send back (a member of the project's group).
+/// Roles: department responsible for the problem (rectify); supervision group member (verify, send_back).
+#[utoipa::path(patch, path = "/api/v1/problems/{id}", tag = "follow-up", security(("bearer" = [])), params(("id" = Uuid, Path)), request_body = ProblemActionRequest, responses(
+    (status = 200, body = ProblemDto),
+    (status = 409, description = "`problem_not_open` or `problem_not_rectified`", body = crate::error::Problem, content_type = "application/problem+json"),
+))]
+pub async fn act_on_problem(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(r): ApiJson<ProblemActionRequest>,
+) -> ApiResult<Json<ProblemDto>> {
+    let action = match r.action {
+        ProblemActionDto::Rectify => ProblemAction::Rectify,
+        ProblemActionDto::Verify => ProblemAction::Verify,
+        ProblemActionDto::SendBack => ProblemAction::SendBack,
+    };
+    Ok(Json(
+        problems::act_on_problem(&state.db, &actor, id, action, &r.note)
+            .await?
+            .into(),
+    ))
+}
+
+/// Record an escalation: 询问, 约见, 质询 or 特定问题调查. Roles: admin.
+#[utoipa::path(post, path = "/api/v1/projects/{id}/escalations", tag = "follow-up", security(("bearer" = [])), params(("id" = Uuid, Path)), request_body = CreateEscalationRequest, responses(
+    (status = 201, body = EscalationDto),
+    (status = 409, description = "`project_not_adopted`", body = crate::error::Problem, content_type = "application/problem+json"),
+))]
+pub async fn record_escalation(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(r): ApiJson<CreateEscalationRequest>,
+) -> ApiResult<(StatusCode, Json<EscalationDto>)> {
+    let input = NewEscalation {
+        kind: r.kind.as_str().to_owned(),
+        held_on: r.held_on,
+        note: r.note,
+    };
+    Ok((
+        StatusCode::CREATED,
+        Json(
+            problems::record_escalation(&state.db, &actor, id, input)
+                .await?
+                .into(),
+        ),
+    ))
+}
+
+/// Escalations by date. Roles: any; Public once adopted.
+#[utoipa::path(get, path = "/api/v1/projects/{id}/escalations", tag = "follow-up", security((), ("bearer" = [])), params(("id" = Uuid, Path)), responses(
+    (status = 200, body = Vec<EscalationDto>),
+))]
+pub async fn list_escalations(
+    State(state): State<AppState>,
+    MaybeAuth(actor): MaybeAuth,
+    ApiPath(id): ApiPath<Uuid>,
+) -> ApiResult<Json<Vec<EscalationDto>>> {
+    readable(&state, &actor, id).await?;
+    Ok(Json(
+        problems::escalations_of(&state.db, id)
+            .await?
+            .into_iter()
+            .map(Into::into)
+            .collect(),
+    ))
+}
+
+/// Where the project stands against its baseline, with its computed status colour and grades.
+/// Roles: any; Public once adopted.
+#[utoipa::path(get, path = "/api/v1/projects/{id}/follow-up", tag = "follow-up", security((), ("bearer" = [])), params(("id" = Uuid, Path)), responses(
+    (status = 200, body = FollowUpDto),
+))]
+pub async fn follow_up(
+    State(state): State<AppState>,
+    MaybeAuth(actor): MaybeAuth,
+    ApiPath(id): ApiPath<Uuid>,
+) -> ApiResult<Json<FollowUpDto>> {
+    let f = view::follow_up(&state.db, id, &state.colour_rule, today())
+        .await
+        .map_err(|e| hide_from_public(&actor, e))?;
+    let grades: Vec<GradeDto> = f.grades.into_iter().map(grade_dto).collect();
+    let latest_grade = grades.last().map(|g| GradeDto {
+        evaluation_id: g.evaluation_id,
+        title: g.title.clone(),
+        published_at: g.published_at,
+        grade: g.grade.clone(),
+        satisfied: g.satisfied,
+        basically_satisfied: g.basically_satisfied,
+        unsatisfied: g.unsatisfied,
+    });
+    Ok(Json(FollowUpDto {
+        status_colour: colour_dto(f.assessment.colour),
+        reasons: f.assessment.reasons,
+        percent_complete: f
+            .latest_report
+            .as_ref()
+            .map(|r| r.percent_complete as u32)
+            .unwrap_or(0),
+        expected_percent: f.assessment.expected_percent,
+        schedule_slip_points: f.assessment.schedule_gap,
+        days_overdue: f.days_overdue,
+        spent_yuan: f.latest_report.as_ref().map(|r| r.spent_yuan).unwrap_or(0),
+        budget_variance_yuan: f.budget_variance_yuan,
+        latest_report: f.latest_report.map(Into::into),
+        overdue_milestones: f.overdue_milestones,
+        open_problems: f.open_problems,
+        baseline: BaselineDto {
+            budget_yuan: f.baseline.budget_yuan,
+            department: f.baseline.department,
+            started_on: f.baseline.started_on,
+            planned_completion: f.baseline.planned_completion,
+        },
+        project: f.project.into(),
+        latest_grade,
+        grades,
+    }))
+}
+
+/// The project's timeline: baseline, milestones, progress, inspections, problems and their
+/// rectification, escalations and ratings, in date order. Roles: any; Public once adopted.
+#[utoipa::path(get, path = "/api/v1/projects/{id}/timeline", tag = "follow-up", security((), ("bearer" = [])), params(("id" = Uuid, Path)), responses(
+    (status = 200, body = TimelineDto),
+))]
+pub async fn timeline(
+    State(state): State<AppState>,
+    MaybeAuth(actor): MaybeAuth,
+    ApiPath(id): ApiPath<Uuid>,
+) -> ApiResult<Json<TimelineDto>> {
+    let f = view::follow_up(&state.db, id, &state.colour_rule, today())
+        .await
+        .map_err(|e| hide_from_public(&actor, e))?;
+    let entries = view::timeline(&state.db, id)
+        .await?
+        .into_iter()
+        .map(|e| TimelineEntryDto {
+            date: e.date,
+            kind: e.kind.to_owned(),
+            summary: e.summary,
+            reference: e.reference,
+            by_role: e.by_role,
+        })
+        .collect();
+    Ok(Json(TimelineDto {
+        project_id: id,
+        title: f.project.title,
+        status_colour: colour_dto(f.assessment.colour),
+        entries,
+    }))
+}

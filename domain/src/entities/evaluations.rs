@@ -1,0 +1,23 @@
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "evaluations")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub session_id: Uuid,
+    pub title: String,
+    pub threshold_base: String,
+    pub status: String,
+    pub roster_at_open: Option<i32>,
+    pub present_at_close: Option<i32>,
+    pub opened_at: Option<DateTimeUtc>,
+    pub closed_at: Option<DateTimeUtc>,
+    pub published_at: Option<DateTimeUtc>,
+    pub created_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,597 @@
+//! Running a rating round: draft → open (quorum) → closed → published. Who rated
+//! (`evaluation_participation`) and what was rated (`evaluation_ballots`) are stored apart, keyed so
+//! that storage order does not follow the order of rating, and rewritten at close, as for votes.
+
+use std::collections::{BTreeMap, HashSet};
+
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set, sea_query::Expr,
+};
+use uuid::Uuid;
+
+use super::grade::{Counts, Grade, Rating, grade};
+use crate::{
+    Actor, Role,
+    accounts::parse_text,
+    db,
+    entities::{
+        congress_sessions, evaluation_ballots, evaluation_participation, evaluation_projects,
+        evaluations, projects, session_roster,
+    },
+    error::{Error, Result},
+    projects::Status as ProjectStatus,
+    sessions, tokens,
+    votes::{rules::ThresholdBase, service::VoteStatus},
+    with_retry,
+};
+
+#[derive(Debug, Clone)]
+pub struct EvaluationView {
+    pub evaluation: evaluations::Model,
+    pub status: VoteStatus,
+    pub projects: Vec<projects::Model>,
+    pub entitled: u32,
+    pub present: u32,
+    pub ballots_cast: u32,
+}
+
+#[derive(Debug, Clone)]
+pub struct ProjectRating {
+    pub project: projects::Model,
+    pub counts: Counts,
+    pub satisfaction_permille: Option<u32>,
+    pub grade: Grade,
+}
+
+#[derive(Debug, Clone)]
+pub struct EvaluationResults {
+    pub view: EvaluationView,
+    /// The number the grade's "more than half" is taken of.
+    pub base: u32,
+    pub not_voted: u32,
+    pub projects: Vec<ProjectRating>,
+}
+
+/// One published rating round of one project.
+#[derive(Debug, Clone)]
+pub struct GradeRecord {
+    pub evaluation_id: Uuid,
+    pub title: String,
+    pub published_at: DateTime<Utc>,
+    pub counts: Counts,
+    pub grade: Grade,
+}
+
+impl GradeRecord {
+    pub fn grade_str(&self) -> &'static str {
+        match self.grade {
+            Rating::Satisfied => "satisfied",
+            Rating::BasicallySatisfied => "basically_satisfied",
+            Rating::Unsatisfied => "unsatisfied",
+        }
+    }
+}
+
+async fn find(db: &impl ConnectionTrait, id: Uuid) -> Result<evaluations::Model> {
+    evaluations::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or_else(|| Error::not_found("evaluation"))
+}
+
+async fn project_ids(db: &impl ConnectionTrait, id: Uuid) -> Result<Vec<Uuid>> {
+    Ok(evaluation_projects::Entity::find()
+        .filter(evaluation_projects::Column::EvaluationId.eq(id))
+        .order_by_asc(evaluation_projects::Column::Position)
+        .select_only()
+        .column(evaluation_projects::Column::ProjectId)
+        .into_tuple()
+        .all(db)
+        .await?)
+}
+
+async fn view(db: &impl ConnectionTrait, e: evaluations::Model) -> Result<EvaluationView> {
+    let ids = project_ids(db, e.id).await?;
+    let mut ps = projects::Entity::find()
+        .filter(projects::Column::Id.is_in(ids.clone()))
+        .all(db)
+        .await?;
+    ps.sort_by_key(|p| ids.iter().position(|i| *i == p.id));
+    let (roster, present) = sessions::counts(db, e.session_id).await?;
+    let ballots_cast = evaluation_participation::Entity::find()
+        .filter(evaluation_participation::Column::EvaluationId.eq(e.id))
+        .count(db)
+        .await? as u32;
+    Ok(EvaluationView {
+        status: VoteStatus::parse(&e.status)?,
+        entitled: e.roster_at_open.map(|n| n as u32).unwrap_or(roster),
+        present: e.present_at_close.map(|n| n as u32).unwrap_or(present),
+        ballots_cast,
+        projects: ps,
+        evaluation: e,
+    })
+}
+
+pub struct EvaluationDraft {
+    pub title: String,
+    pub project_ids: Vec<Uuid>,
+    pub threshold_base: ThresholdBase,
+}
+
+pub async fn create(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    session_id: Uuid,
+    d: EvaluationDraft,
+) -> Result<EvaluationView> {
+    actor.require_admin()?;
+    let title = parse_text("title", &d.title, 200)?;
+    if d.threshold_base == ThresholdBase::None {
+        return Err(Error::invalid_field(
+            "invalid_threshold_base",
+            "threshold_base",
+            "a rating's grade needs a base",
+        ));
+    }
+    let mut ids = d.project_ids.clone();
+    ids.sort();
+    ids.dedup();
+    if ids.is_empty() || ids.len() != d.project_ids.len() {
+        return Err(Error::invalid_field(
+            "invalid_projects",
+            "project_ids",
+            "name each project to rate once",
+        ));
+    }
+    let txn = db::begin_write(db).await?;
+    congress_sessions::Entity::find_by_id(session_id)
+        .one(&txn)
+        .await?
+        .ok_or_else(|| Error::not_found("session"))?;
+    let found = projects::Entity::find()
+        .filter(projects::Column::Id.is_in(ids.clone()))
+        .all(&txn)
+        .await?;
+    if found.len() != ids.len() {
+        return Err(Error::invalid_field(
+            "unknown_project",
+            "project_ids",
+            "some ids are not projects",
+        ));
+    }
+    if found
+        .iter()
+        .any(|p| !ProjectStatus::parse(&p.status).is_some_and(ProjectStatus::is_public))
+    {
+        return Err(Error::invalid_field(
+            "project_not_adopted",
+            "project_ids",
+            "only adopted projects are rated",
+        ));
+    }
+    let e = evaluations::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        session_id: Set(session_id),
+        title: Set(title),
+        threshold_base: Set(d.threshold_base.as_str().to_owned()),
+        status: Set(VoteStatus::Draft.as_str().to_owned()),
+        roster_at_open: Set(None),
+        present_at_close: Set(None),
+        opened_at: Set(None),
+        closed_at: Set(None),
+        published_at: Set(None),
+        created_at: Set(Utc::now()),
+    }
+    .insert(&txn)
+    .await?;
+    let rows = d
+        .project_ids
+        .iter()
+        .enumerate()
+        .map(|(i, &p)| evaluation_projects::ActiveModel {
+            evaluation_id: Set(e.id),
+            project_id: Set(p),
+            position: Set(i as i32),
+        });
+    evaluation_projects::Entity::insert_many(rows)
+        .exec_without_returning(&txn)
+        .await?;
+    txn.commit().await?;
+    view(db, e).await
+}
+
+pub async fn get(
+    db: &DatabaseConnection,
+    actor: Option<&Actor>,
+    id: Uuid,
+) -> Result<EvaluationView> {
+    let e = find(db, id).await?;
+    if actor.is_none() && e.status != VoteStatus::Published.as_str() {
+        return Err(Error::unauthenticated(
+            "missing_token",
+            "log in to see a rating before it is published",
+        ));
+    }
+    view(db, e).await
+}
+
+pub async fn list_for_session(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    session_id: Uuid,
+) -> Result<Vec<EvaluationView>> {
+    if actor.role == Role::Department {
+        return Err(Error::forbidden(
+            "forbidden",
+            "ratings are read by admins and deputies",
+        ));
+    }
+    let rows = evaluations::Entity::find()
+        .filter(evaluations::Column::SessionId.eq(session_id))
+        .order_by_asc(evaluations::Column::CreatedAt)
+        .order_by_asc(evaluations::Column::Id)
+        .all(db)
+        .await?;
+    let mut out = Vec::new();
+    for e in rows {
+        out.push(view(db, e).await?);
+    }
+    Ok(out)
+}
+
+pub async fn open(db: &DatabaseConnection, actor: &Actor, id: Uuid) -> Result<EvaluationView> {
+    actor.require_admin()?;
+    let txn = db::begin_write(db).await?;
+    let e = find(&txn, id).await?;
+    if e.status != VoteStatus::Draft.as_str() {
+        return Err(Error::conflict(
+            "vote_not_draft",
+            "only a draft rating can be opened",
+        ));
+    }
+    let session = congress_sessions::Entity::find_by_id(e.session_id)
+        .one(&txn)
+        .await?
+        .ok_or_else(|| Error::not_found("session"))?;
+    let s = sessions::summary(&txn, session).await?;
+    if !s.quorum_met {
+        return Err(Error::conflict(
+            "quorum_not_met",
+            format!(
+                "{} of {} deputies present; opening needs {}",
+                s.present, s.roster_size, s.quorum_needed
+            ),
+        ));
+    }
+    let mut row: evaluations::ActiveModel = e.into();
+    row.status = Set(VoteStatus::Open.as_str().to_owned());
+    row.roster_at_open = Set(Some(s.roster_size as i32));
+    row.opened_at = Set(Some(Utc::now()));
+    let e = row.update(&txn).await?;
+    txn.commit().await?;
+    view(db, e).await
+}
+
+pub async fn close(db: &DatabaseConnection, actor: &Actor, id: Uuid) -> Result<EvaluationView> {
+    actor.require_admin()?;
+    let e = with_retry!(close_once(db, id).await)?;
+    db::compact_after_close(db, &["evaluation_ballots", "evaluation_participation"]).await;
+    view(db, e).await
+}
+
+async fn close_once(db: &DatabaseConnection, id: Uuid) -> Result<evaluations::Model> {
+    let txn = db::begin_write(db).await?;
+    let e = find(&txn, id).await?;
+    let (_, present) = sessions::counts(&txn, e.session_id).await?;
+    let closed = evaluations::Entity::update_many()
+        .col_expr(
+            evaluations::Column::Status,
+            Expr::value(VoteStatus::Closed.as_str()),
+        )
+        .col_expr(evaluations::Column::ClosedAt, Expr::value(Utc::now()))
+        .col_expr(
+            evaluations::Column::PresentAtClose,
+            Expr::value(present as i32),
+        )
+        .filter(evaluations::Column::Id.eq(id))
+        .filter(evaluations::Column::Status.eq(VoteStatus::Open.as_str()))
+        .exec(&txn)
+        .await?;
+    if closed.rows_affected != 1 {
+        return Err(Error::conflict(
+            "vote_not_open",
+            "only an open rating can be closed",
+        ));
+    }
+    // Rewrite both halves in key order (see votes::service::close).
+    let ballots = evaluation_ballots::Entity::find()
+        .filter(evaluation_ballots::Column::EvaluationId.eq(id))
+        .order_by_asc(evaluation_ballots::Column::Receipt)
+        .all(&txn)
+        .await?;
+    let who: Vec<Uuid> = evaluation_participation::Entity::find()
+        .filter(evaluation_participation::Column::EvaluationId.eq(id))
+        .order_by_asc(evaluation_participation::Column::DeputyId)
+        .select_only()
+        .column(evaluation_participation::Column::DeputyId)
+        .into_tuple()
+        .all(&txn)
+        .await?;
+    evaluation_ballots::Entity::delete_many()
+        .filter(evaluation_ballots::Column::EvaluationId.eq(id))
+        .exec(&txn)
+        .await?;
+    evaluation_participation::Entity::delete_many()
+        .filter(evaluation_participation::Column::EvaluationId.eq(id))
+        .exec(&txn)
+        .await?;
+    for chunk in ballots.chunks(500) {
+        evaluation_ballots::Entity::insert_many(
+            chunk
+                .iter()
+                .cloned()
+                .map(evaluation_ballots::ActiveModel::from),
+        )
+        .exec_without_returning(&txn)
+        .await?;
+    }
+    for chunk in who.chunks(500) {
+        let rows = chunk
+            .iter()
+            .map(|&d| evaluation_participation::ActiveModel {
+                evaluation_id: Set(id),
+                deputy_id: Set(d),
+            });
+        evaluation_participation::Entity::insert_many(rows)
+            .exec_without_returning(&txn)
+            .await?;
+    }
+    let e = find(&txn, id).await?;
+    txn.commit().await?;
+    Ok(e)
+}
+
+pub async fn publish(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    id: Uuid,
+) -> Result<EvaluationResults> {
+    actor.require_admin()?;
+    let updated = evaluations::Entity::update_many()
+        .col_expr(
+            evaluations::Column::Status,
+            Expr::value(VoteStatus::Published.as_str()),
+        )
+        .col_expr(evaluations::Column::PublishedAt, Expr::value(Utc::now()))
+        .filter(evaluations::Column::Id.eq(id))
+        .filter(evaluations::Column::Status.eq(VoteStatus::Closed.as_str()))
+        .exec(db)
+        .await?;
+    if updated.rows_affected != 1 {
+        find(db, id).await?;
+        return Err(Error::conflict(
+            "vote_not_closed",
+            "only a closed rating can be published",
+        ));
+    }
+    results(db, Some(actor), id).await
+}
+
+/// Checks a rating ballot: every project of the round rated exactly once, nothing else.
+pub fn parse_ratings(
+    projects: &[Uuid],
+    ratings: Vec<(Uuid, Rating)>,
+) -> Result<BTreeMap<Uuid, Rating>> {
+    let known: HashSet<&Uuid> = projects.iter().collect();
+    let mut out = BTreeMap::new();
+    for (p, r) in ratings {
+        if !known.contains(&p) {
+            return Err(Error::invalid_field(
+                "unknown_candidate",
+                "ratings",
+                format!("{p} is not rated in this round"),
+            ));
+        }
+        if out.insert(p, r).is_some() {
+            return Err(Error::invalid_field(
+                "duplicate_mark",
+                "ratings",
+                format!("{p} is rated twice"),
+            ));
+        }
+    }
+    if out.len() != projects.len() {
+        return Err(Error::invalid_field(
+            "incomplete_ballot",
+            "ratings",
+            "rate every project of this round",
+        ));
+    }
+    Ok(out)
+}
+
+pub async fn cast(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    id: Uuid,
+    ratings: Vec<(Uuid, Rating)>,
+) -> Result<String> {
+    let deputy_id = actor.require_deputy()?;
+    with_retry!(cast_once(db, deputy_id, id, ratings.clone()).await)
+}
+
+async fn cast_once(
+    db: &DatabaseConnection,
+    deputy_id: Uuid,
+    id: Uuid,
+    ratings: Vec<(Uuid, Rating)>,
+) -> Result<String> {
+    let txn = db::begin_write(db).await?;
+    let mut q = evaluations::Entity::find_by_id(id);
+    if db.get_database_backend() == DbBackend::Postgres {
+        q = q.lock_shared();
+    }
+    let e = q
+        .one(&txn)
+        .await?
+        .ok_or_else(|| Error::not_found("evaluation"))?;
+    if e.status != VoteStatus::Open.as_str() {
+        return Err(Error::conflict(
+            "vote_not_open",
+            format!("the rating is {}, not open", e.status),
+        ));
+    }
+    let ballot = parse_ratings(&project_ids(&txn, id).await?, ratings)?;
+    match session_roster::Entity::find_by_id((e.session_id, deputy_id))
+        .one(&txn)
+        .await?
+    {
+        None => {
+            return Err(Error::forbidden(
+                "not_entitled",
+                "you are not on this session's roster",
+            ));
+        }
+        Some(r) if !r.present => {
+            return Err(Error::forbidden(
+                "not_present",
+                "check in to the session before rating",
+            ));
+        }
+        Some(_) => {}
+    }
+    let who = evaluation_participation::ActiveModel {
+        evaluation_id: Set(id),
+        deputy_id: Set(deputy_id),
+    };
+    if let Err(err) = evaluation_participation::Entity::insert(who)
+        .exec_without_returning(&txn)
+        .await
+    {
+        return Err(if db::is_unique_violation(&err) {
+            Error::conflict("already_voted", "you have already rated in this round")
+        } else {
+            err.into()
+        });
+    }
+    let receipt = tokens::random_hex(16);
+    evaluation_ballots::ActiveModel {
+        evaluation_id: Set(id),
+        receipt: Set(receipt.clone()),
+        content: Set(serde_json::to_string(&ballot).map_err(|e| Error::Internal(e.to_string()))?),
+    }
+    .insert(&txn)
+    .await?;
+    txn.commit().await?;
+    Ok(receipt)
+}
+
+async fn count(
+    db: &impl ConnectionTrait,
+    e: &evaluations::Model,
+) -> Result<(u32, BTreeMap<Uuid, Counts>)> {
+    let stored = evaluation_ballots::Entity::find()
+        .filter(evaluation_ballots::Column::EvaluationId.eq(e.id))
+        .all(db)
+        .await?;
+    let mut counts: BTreeMap<Uuid, Counts> = BTreeMap::new();
+    for b in &stored {
+        let ballot: BTreeMap<Uuid, Rating> = serde_json::from_str(&b.content)
+            .map_err(|err| Error::Internal(format!("stored rating unreadable: {err}")))?;
+        for (p, r) in ballot {
+            counts.entry(p).or_default().add(r);
+        }
+    }
+    Ok((stored.len() as u32, counts))
+}
+
+fn base_of(e: &evaluations::Model, roster: u32, present: u32, cast: u32) -> u32 {
+    match ThresholdBase::parse(&e.threshold_base).unwrap_or(ThresholdBase::AllDeputies) {
+        ThresholdBase::AllDeputies | ThresholdBase::None => roster,
+        ThresholdBase::Present => present,
+        ThresholdBase::BallotsCast => cast,
+    }
+}
+
+/// Results: admins once closed, everyone once published.
+pub async fn results(
+    db: &DatabaseConnection,
+    actor: Option<&Actor>,
+    id: Uuid,
+) -> Result<EvaluationResults> {
+    let e = find(db, id).await?;
+    match VoteStatus::parse(&e.status)? {
+        VoteStatus::Published => {}
+        VoteStatus::Closed if actor.is_some_and(|a| a.role == Role::Admin) => {}
+        VoteStatus::Closed => {
+            return Err(Error::conflict(
+                "results_not_published",
+                "results are public once published",
+            ));
+        }
+        _ => {
+            return Err(Error::conflict(
+                "vote_not_closed",
+                "there are no results before the rating closes",
+            ));
+        }
+    }
+    let view = view(db, e.clone()).await?;
+    let (cast, counts) = count(db, &e).await?;
+    let base = base_of(&e, view.entitled, view.present, cast);
+    let projects = view
+        .projects
+        .iter()
+        .map(|p| {
+            let c = counts.get(&p.id).copied().unwrap_or_default();
+            ProjectRating {
+                project: p.clone(),
+                satisfaction_permille: c.satisfaction_permille(),
+                grade: grade(&c, base),
+                counts: c,
+            }
+        })
+        .collect();
+    Ok(EvaluationResults {
+        base,
+        not_voted: view.present.saturating_sub(cast),
+        projects,
+        view,
+    })
+}
+
+/// The published rating rounds of a project, oldest first; the last is its current grade.
+pub async fn grades_of(db: &impl ConnectionTrait, project_id: Uuid) -> Result<Vec<GradeRecord>> {
+    let ids: Vec<Uuid> = evaluation_projects::Entity::find()
+        .filter(evaluation_projects::Column::ProjectId.eq(project_id))
+        .select_only()
+        .column(evaluation_projects::Column::EvaluationId)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let rounds = evaluations::Entity::find()
+        .filter(evaluations::Column::Id.is_in(ids))
+        .filter(evaluations::Column::Status.eq(VoteStatus::Published.as_str()))
+        .order_by_asc(evaluations::Column::PublishedAt)
+        .all(db)
+        .await?;
+    let mut out = Vec::new();
+    for e in rounds {
+        let (cast, counts) = count(db, &e).await?;
+        let (roster, present) = (
+            e.roster_at_open.unwrap_or(0) as u32,
+            e.present_at_close.unwrap_or(0) as u32,
+        );
+        let c = counts.get(&project_id).copied().unwrap_or_default();
+        out.push(GradeRecord {
+            evaluation_id: e.id,
+            grade: grade(&c, base_of(&e, roster, present, cast)),
+            title: e.title,
+            published_at: e.published_at.unwrap_or(e.created_at),
+            counts: c,
+        });
+    }
+    Ok(out)
+}

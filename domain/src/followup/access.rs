@@ -1,0 +1,124 @@
+//! Who may do what on a project's follow-up. One place for the permission matrix:
+//!
+//! | action | admin | department of the project | member of the project's group | other deputy | public |
+//! |---|---|---|---|---|---|
+//! | milestones | yes | yes | no | no | no |
+//! | progress report, rectification | no | yes | no | no | no |
+//! | inspection, raise / verify / send back a problem | no | no | yes | no | no |
+//! | escalation | yes | no | no | no | no |
+//! | read follow-up and timeline | yes | yes | yes | yes | adopted projects only |
+
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect,
+};
+use uuid::Uuid;
+
+use crate::{
+    Actor, Role,
+    entities::{
+        project_baselines, projects, supervision_group_members, supervision_group_projects,
+    },
+    error::{Error, Result},
+    projects::Status,
+};
+
+/// The project, if it is under follow-up (adopted, in progress or completed).
+pub async fn followed_project(
+    db: &impl ConnectionTrait,
+    project_id: Uuid,
+) -> Result<projects::Model> {
+    let p = projects::Entity::find_by_id(project_id)
+        .one(db)
+        .await?
+        .ok_or_else(|| Error::not_found("project"))?;
+    if !Status::parse(&p.status).is_some_and(Status::is_public) {
+        return Err(Error::conflict(
+            "project_not_adopted",
+            "follow-up starts when the project is adopted",
+        ));
+    }
+    Ok(p)
+}
+
+/// The responsible department: the baseline's once frozen, else the project's.
+pub async fn responsible_department(
+    db: &impl ConnectionTrait,
+    project: &projects::Model,
+) -> Result<String> {
+    Ok(project_baselines::Entity::find_by_id(project.id)
+        .one(db)
+        .await?
+        .map(|b| b.department)
+        .unwrap_or_else(|| project.department.clone()))
+}
+
+pub fn is_department(actor: &Actor, department: &str) -> bool {
+    actor.role == Role::Department && actor.department.as_deref() == Some(department)
+}
+
+pub async fn require_department(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    project: &projects::Model,
+) -> Result<()> {
+    let dept = responsible_department(db, project).await?;
+    if is_department(actor, &dept) {
+        Ok(())
+    } else {
+        Err(Error::forbidden(
+            "not_responsible_department",
+            format!("only {dept} reports on this project"),
+        ))
+    }
+}
+
+pub async fn require_admin_or_department(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    project: &projects::Model,
+) -> Result<()> {
+    if actor.role == Role::Admin {
+        return Ok(());
+    }
+    require_department(db, actor, project).await
+}
+
+/// Whether the deputy belongs to a supervision group that follows the project.
+pub async fn is_group_member(
+    db: &impl ConnectionTrait,
+    deputy_id: Uuid,
+    project_id: Uuid,
+) -> Result<bool> {
+    let groups: Vec<Uuid> = supervision_group_projects::Entity::find()
+        .filter(supervision_group_projects::Column::ProjectId.eq(project_id))
+        .select_only()
+        .column(supervision_group_projects::Column::GroupId)
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(supervision_group_members::Entity::find()
+        .filter(supervision_group_members::Column::GroupId.is_in(groups))
+        .filter(supervision_group_members::Column::DeputyId.eq(deputy_id))
+        .count(db)
+        .await?
+        > 0)
+}
+
+pub async fn require_group_member(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    project_id: Uuid,
+) -> Result<()> {
+    let member = match actor.deputy_id {
+        Some(d) => is_group_member(db, d, project_id).await?,
+        None => false,
+    };
+    if member {
+        Ok(())
+    } else {
+        Err(Error::forbidden(
+            "not_group_member",
+            "only members of a supervision group following this project may do this",
+        ))
+    }
+}

@@ -1,0 +1,349 @@
+//! Inspections by supervision groups, the three lists 问题 → 责任 → 整改 (a problem, the department
+//! responsible, its rectification, verified or sent back), and escalations. Every step of a problem
+//! is kept with who took it and when.
+
+use chrono::{NaiveDate, Utc};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    QueryOrder, Set,
+};
+use uuid::Uuid;
+
+use super::access::{
+    followed_project, is_department, require_group_member, responsible_department,
+};
+use crate::{
+    Actor,
+    accounts::parse_text,
+    db,
+    entities::{escalations, inspections, problem_events, problems},
+    error::{Error, Result},
+};
+
+/// 视察 / 调研 / 听取汇报 / 专题询问.
+pub const INSPECTION_KINDS: [&str; 4] = ["inspection", "research", "briefing", "special_inquiry"];
+/// 询问 / 约见 / 质询 / 特定问题调查.
+pub const ESCALATION_KINDS: [&str; 4] = [
+    "inquiry",
+    "appointment",
+    "interpellation",
+    "special_investigation",
+];
+pub const SEVERITIES: [&str; 3] = ["low", "medium", "high"];
+
+fn long_text(field: &str, raw: &str, max: usize) -> Result<String> {
+    let t = raw.trim();
+    if t.is_empty() || t.chars().count() > max {
+        return Err(Error::invalid_field(
+            "invalid_text",
+            field,
+            format!("{field} must be 1 to {max} characters"),
+        ));
+    }
+    Ok(t.to_owned())
+}
+
+fn one_of(field: &str, value: &str, allowed: &[&str]) -> Result<String> {
+    if allowed.contains(&value) {
+        Ok(value.to_owned())
+    } else {
+        Err(Error::invalid_field(
+            "invalid_kind",
+            field,
+            format!("{field} is one of {}", allowed.join(", ")),
+        ))
+    }
+}
+
+pub struct NewInspection {
+    pub kind: String,
+    pub held_on: NaiveDate,
+    pub location: String,
+    pub participants: String,
+    pub findings: String,
+}
+
+pub async fn record_inspection(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    project_id: Uuid,
+    i: NewInspection,
+) -> Result<inspections::Model> {
+    followed_project(db, project_id).await?;
+    require_group_member(db, actor, project_id).await?;
+    Ok(inspections::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        project_id: Set(project_id),
+        kind: Set(one_of("kind", &i.kind, &INSPECTION_KINDS)?),
+        held_on: Set(i.held_on),
+        location: Set(parse_text("location", &i.location, 200)?),
+        participants: Set(long_text("participants", &i.participants, 2000)?),
+        findings: Set(long_text("findings", &i.findings, 5000)?),
+        recorded_by: Set(actor.account_id),
+        created_at: Set(Utc::now()),
+    }
+    .insert(db)
+    .await?)
+}
+
+pub async fn inspections_of(
+    db: &impl ConnectionTrait,
+    project_id: Uuid,
+) -> Result<Vec<inspections::Model>> {
+    Ok(inspections::Entity::find()
+        .filter(inspections::Column::ProjectId.eq(project_id))
+        .order_by_asc(inspections::Column::HeldOn)
+        .order_by_asc(inspections::Column::CreatedAt)
+        .all(db)
+        .await?)
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProblemStatus {
+    /// Raised, or sent back after a rectification: waiting for the department.
+    Open,
+    /// The department answered; waiting for the group to verify.
+    Rectified,
+    /// Verified by the group.
+    Closed,
+}
+
+impl ProblemStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProblemStatus::Open => "open",
+            ProblemStatus::Rectified => "rectified",
+            ProblemStatus::Closed => "closed",
+        }
+    }
+    pub fn parse(s: &str) -> ProblemStatus {
+        match s {
+            "rectified" => ProblemStatus::Rectified,
+            "closed" => ProblemStatus::Closed,
+            _ => ProblemStatus::Open,
+        }
+    }
+}
+
+/// A step on a problem.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProblemAction {
+    /// The responsible department reports its rectification (整改).
+    Rectify,
+    /// A group member confirms the rectification; the problem closes.
+    Verify,
+    /// A group member finds the rectification insufficient; the problem reopens.
+    SendBack,
+}
+
+pub struct NewProblem {
+    pub description: String,
+    pub severity: String,
+    /// Defaults to the project's responsible department.
+    pub responsible_department: Option<String>,
+    pub deadline: NaiveDate,
+}
+
+#[derive(Debug, Clone)]
+pub struct ProblemView {
+    pub problem: problems::Model,
+    pub events: Vec<problem_events::Model>,
+}
+
+async fn event(
+    db: &impl ConnectionTrait,
+    problem_id: Uuid,
+    kind: &str,
+    note: &str,
+    actor: &Actor,
+) -> Result<()> {
+    problem_events::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        problem_id: Set(problem_id),
+        kind: Set(kind.to_owned()),
+        note: Set(note.trim().to_owned()),
+        actor_id: Set(actor.account_id),
+        actor_role: Set(actor.role.as_str().to_owned()),
+        created_at: Set(Utc::now()),
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+async fn problem_view(db: &impl ConnectionTrait, problem: problems::Model) -> Result<ProblemView> {
+    let events = problem_events::Entity::find()
+        .filter(problem_events::Column::ProblemId.eq(problem.id))
+        .order_by_asc(problem_events::Column::CreatedAt)
+        .order_by_asc(problem_events::Column::Id)
+        .all(db)
+        .await?;
+    Ok(ProblemView { problem, events })
+}
+
+pub async fn raise_problem(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    project_id: Uuid,
+    p: NewProblem,
+) -> Result<ProblemView> {
+    let project = followed_project(db, project_id).await?;
+    require_group_member(db, actor, project_id).await?;
+    let department = match p.responsible_department.as_deref() {
+        Some(d) => parse_text("responsible_department", d, 100)?,
+        None => responsible_department(db, &project).await?,
+    };
+    let description = long_text("description", &p.description, 5000)?;
+    let txn = db::begin_write(db).await?;
+    let problem = problems::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        project_id: Set(project_id),
+        description: Set(description.clone()),
+        severity: Set(one_of("severity", &p.severity, &SEVERITIES)?),
+        responsible_department: Set(department),
+        deadline: Set(p.deadline),
+        status: Set(ProblemStatus::Open.as_str().to_owned()),
+        raised_by: Set(actor.account_id),
+        created_at: Set(Utc::now()),
+        closed_at: Set(None),
+    }
+    .insert(&txn)
+    .await?;
+    event(&txn, problem.id, "raised", &description, actor).await?;
+    txn.commit().await?;
+    problem_view(db, problem).await
+}
+
+/// Rectify (the responsible department), verify or send back (a member of the project's group).
+pub async fn act_on_problem(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    id: Uuid,
+    action: ProblemAction,
+    note: &str,
+) -> Result<ProblemView> {
+    if note.chars().count() > 5000 {
+        return Err(Error::invalid_field(
+            "invalid_text",
+            "note",
+            "the note has at most 5000 characters",
+        ));
+    }
+    let txn = db::begin_write(db).await?;
+    let problem = problems::Entity::find_by_id(id)
+        .one(&txn)
+        .await?
+        .ok_or_else(|| Error::not_found("problem"))?;
+    let status = ProblemStatus::parse(&problem.status);
+    let (next, kind) = match action {
+        ProblemAction::Rectify => {
+            if !is_department(actor, &problem.responsible_department) {
+                return Err(Error::forbidden(
+                    "not_responsible_department",
+                    format!(
+                        "only {} rectifies this problem",
+                        problem.responsible_department
+                    ),
+                ));
+            }
+            if note.trim().is_empty() {
+                return Err(Error::invalid_field(
+                    "invalid_text",
+                    "note",
+                    "describe the rectification",
+                ));
+            }
+            if status != ProblemStatus::Open {
+                return Err(Error::conflict(
+                    "problem_not_open",
+                    "only an open problem can be rectified",
+                ));
+            }
+            (ProblemStatus::Rectified, "rectified")
+        }
+        ProblemAction::Verify | ProblemAction::SendBack => {
+            require_group_member(&txn, actor, problem.project_id).await?;
+            if status != ProblemStatus::Rectified {
+                return Err(Error::conflict(
+                    "problem_not_rectified",
+                    "verify or send back a problem after its rectification",
+                ));
+            }
+            if action == ProblemAction::Verify {
+                (ProblemStatus::Closed, "verified")
+            } else {
+                (ProblemStatus::Open, "sent_back")
+            }
+        }
+    };
+    let mut row: problems::ActiveModel = problem.into();
+    row.status = Set(next.as_str().to_owned());
+    row.closed_at = Set((next == ProblemStatus::Closed).then(Utc::now));
+    let problem = row.update(&txn).await?;
+    event(&txn, id, kind, note, actor).await?;
+    txn.commit().await?;
+    problem_view(db, problem).await
+}
+
+pub async fn get_problem(db: &DatabaseConnection, id: Uuid) -> Result<ProblemView> {
+    let p = problems::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or_else(|| Error::not_found("problem"))?;
+    followed_project(db, p.project_id).await?;
+    problem_view(db, p).await
+}
+
+pub async fn problems_of(db: &impl ConnectionTrait, project_id: Uuid) -> Result<Vec<ProblemView>> {
+    let rows = problems::Entity::find()
+        .filter(problems::Column::ProjectId.eq(project_id))
+        .order_by_asc(problems::Column::CreatedAt)
+        .order_by_asc(problems::Column::Id)
+        .all(db)
+        .await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for p in rows {
+        out.push(problem_view(db, p).await?);
+    }
+    Ok(out)
+}
+
+pub struct NewEscalation {
+    pub kind: String,
+    pub held_on: NaiveDate,
+    pub note: String,
+}
+
+/// The congress office records 询问 / 约见 / 质询 / 特定问题调查 on a stalled project.
+pub async fn record_escalation(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    project_id: Uuid,
+    e: NewEscalation,
+) -> Result<escalations::Model> {
+    actor.require_admin()?;
+    followed_project(db, project_id).await?;
+    Ok(escalations::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        project_id: Set(project_id),
+        kind: Set(one_of("kind", &e.kind, &ESCALATION_KINDS)?),
+        held_on: Set(e.held_on),
+        note: Set(long_text("note", &e.note, 5000)?),
+        recorded_by: Set(actor.account_id),
+        created_at: Set(Utc::now()),
+    }
+    .insert(db)
+    .await?)
+}
+
+pub async fn escalations_of(
+    db: &impl ConnectionTrait,
+    project_id: Uuid,
+) -> Result<Vec<escalations::Model>> {
+    Ok(escalations::Entity::find()
+        .filter(escalations::Column::ProjectId.eq(project_id))
+        .order_by_asc(escalations::Column::HeldOn)
+        .order_by_asc(escalations::Column::CreatedAt)
+        .all(db)
+        .await?)
+}

@@ -1,0 +1,308 @@
+//! What everyone reads about an adopted project: the follow-up summary (progress against the
+//! baseline, status colour, open problems, latest grade) and the timeline of everything that
+//! happened, in date order. Public once the project is adopted; nothing about accounts is in it
+//! beyond the role that took a step.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use sea_orm::{ConnectionTrait, EntityTrait};
+use uuid::Uuid;
+
+use super::{
+    access::followed_project,
+    colour::{Assessment, ColourRule, Facts, assess},
+    problems::{ProblemStatus, escalations_of, inspections_of, problems_of},
+    progress::{milestones_of, reports_of},
+};
+use crate::{
+    entities::{progress_reports, project_baselines, projects},
+    error::Result,
+    evaluations::service::{GradeRecord, grades_of},
+    projects::Status,
+};
+
+#[derive(Debug, Clone)]
+pub struct FollowUp {
+    pub project: projects::Model,
+    pub baseline: project_baselines::Model,
+    pub latest_report: Option<progress_reports::Model>,
+    pub assessment: Assessment,
+    /// Money spent minus the budget share the reported progress has earned (positive: spending
+    /// ahead of progress).
+    pub budget_variance_yuan: i64,
+    /// Days past the planned completion (0 when not past it or completed).
+    pub days_overdue: i64,
+    pub overdue_milestones: u32,
+    pub open_problems: u32,
+    /// Every published rating round of this project, oldest first.
+    pub grades: Vec<GradeRecord>,
+}
+
+fn baseline_or_project(
+    p: &projects::Model,
+    b: Option<project_baselines::Model>,
+) -> project_baselines::Model {
+    b.unwrap_or_else(|| {
+        let planned = p
+            .planned_completion
+            .or_else(|| NaiveDate::from_ymd_opt(p.year, 12, 31))
+            .unwrap_or_default();
+        project_baselines::Model {
+            project_id: p.id,
+            budget_yuan: p.budget_yuan,
+            department: p.department.clone(),
+            started_on: NaiveDate::from_ymd_opt(p.year, 1, 1).unwrap_or(planned),
+            planned_completion: planned,
+            frozen_at: p.updated_at,
+        }
+    })
+}
+
+pub async fn follow_up(
+    db: &impl ConnectionTrait,
+    project_id: Uuid,
+    rule: &ColourRule,
+    today: NaiveDate,
+) -> Result<FollowUp> {
+    let project = followed_project(db, project_id).await?;
+    let baseline = baseline_or_project(
+        &project,
+        project_baselines::Entity::find_by_id(project_id)
+            .one(db)
+            .await?,
+    );
+    let latest_report = reports_of(db, project_id).await?.pop();
+    let milestones = milestones_of(db, project_id).await?;
+    let problems = problems_of(db, project_id).await?;
+    let open: Vec<NaiveDate> = problems
+        .iter()
+        .filter(|p| ProblemStatus::parse(&p.problem.status) != ProblemStatus::Closed)
+        .map(|p| p.problem.deadline)
+        .collect();
+    let overdue_milestones = milestones
+        .iter()
+        .filter(|m| m.done_on.is_none() && m.due_on < today)
+        .count() as u32;
+    let percent = latest_report
+        .as_ref()
+        .map(|r| r.percent_complete as u32)
+        .unwrap_or(0);
+    let spent = latest_report.as_ref().map(|r| r.spent_yuan).unwrap_or(0);
+    let completed = project.status == Status::Completed.as_str();
+    let assessment = assess(
+        &Facts {
+            completed,
+            started_on: baseline.started_on,
+            planned_completion: baseline.planned_completion,
+            today,
+            percent_complete: percent,
+            overdue_milestones,
+            open_problem_deadlines: open.clone(),
+        },
+        rule,
+    );
+    let earned = baseline.budget_yuan.saturating_mul(i64::from(percent)) / 100;
+    let days_overdue = if completed {
+        0
+    } else {
+        (today - baseline.planned_completion).num_days().max(0)
+    };
+    Ok(FollowUp {
+        grades: grades_of(db, project_id).await?,
+        budget_variance_yuan: spent - earned,
+        days_overdue,
+        overdue_milestones,
+        open_problems: open.len() as u32,
+        project,
+        baseline,
+        latest_report,
+        assessment,
+    })
+}
+
+/// One thing that happened to a project.
+#[derive(Debug, Clone)]
+pub struct TimelineEntry {
+    pub date: NaiveDate,
+    /// `adopted`, `milestone_due`, `milestone_done`, `progress`, `inspection`, `problem_raised`,
+    /// `problem_rectified`, `problem_sent_back`, `problem_verified`, `escalation`, `rating`.
+    pub kind: &'static str,
+    pub summary: String,
+    /// The milestone, report, inspection, problem, escalation or rating this entry is about.
+    pub reference: Uuid,
+    /// The role that took the step, where one did.
+    pub by_role: Option<String>,
+    /// Orders entries of one day.
+    at: DateTime<Utc>,
+}
+
+fn midnight(d: NaiveDate) -> DateTime<Utc> {
+    d.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc()
+}
+
+fn entry(
+    date: NaiveDate,
+    at: DateTime<Utc>,
+    kind: &'static str,
+    summary: String,
+    reference: Uuid,
+    by_role: Option<&str>,
+) -> TimelineEntry {
+    TimelineEntry {
+        date,
+        kind,
+        summary,
+        reference,
+        by_role: by_role.map(str::to_owned),
+        at,
+    }
+}
+
+pub async fn timeline(db: &impl ConnectionTrait, project_id: Uuid) -> Result<Vec<TimelineEntry>> {
+    let project = followed_project(db, project_id).await?;
+    let mut out = Vec::new();
+    if let Some(b) = project_baselines::Entity::find_by_id(project_id)
+        .one(db)
+        .await?
+    {
+        out.push(entry(
+            b.frozen_at.date_naive(),
+            b.frozen_at,
+            "adopted",
+            format!(
+                "adopted; baseline {} yuan, {}, planned completion {}",
+                b.budget_yuan, b.department, b.planned_completion
+            ),
+            project.id,
+            Some("admin"),
+        ));
+    }
+    for m in milestones_of(db, project_id).await? {
+        out.push(entry(
+            m.due_on,
+            midnight(m.due_on),
+            "milestone_due",
+            format!("milestone due: {}", m.title),
+            m.id,
+            None,
+        ));
+        if let Some(done) = m.done_on {
+            out.push(entry(
+                done,
+                midnight(done),
+                "milestone_done",
+                format!("milestone done: {}", m.title),
+                m.id,
+                None,
+            ));
+        }
+    }
+    for r in reports_of(db, project_id).await? {
+        let summary = format!(
+            "{}: {} % complete, {} yuan spent. {}",
+            r.period, r.percent_complete, r.spent_yuan, r.note
+        );
+        out.push(entry(
+            r.reported_on,
+            r.created_at,
+            "progress",
+            summary.trim().to_owned(),
+            r.id,
+            Some("department"),
+        ));
+    }
+    for i in inspections_of(db, project_id).await? {
+        let summary = format!("{} at {}: {}", i.kind, i.location, i.findings);
+        out.push(entry(
+            i.held_on,
+            midnight(i.held_on),
+            "inspection",
+            summary,
+            i.id,
+            Some("deputy"),
+        ));
+    }
+    for p in problems_of(db, project_id).await? {
+        for e in &p.events {
+            let kind = match e.kind.as_str() {
+                "raised" => "problem_raised",
+                "rectified" => "problem_rectified",
+                "sent_back" => "problem_sent_back",
+                _ => "problem_verified",
+            };
+            let summary = if e.kind == "raised" {
+                format!(
+                    "[{}] {} (responsible: {}, deadline {})",
+                    p.problem.severity,
+                    e.note,
+                    p.problem.responsible_department,
+                    p.problem.deadline
+                )
+            } else {
+                e.note.clone()
+            };
+            out.push(entry(
+                e.created_at.date_naive(),
+                e.created_at,
+                kind,
+                summary,
+                p.problem.id,
+                Some(&e.actor_role),
+            ));
+        }
+    }
+    for e in escalations_of(db, project_id).await? {
+        out.push(entry(
+            e.held_on,
+            midnight(e.held_on),
+            "escalation",
+            format!("{}: {}", e.kind, e.note),
+            e.id,
+            Some("admin"),
+        ));
+    }
+    for g in grades_of(db, project_id).await? {
+        let summary = format!(
+            "rated {} ({} / {} / {})",
+            g.grade_str(),
+            g.counts.satisfied,
+            g.counts.basically_satisfied,
+            g.counts.unsatisfied
+        );
+        out.push(entry(
+            g.published_at.date_naive(),
+            g.published_at,
+            "rating",
+            summary,
+            g.evaluation_id,
+            Some("deputy"),
+        ));
+    }
+    out.sort_by_key(|e| (e.date, e.at, e.reference));
+    Ok(out)
+}
+
+/// Whether the project may be marked completed: 100 % reported and no problem left open.
+pub async fn check_completion(db: &impl ConnectionTrait, project_id: Uuid) -> Result<()> {
+    let problems = problems_of(db, project_id).await?;
+    if problems
+        .iter()
+        .any(|p| ProblemStatus::parse(&p.problem.status) != ProblemStatus::Closed)
+    {
+        return Err(crate::Error::conflict(
+            "open_problems",
+            "a project with open problems cannot be marked completed",
+        ));
+    }
+    let percent = reports_of(db, project_id)
+        .await?
+        .pop()
+        .map(|r| r.percent_complete)
+        .unwrap_or(0);
+    if percent < 100 {
+        return Err(crate::Error::conflict(
+            "not_finished",
+            format!("the latest progress report says {percent} %, not 100 %"),
+        ));
+    }
+    Ok(())
+}
