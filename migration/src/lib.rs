@@ -3,6 +3,7 @@
 
 pub use sea_orm_migration::prelude::*;
 
+mod helpers;
 mod m0001_accounts;
 mod m0002_votes;
 mod m0003_follow_up;

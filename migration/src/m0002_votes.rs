@@ -2,11 +2,9 @@
 //! (`vote_participation`) and what was voted (`ballots`), kept apart so a secret ballot cannot be
 //! traced to its deputy.
 
-use sea_orm_migration::{
-    prelude::*,
-    schema::*,
-    sea_orm::{ConnectionTrait, DatabaseBackend},
-};
+use sea_orm_migration::{prelude::*, schema::*};
+
+use crate::helpers::create_unordered;
 
 pub struct Migration;
 
@@ -99,18 +97,6 @@ enum Ballots {
 enum Deputies {
     Table,
     Id,
-}
-
-/// On SQLite a table keyed by a random value is declared WITHOUT ROWID, so that rows are stored in key
-/// order and carry no hidden sequence number that follows the order of insertion.
-async fn create_unordered(m: &SchemaManager<'_>, stmt: TableCreateStatement) -> Result<(), DbErr> {
-    let db = m.get_connection();
-    let backend = db.get_database_backend();
-    let mut sql = backend.build(&stmt).to_string();
-    if backend == DatabaseBackend::Sqlite {
-        sql.push_str(" WITHOUT ROWID");
-    }
-    db.execute_unprepared(&sql).await.map(|_| ())
 }
 
 #[async_trait::async_trait]

@@ -1,11 +1,9 @@
 //! Follow-up of adopted projects (baseline, milestones, progress, supervision groups, inspections,
 //! problems and their rectification, escalations) and the satisfaction rating.
 
-use sea_orm_migration::{
-    prelude::*,
-    schema::*,
-    sea_orm::{ConnectionTrait, DatabaseBackend},
-};
+use sea_orm_migration::{prelude::*, schema::*};
+
+use crate::helpers::create_unordered;
 
 pub struct Migration;
 
@@ -196,16 +194,6 @@ fn fk(
         .from(from.0, from.1)
         .to(to.0, to.1)
         .to_owned()
-}
-
-async fn create_unordered(m: &SchemaManager<'_>, stmt: TableCreateStatement) -> Result<(), DbErr> {
-    let db = m.get_connection();
-    let backend = db.get_database_backend();
-    let mut sql = backend.build(&stmt).to_string();
-    if backend == DatabaseBackend::Sqlite {
-        sql.push_str(" WITHOUT ROWID");
-    }
-    db.execute_unprepared(&sql).await.map(|_| ())
 }
 
 async fn index(

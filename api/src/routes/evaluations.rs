@@ -5,14 +5,14 @@ use minsheng_domain::evaluations::{
     grade::Rating,
     service::{self, EvaluationDraft, EvaluationResults, EvaluationView},
 };
-use serde::{Deserialize, Deserializer, Serialize, de::MapAccess};
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::{
     auth::{Auth, MaybeAuth},
     error::ApiResult,
-    extract::{ApiJson, ApiPath},
+    extract::{ApiJson, ApiPath, map_entries},
     routes::{
         projects::ProjectDto,
         votes::{ReceiptDto, ThresholdBaseDto, VoteStatusDto},
@@ -99,28 +99,10 @@ pub struct CreateEvaluationRequest {
     pub threshold_base: ThresholdBaseDto,
 }
 
-fn rating_pairs<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<(Uuid, RatingDto)>, D::Error> {
-    struct Pairs;
-    impl<'de> serde::de::Visitor<'de> for Pairs {
-        type Value = Vec<(Uuid, RatingDto)>;
-        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-            f.write_str("an object of project id to a rating")
-        }
-        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-            let mut out = Vec::new();
-            while let Some(e) = map.next_entry::<Uuid, RatingDto>()? {
-                out.push(e);
-            }
-            Ok(out)
-        }
-    }
-    d.deserialize_map(Pairs)
-}
-
 /// A rating ballot: every project of the round, once.
 #[derive(Deserialize, ToSchema)]
 pub struct RatingBallotRequest {
-    #[serde(deserialize_with = "rating_pairs")]
+    #[serde(deserialize_with = "map_entries")]
     #[schema(value_type = std::collections::BTreeMap<Uuid, RatingDto>)]
     pub ratings: Vec<(Uuid, RatingDto)>,
 }

@@ -11,14 +11,14 @@ use minsheng_domain::{
         tally::Outcome,
     },
 };
-use serde::{Deserialize, Deserializer, Serialize, de::MapAccess};
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::{
     auth::{Auth, MaybeAuth},
     error::ApiResult,
-    extract::{ApiJson, ApiPath},
+    extract::{ApiJson, ApiPath, map_entries},
     state::AppState,
 };
 
@@ -238,25 +238,6 @@ pub struct UpdateVoteRequest {
     pub secret: Option<bool>,
 }
 
-/// Collects a JSON object into pairs, so a candidate named twice is seen (and refused), not merged.
-fn choice_pairs<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<(Uuid, ChoiceDto)>, D::Error> {
-    struct Pairs;
-    impl<'de> serde::de::Visitor<'de> for Pairs {
-        type Value = Vec<(Uuid, ChoiceDto)>;
-        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-            f.write_str("an object of project id to \"yes\", \"no\" or \"abstain\"")
-        }
-        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-            let mut out = Vec::new();
-            while let Some(entry) = map.next_entry::<Uuid, ChoiceDto>()? {
-                out.push(entry);
-            }
-            Ok(out)
-        }
-    }
-    d.deserialize_map(Pairs)
-}
-
 /// A `choose_up_to_n` ballot.
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -270,7 +251,7 @@ pub struct SelectionsBallot {
 #[serde(deny_unknown_fields)]
 pub struct ChoicesBallot {
     /// Project id → choice, at most `seats` yes. A candidate left out counts as abstain.
-    #[serde(deserialize_with = "choice_pairs")]
+    #[serde(deserialize_with = "map_entries")]
     #[schema(value_type = BTreeMap<Uuid, ChoiceDto>)]
     pub choices: Vec<(Uuid, ChoiceDto)>,
 }
