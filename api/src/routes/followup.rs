@@ -486,6 +486,7 @@ pub async fn create_milestone(
 /// A project's milestones by due date. Roles: any; Public once adopted.
 #[utoipa::path(get, path = "/api/v1/projects/{id}/milestones", tag = "follow-up", security((), ("bearer" = [])), params(("id" = Uuid, Path)), responses(
     (status = 200, body = Vec<MilestoneDto>),
+    (status = 409, description = "`project_not_adopted` (logged-in callers; the public gets 404)", body = crate::error::Problem, content_type = "application/problem+json"),
 ))]
 pub async fn list_milestones(
     State(state): State<AppState>,
@@ -555,6 +556,7 @@ pub async fn report_progress(
 /// Progress reports, oldest first. Roles: any; Public once adopted.
 #[utoipa::path(get, path = "/api/v1/projects/{id}/progress", tag = "follow-up", security((), ("bearer" = [])), params(("id" = Uuid, Path)), responses(
     (status = 200, body = Vec<ProgressDto>),
+    (status = 409, description = "`project_not_adopted` (logged-in callers; the public gets 404)", body = crate::error::Problem, content_type = "application/problem+json"),
 ))]
 pub async fn list_progress(
     State(state): State<AppState>,
@@ -602,6 +604,7 @@ pub async fn record_inspection(
 /// Inspections by date. Roles: any; Public once adopted.
 #[utoipa::path(get, path = "/api/v1/projects/{id}/inspections", tag = "follow-up", security((), ("bearer" = [])), params(("id" = Uuid, Path)), responses(
     (status = 200, body = Vec<InspectionDto>),
+    (status = 409, description = "`project_not_adopted` (logged-in callers; the public gets 404)", body = crate::error::Problem, content_type = "application/problem+json"),
 ))]
 pub async fn list_inspections(
     State(state): State<AppState>,
@@ -648,6 +651,7 @@ pub async fn raise_problem(
 /// A project's problems with their history. Roles: any; Public once adopted.
 #[utoipa::path(get, path = "/api/v1/projects/{id}/problems", tag = "follow-up", security((), ("bearer" = [])), params(("id" = Uuid, Path)), responses(
     (status = 200, body = Vec<ProblemDto>),
+    (status = 409, description = "`project_not_adopted` (logged-in callers; the public gets 404)", body = crate::error::Problem, content_type = "application/problem+json"),
 ))]
 pub async fn list_problems(
     State(state): State<AppState>,
@@ -667,6 +671,7 @@ pub async fn list_problems(
 /// One problem with its history. Roles: any; Public once its project is adopted.
 #[utoipa::path(get, path = "/api/v1/problems/{id}", tag = "follow-up", security((), ("bearer" = [])), params(("id" = Uuid, Path)), responses(
     (status = 200, body = ProblemDto),
+    (status = 409, description = "`project_not_adopted` (logged-in callers; the public gets 404)", body = crate::error::Problem, content_type = "application/problem+json"),
 ))]
 pub async fn get_problem(
     State(state): State<AppState>,
@@ -732,6 +737,7 @@ pub async fn record_escalation(
 /// Escalations by date. Roles: any; Public once adopted.
 #[utoipa::path(get, path = "/api/v1/projects/{id}/escalations", tag = "follow-up", security((), ("bearer" = [])), params(("id" = Uuid, Path)), responses(
     (status = 200, body = Vec<EscalationDto>),
+    (status = 409, description = "`project_not_adopted` (logged-in callers; the public gets 404)", body = crate::error::Problem, content_type = "application/problem+json"),
 ))]
 pub async fn list_escalations(
     State(state): State<AppState>,
@@ -752,6 +758,7 @@ pub async fn list_escalations(
 /// Roles: any; Public once adopted.
 #[utoipa::path(get, path = "/api/v1/projects/{id}/follow-up", tag = "follow-up", security((), ("bearer" = [])), params(("id" = Uuid, Path)), responses(
     (status = 200, body = FollowUpDto),
+    (status = 409, description = "`project_not_adopted` (logged-in callers; the public gets 404)", body = crate::error::Problem, content_type = "application/problem+json"),
 ))]
 pub async fn follow_up(
     State(state): State<AppState>,
@@ -803,6 +810,7 @@ pub async fn follow_up(
 /// rectification, escalations and ratings, in date order. Roles: any; Public once adopted.
 #[utoipa::path(get, path = "/api/v1/projects/{id}/timeline", tag = "follow-up", security((), ("bearer" = [])), params(("id" = Uuid, Path)), responses(
     (status = 200, body = TimelineDto),
+    (status = 409, description = "`project_not_adopted` (logged-in callers; the public gets 404)", body = crate::error::Problem, content_type = "application/problem+json"),
 ))]
 pub async fn timeline(
     State(state): State<AppState>,
