@@ -155,6 +155,50 @@ fn write_private(path: &std::path::Path, content: &str) -> anyhow::Result<()> {
 mod tests {
     use super::*;
 
+    fn config_in(dir: &std::path::Path, secret: Option<&str>) -> Config {
+        Config {
+            database_url: format!("sqlite://{}/m.db", dir.display()),
+            bind: "127.0.0.1:0".parse().unwrap(),
+            jwt_secret: secret.map(str::to_owned),
+            jwt_secret_file: dir.join("minsheng.jwt-secret"),
+            access_ttl_secs: 900,
+            refresh_ttl_secs: 3600,
+            admin_password: None,
+            body_limit: 1024,
+            colour_rule: ColourRule::default(),
+        }
+    }
+
+    #[test]
+    fn jwt_secret_is_generated_once_kept_and_checked() {
+        let dir = std::env::temp_dir().join(format!("ms-config-{}", uuid::Uuid::new_v4()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let generated = config_in(&dir, None).load_jwt_secret().unwrap();
+        assert_eq!(generated.len(), 64);
+        // A restart reads the same secret, so sessions stay valid.
+        assert_eq!(config_in(&dir, None).load_jwt_secret().unwrap(), generated);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(dir.join("minsheng.jwt-secret"))
+                .unwrap()
+                .permissions()
+                .mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+        assert!(
+            config_in(&dir, Some("too-short"))
+                .load_jwt_secret()
+                .is_err()
+        );
+        assert!(
+            config_in(&dir, Some(&"k".repeat(32)))
+                .load_jwt_secret()
+                .is_ok()
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
     #[test]
     fn data_dir_follows_the_sqlite_file() {
         assert_eq!(data_dir("sqlite://minsheng.db"), PathBuf::from("."));

@@ -320,3 +320,100 @@ async fn repeated_failures_throttle_one_account_only() {
     // Tokens issued before the lockout keep working.
     app.get("/api/v1/me", Some(&admin)).await.expect(200);
 }
+
+/// Access tokens are validated strictly: signature, algorithm, issuer, audience, expiry, and every
+/// claim present.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn access_tokens_are_validated_strictly() {
+    use jsonwebtoken::{Algorithm, EncodingKey, Header, encode};
+    use minsheng_tests::JWT_SECRET;
+
+    let app = TestApp::spawn().await;
+    let login = app.login("admin", ADMIN_PASSWORD).await;
+    let sub = login.body["account"]["id"].as_str().unwrap().to_owned();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    let good = json!({"sub": sub, "role": "admin", "iss": "minsheng", "aud": "minsheng-api", "exp": now + 600, "iat": now, "jti": "x"});
+    let sign = |claims: &serde_json::Value, alg: Algorithm, secret: &str| {
+        encode(
+            &Header::new(alg),
+            claims,
+            &EncodingKey::from_secret(secret.as_bytes()),
+        )
+        .unwrap()
+    };
+    // The control: a token made like the server's is accepted.
+    app.get(
+        "/api/v1/me",
+        Some(&sign(&good, Algorithm::HS256, JWT_SECRET)),
+    )
+    .await
+    .expect(200);
+
+    let mut cases: Vec<(&str, String)> = vec![
+        (
+            "another secret",
+            sign(
+                &good,
+                Algorithm::HS256,
+                "another-secret-another-secret-another-secret",
+            ),
+        ),
+        (
+            "another algorithm",
+            sign(&good, Algorithm::HS512, JWT_SECRET),
+        ),
+    ];
+    for (field, value) in [
+        ("iss", json!("someone-else")),
+        ("aud", json!("another-api")),
+        ("exp", json!(now - 3600)),
+        ("sub", json!("not-a-uuid")),
+    ] {
+        let mut claims = good.clone();
+        claims[field] = value;
+        cases.push((field, sign(&claims, Algorithm::HS256, JWT_SECRET)));
+    }
+    for missing in ["exp", "iat", "iss", "aud", "sub", "jti", "role"] {
+        let mut claims = good.clone();
+        claims.as_object_mut().unwrap().remove(missing);
+        cases.push((missing, sign(&claims, Algorithm::HS256, JWT_SECRET)));
+    }
+    // An unsigned token (alg "none").
+    let unsigned = {
+        use base64_url as b;
+        format!(
+            "{}.{}.",
+            b::encode(r#"{"alg":"none","typ":"JWT"}"#),
+            b::encode(&good.to_string())
+        )
+    };
+    cases.push(("alg none", unsigned));
+    for (what, token) in cases {
+        let r = app.get("/api/v1/me", Some(&token)).await;
+        assert_eq!(r.status.as_u16(), 401, "{what}: {}", r.body);
+        assert_eq!(r.code(), "invalid_token", "{what}");
+    }
+}
+
+/// Base64url without padding, enough to forge a header by hand.
+mod base64_url {
+    pub fn encode(input: &str) -> String {
+        const A: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        let bytes = input.as_bytes();
+        let mut out = String::new();
+        for chunk in bytes.chunks(3) {
+            let n = chunk
+                .iter()
+                .enumerate()
+                .fold(0u32, |acc, (i, b)| acc | (u32::from(*b) << (16 - 8 * i)));
+            let chars = chunk.len() + 1;
+            for i in 0..chars {
+                out.push(A[((n >> (18 - 6 * i)) & 63) as usize] as char);
+            }
+        }
+        out
+    }
+}

@@ -8,4 +8,5 @@ mod errors;
 mod followup;
 mod migrations;
 mod secrecy;
+mod storage;
 mod votes;
