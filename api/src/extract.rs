@@ -73,43 +73,54 @@ fn json_rejection(r: JsonRejection) -> ApiError {
     }
 }
 
-/// A `text/csv` (or `text/plain`) body in UTF-8.
+/// A `text/csv` (or `text/plain`) body, as text. UTF-8 (with or without a byte-order mark) is the
+/// norm; a file saved by Excel on a Chinese Windows is GBK, so a body declared
+/// `charset=gbk`/`gb2312`/`gb18030`, or one that is not UTF-8 but is valid GB18030, is read as that.
 pub struct CsvBody(pub String);
 
 impl<S: Send + Sync> FromRequest<S> for CsvBody {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
-        let ok_type = req
+        let content_type = req
             .headers()
             .get(header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
-            .map(|v| {
-                v.split(';')
-                    .next()
-                    .unwrap_or("")
-                    .trim()
-                    .to_ascii_lowercase()
-            })
-            .is_some_and(|t| t == "text/csv" || t == "text/plain");
-        if !ok_type {
+            .map(str::to_ascii_lowercase)
+            .unwrap_or_default();
+        let mut parts = content_type.split(';').map(str::trim);
+        let media = parts.next().unwrap_or("");
+        if media != "text/csv" && media != "text/plain" {
             return Err(ApiError::new(
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
                 "unsupported_media_type",
                 "send the file as text/csv",
             ));
         }
+        let declared_gbk = parts
+            .filter_map(|p| p.strip_prefix("charset="))
+            .any(|c| matches!(c.trim_matches('"'), "gbk" | "gb2312" | "gb18030"));
         let bytes = axum::body::Bytes::from_request(req, state)
             .await
             .map_err(|e| bytes_rejection(&e))?;
-        String::from_utf8(bytes.to_vec()).map(CsvBody).map_err(|_| {
-            ApiError::new(
-                StatusCode::BAD_REQUEST,
-                "invalid_encoding",
-                "the file must be UTF-8",
-            )
-        })
+        decode_csv(&bytes, declared_gbk)
+            .map(CsvBody)
+            .ok_or_else(|| {
+                ApiError::new(
+                    StatusCode::BAD_REQUEST,
+                    "invalid_encoding",
+                    "the file must be UTF-8 or GBK text",
+                )
+            })
     }
+}
+
+fn decode_csv(bytes: &[u8], declared_gbk: bool) -> Option<String> {
+    if !declared_gbk && let Ok(text) = std::str::from_utf8(bytes) {
+        return Some(text.to_owned());
+    }
+    let (text, had_errors) = encoding_rs::GB18030.decode_without_bom_handling(bytes);
+    (!had_errors).then(|| text.into_owned())
 }
 
 /// Path parameters.
@@ -176,4 +187,25 @@ where
         }
     }
     d.deserialize_map(Entries(std::marker::PhantomData))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn csv_bodies_in_utf8_or_gbk() {
+        let gbk = encoding_rs::GBK.encode("D001,张三,城关镇").0.into_owned();
+        assert_eq!(
+            super::decode_csv("D001,张三,城关镇".as_bytes(), false).as_deref(),
+            Some("D001,张三,城关镇")
+        );
+        assert_eq!(
+            super::decode_csv(&gbk, false).as_deref(),
+            Some("D001,张三,城关镇")
+        );
+        assert_eq!(
+            super::decode_csv(&gbk, true).as_deref(),
+            Some("D001,张三,城关镇")
+        );
+        assert_eq!(super::decode_csv(&[0xff, 0xff, 0xff], false), None);
+    }
 }

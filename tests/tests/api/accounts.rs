@@ -130,3 +130,29 @@ async fn account_creation_rules() {
     .await
     .expect_problem(404, "not_found");
 }
+
+/// A roster saved by Excel on a Chinese Windows arrives in GBK.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn csv_import_reads_gbk() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    // "G001,张三,城关\n" in GBK.
+    let mut body = b"G001,".to_vec();
+    body.extend([0xD5, 0xC5, 0xC8, 0xFD]);
+    body.push(b',');
+    body.extend([0xB3, 0xC7, 0xB9, 0xD8]);
+    body.push(b'\n');
+    let resp = app
+        .client
+        .post(format!("{}/api/v1/deputies/import", app.base))
+        .bearer_auth(&admin)
+        .header("content-type", "text/csv")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status().as_u16(), 201);
+    let created: serde_json::Value = resp.json().await.unwrap();
+    assert_eq!(created["created"][0]["deputy"]["name"], "张三");
+    assert_eq!(created["created"][0]["deputy"]["delegation"], "城关");
+}
