@@ -98,7 +98,9 @@ pub async fn list_deputies(
 }
 
 /// Import deputies from CSV: `deputy_code,name,delegation[,username]`, one per line, an optional
-/// header row. All or nothing: one bad row creates nothing, and the error names the row. Roles: admin.
+/// header row, in UTF-8 or GBK (as Excel saves it on a Chinese Windows). All or nothing: one bad
+/// row creates nothing, and the error names the row. Each new account's one-time password is in
+/// the answer, once. Roles: admin.
 #[utoipa::path(post, path = "/api/v1/deputies/import", tag = "deputies", security(("bearer" = [])),
     request_body(content = String, content_type = "text/csv", description = "deputy_code,name,delegation[,username]"),
     responses(
