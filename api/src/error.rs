@@ -160,3 +160,39 @@ pub async fn method_not_allowed() -> ApiError {
         "this method is not allowed on this path",
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use axum::{body::to_bytes, response::IntoResponse};
+
+    use super::*;
+
+    #[tokio::test]
+    async fn a_5xx_tells_the_client_nothing_internal() {
+        let err: ApiError =
+            Error::Internal("connection string postgres://user:secret@db".into()).into();
+        let resp = err.into_response();
+        assert_eq!(resp.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        assert_eq!(
+            resp.headers()[header::CONTENT_TYPE],
+            "application/problem+json"
+        );
+        let body =
+            String::from_utf8(to_bytes(resp.into_body(), 4096).await.unwrap().to_vec()).unwrap();
+        assert!(
+            !body.contains("secret") && !body.contains("postgres"),
+            "{body}"
+        );
+        assert!(body.contains("\"code\":\"internal_error\""), "{body}");
+    }
+
+    #[tokio::test]
+    async fn too_many_attempts_says_when_to_retry() {
+        let resp = ApiError::from(Error::TooManyAttempts {
+            retry_after_secs: 42,
+        })
+        .into_response();
+        assert_eq!(resp.status(), StatusCode::TOO_MANY_REQUESTS);
+        assert_eq!(resp.headers()[header::RETRY_AFTER], "42");
+    }
+}
