@@ -248,6 +248,28 @@ pub async fn set_roster(
     summary(db, session).await
 }
 
+/// Who may cast a ballot or a rating in a session: a deputy on its roster who has checked in.
+pub async fn require_present(
+    db: &impl ConnectionTrait,
+    session_id: Uuid,
+    deputy_id: Uuid,
+) -> Result<()> {
+    match session_roster::Entity::find_by_id((session_id, deputy_id))
+        .one(db)
+        .await?
+    {
+        None => Err(Error::forbidden(
+            "not_entitled",
+            "you are not on this session's roster",
+        )),
+        Some(entry) if !entry.present => Err(Error::forbidden(
+            "not_present",
+            "check in to the session before voting",
+        )),
+        Some(_) => Ok(()),
+    }
+}
+
 /// A deputy on the roster checks themself in (报到).
 pub async fn check_in(db: &DatabaseConnection, actor: &Actor, id: Uuid) -> Result<SessionSummary> {
     let deputy_id = actor.require_deputy()?;

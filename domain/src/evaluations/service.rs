@@ -18,7 +18,7 @@ use crate::{
     db,
     entities::{
         congress_sessions, evaluation_ballots, evaluation_participation, evaluation_projects,
-        evaluations, projects, session_roster,
+        evaluations, projects,
     },
     error::{Error, Result},
     projects::Status as ProjectStatus,
@@ -444,24 +444,7 @@ async fn cast_once(
         ));
     }
     let ballot = parse_ratings(&project_ids(&txn, id).await?, ratings)?;
-    match session_roster::Entity::find_by_id((e.session_id, deputy_id))
-        .one(&txn)
-        .await?
-    {
-        None => {
-            return Err(Error::forbidden(
-                "not_entitled",
-                "you are not on this session's roster",
-            ));
-        }
-        Some(r) if !r.present => {
-            return Err(Error::forbidden(
-                "not_present",
-                "check in to the session before rating",
-            ));
-        }
-        Some(_) => {}
-    }
+    sessions::require_present(&txn, e.session_id, deputy_id).await?;
     let who = evaluation_participation::ActiveModel {
         evaluation_id: Set(id),
         deputy_id: Set(deputy_id),

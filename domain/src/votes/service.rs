@@ -22,8 +22,7 @@ use crate::{
     accounts::parse_text,
     db,
     entities::{
-        ballots, congress_sessions, deputies, projects, session_roster, vote_candidates,
-        vote_participation, votes,
+        ballots, congress_sessions, deputies, projects, vote_candidates, vote_participation, votes,
     },
     error::{Error, Result},
     projects::Status as ProjectStatus,
@@ -717,24 +716,7 @@ async fn cast_once(
         &candidate_ids(&txn, id).await?,
         raw,
     )?;
-    let entry = session_roster::Entity::find_by_id((vote.session_id, deputy_id))
-        .one(&txn)
-        .await?;
-    match entry {
-        None => {
-            return Err(Error::forbidden(
-                "not_entitled",
-                "you are not on this session's roster",
-            ));
-        }
-        Some(e) if !e.present => {
-            return Err(Error::forbidden(
-                "not_present",
-                "check in to the session before voting",
-            ));
-        }
-        Some(_) => {}
-    }
+    sessions::require_present(&txn, vote.session_id, deputy_id).await?;
     let participation = vote_participation::ActiveModel {
         vote_id: Set(id),
         deputy_id: Set(deputy_id),
