@@ -117,3 +117,36 @@ pub async fn compact_after_close(db: &DatabaseConnection, tables: &[&str]) {
         tracing::warn!(error = %e, "could not compact storage after close");
     }
 }
+
+/// Deletes the rows `filter` selects and inserts them again sorted by `key`, inside the caller's
+/// transaction. Used when a vote or rating closes, so that neither physical order nor row versions
+/// (PostgreSQL's xmin) keep the order in which ballots were cast.
+pub async fn rewrite_in_key_order<E>(
+    txn: &DatabaseTransaction,
+    filter: sea_orm::Condition,
+    key: E::Column,
+) -> Result<(), DbErr>
+where
+    E: sea_orm::EntityTrait,
+    E::Model: sea_orm::IntoActiveModel<E::ActiveModel> + Clone,
+    E::ActiveModel: sea_orm::ActiveModelTrait<Entity = E> + Send,
+{
+    use sea_orm::{IntoActiveModel, QueryFilter, QueryOrder};
+    let rows = E::find()
+        .filter(filter.clone())
+        .order_by_asc(key)
+        .all(txn)
+        .await?;
+    E::delete_many().filter(filter).exec(txn).await?;
+    for chunk in rows.chunks(500) {
+        E::insert_many(
+            chunk
+                .iter()
+                .cloned()
+                .map(IntoActiveModel::into_active_model),
+        )
+        .exec_without_returning(txn)
+        .await?;
+    }
+    Ok(())
+}

@@ -6,8 +6,8 @@ use std::collections::{BTreeMap, HashSet};
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set, sea_query::Expr,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbBackend,
+    EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set, sea_query::Expr,
 };
 use uuid::Uuid;
 
@@ -306,48 +306,18 @@ async fn close_once(db: &DatabaseConnection, id: Uuid) -> Result<evaluations::Mo
         ));
     }
     // Rewrite both halves in key order (see votes::service::close).
-    let ballots = evaluation_ballots::Entity::find()
-        .filter(evaluation_ballots::Column::EvaluationId.eq(id))
-        .order_by_asc(evaluation_ballots::Column::Receipt)
-        .all(&txn)
-        .await?;
-    let who: Vec<Uuid> = evaluation_participation::Entity::find()
-        .filter(evaluation_participation::Column::EvaluationId.eq(id))
-        .order_by_asc(evaluation_participation::Column::DeputyId)
-        .select_only()
-        .column(evaluation_participation::Column::DeputyId)
-        .into_tuple()
-        .all(&txn)
-        .await?;
-    evaluation_ballots::Entity::delete_many()
-        .filter(evaluation_ballots::Column::EvaluationId.eq(id))
-        .exec(&txn)
-        .await?;
-    evaluation_participation::Entity::delete_many()
-        .filter(evaluation_participation::Column::EvaluationId.eq(id))
-        .exec(&txn)
-        .await?;
-    for chunk in ballots.chunks(500) {
-        evaluation_ballots::Entity::insert_many(
-            chunk
-                .iter()
-                .cloned()
-                .map(evaluation_ballots::ActiveModel::from),
-        )
-        .exec_without_returning(&txn)
-        .await?;
-    }
-    for chunk in who.chunks(500) {
-        let rows = chunk
-            .iter()
-            .map(|&d| evaluation_participation::ActiveModel {
-                evaluation_id: Set(id),
-                deputy_id: Set(d),
-            });
-        evaluation_participation::Entity::insert_many(rows)
-            .exec_without_returning(&txn)
-            .await?;
-    }
+    db::rewrite_in_key_order::<evaluation_ballots::Entity>(
+        &txn,
+        Condition::all().add(evaluation_ballots::Column::EvaluationId.eq(id)),
+        evaluation_ballots::Column::Receipt,
+    )
+    .await?;
+    db::rewrite_in_key_order::<evaluation_participation::Entity>(
+        &txn,
+        Condition::all().add(evaluation_participation::Column::EvaluationId.eq(id)),
+        evaluation_participation::Column::DeputyId,
+    )
+    .await?;
     let e = find(&txn, id).await?;
     txn.commit().await?;
     Ok(e)

@@ -8,8 +8,8 @@
 
 use chrono::Utc;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set, sea_query::Expr,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbBackend,
+    EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set, sea_query::Expr,
 };
 use uuid::Uuid;
 
@@ -498,44 +498,18 @@ async fn close_once(db: &DatabaseConnection, id: Uuid) -> Result<votes::Model> {
             "only an open vote can be closed",
         ));
     }
-    let stored_ballots = ballots::Entity::find()
-        .filter(ballots::Column::VoteId.eq(id))
-        .order_by_asc(ballots::Column::Receipt)
-        .all(&txn)
-        .await?;
-    let who: Vec<Uuid> = vote_participation::Entity::find()
-        .filter(vote_participation::Column::VoteId.eq(id))
-        .order_by_asc(vote_participation::Column::DeputyId)
-        .select_only()
-        .column(vote_participation::Column::DeputyId)
-        .into_tuple()
-        .all(&txn)
-        .await?;
-    ballots::Entity::delete_many()
-        .filter(ballots::Column::VoteId.eq(id))
-        .exec(&txn)
-        .await?;
-    vote_participation::Entity::delete_many()
-        .filter(vote_participation::Column::VoteId.eq(id))
-        .exec(&txn)
-        .await?;
-    for chunk in stored_ballots.chunks(500) {
-        let rows = chunk.iter().cloned().map(ballots::ActiveModel::from);
-        ballots::Entity::insert_many(rows)
-            .exec_without_returning(&txn)
-            .await?;
-    }
-    for chunk in who.chunks(500) {
-        let rows = chunk
-            .iter()
-            .map(|&deputy_id| vote_participation::ActiveModel {
-                vote_id: Set(id),
-                deputy_id: Set(deputy_id),
-            });
-        vote_participation::Entity::insert_many(rows)
-            .exec_without_returning(&txn)
-            .await?;
-    }
+    db::rewrite_in_key_order::<ballots::Entity>(
+        &txn,
+        Condition::all().add(ballots::Column::VoteId.eq(id)),
+        ballots::Column::Receipt,
+    )
+    .await?;
+    db::rewrite_in_key_order::<vote_participation::Entity>(
+        &txn,
+        Condition::all().add(vote_participation::Column::VoteId.eq(id)),
+        vote_participation::Column::DeputyId,
+    )
+    .await?;
     let vote = find(&txn, id).await?;
     txn.commit().await?;
     Ok(vote)
