@@ -455,10 +455,6 @@ fn grade_dto(g: minsheng_domain::evaluations::service::GradeRecord) -> GradeDto 
     }
 }
 
-fn today() -> NaiveDate {
-    chrono::Utc::now().date_naive()
-}
-
 /// Add a milestone (节点). Roles: admin, the project's responsible department.
 #[utoipa::path(post, path = "/api/v1/projects/{id}/milestones", tag = "follow-up", security(("bearer" = [])), params(("id" = Uuid, Path)), request_body = CreateMilestoneRequest, responses(
     (status = 201, body = MilestoneDto),
@@ -765,9 +761,14 @@ pub async fn follow_up(
     MaybeAuth(actor): MaybeAuth,
     ApiPath(id): ApiPath<Uuid>,
 ) -> ApiResult<Json<FollowUpDto>> {
-    let f = view::follow_up(&state.db, id, &state.colour_rule, today())
-        .await
-        .map_err(|e| hide_from_public(&actor, e))?;
+    let f = view::follow_up(
+        &state.db,
+        id,
+        &state.colour_rule,
+        minsheng_domain::clock::today(),
+    )
+    .await
+    .map_err(|e| hide_from_public(&actor, e))?;
     let grades: Vec<GradeDto> = f.grades.into_iter().map(grade_dto).collect();
     let latest_grade = grades.last().map(|g| GradeDto {
         evaluation_id: g.evaluation_id,
@@ -817,9 +818,14 @@ pub async fn timeline(
     MaybeAuth(actor): MaybeAuth,
     ApiPath(id): ApiPath<Uuid>,
 ) -> ApiResult<Json<TimelineDto>> {
-    let f = view::follow_up(&state.db, id, &state.colour_rule, today())
-        .await
-        .map_err(|e| hide_from_public(&actor, e))?;
+    let f = view::follow_up(
+        &state.db,
+        id,
+        &state.colour_rule,
+        minsheng_domain::clock::today(),
+    )
+    .await
+    .map_err(|e| hide_from_public(&actor, e))?;
     let entries = view::timeline(&state.db, id)
         .await?
         .into_iter()

@@ -164,7 +164,7 @@ pub async fn report_progress(
         ));
     }
     let period = parse_text("period", &r.period, 20)?;
-    let today = Utc::now().date_naive();
+    let today = crate::clock::today();
     let txn = db::begin_write(db).await?;
     let report = progress_reports::ActiveModel {
         id: Set(Uuid::new_v4()),

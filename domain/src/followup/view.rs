@@ -165,7 +165,7 @@ pub async fn timeline(db: &impl ConnectionTrait, project_id: Uuid) -> Result<Vec
         .await?
     {
         out.push(entry(
-            b.frozen_at.date_naive(),
+            crate::clock::china_date(b.frozen_at),
             b.frozen_at,
             "adopted",
             format!(
@@ -241,7 +241,7 @@ pub async fn timeline(db: &impl ConnectionTrait, project_id: Uuid) -> Result<Vec
                 e.note.clone()
             };
             out.push(entry(
-                e.created_at.date_naive(),
+                crate::clock::china_date(e.created_at),
                 e.created_at,
                 kind,
                 summary,
@@ -269,7 +269,7 @@ pub async fn timeline(db: &impl ConnectionTrait, project_id: Uuid) -> Result<Vec
             g.counts.unsatisfied
         );
         out.push(entry(
-            g.published_at.date_naive(),
+            crate::clock::china_date(g.published_at),
             g.published_at,
             "rating",
             summary,

@@ -557,7 +557,8 @@ pub async fn publish(db: &DatabaseConnection, actor: &Actor, id: Uuid) -> Result
             .exec(&txn)
             .await?;
     }
-    crate::followup::progress::freeze_baselines(&txn, &adopted_ids, now.date_naive()).await?;
+    crate::followup::progress::freeze_baselines(&txn, &adopted_ids, crate::clock::china_date(now))
+        .await?;
     let mut row: votes::ActiveModel = vote.into();
     row.status = Set(VoteStatus::Published.as_str().to_owned());
     row.published_at = Set(Some(now));
