@@ -5,7 +5,7 @@ use axum::{
     http::{StatusCode, header, request::Parts},
 };
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation, decode, encode};
-use minsheng_domain::{Actor, Error, auth::authenticate};
+use minsheng_domain::{Actor, Error, auth::authenticate_session};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -23,6 +23,8 @@ struct Claims {
     exp: u64,
     iat: u64,
     jti: String,
+    /// The session (refresh-token family) this token belongs to.
+    sid: String,
 }
 
 #[derive(Clone)]
@@ -49,7 +51,12 @@ impl JwtKeys {
         }
     }
 
-    pub fn issue(&self, account_id: Uuid, role: &str) -> Result<String, ApiError> {
+    pub fn issue(
+        &self,
+        account_id: Uuid,
+        role: &str,
+        session_id: Uuid,
+    ) -> Result<String, ApiError> {
         let now = chrono::Utc::now().timestamp() as u64;
         let claims = Claims {
             sub: account_id.to_string(),
@@ -59,12 +66,14 @@ impl JwtKeys {
             exp: now + self.ttl_secs,
             iat: now,
             jti: Uuid::new_v4().to_string(),
+            sid: session_id.to_string(),
         };
         encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
             .map_err(|e| Error::Internal(format!("jwt encode: {e}")).into())
     }
 
-    fn verify(&self, token: &str) -> Result<Uuid, ApiError> {
+    /// The account and the session of a valid token.
+    fn verify(&self, token: &str) -> Result<(Uuid, Uuid), ApiError> {
         let invalid = || {
             ApiError::new(
                 StatusCode::UNAUTHORIZED,
@@ -77,7 +86,9 @@ impl JwtKeys {
         if data.claims.iat > data.claims.exp || data.claims.jti.is_empty() {
             return Err(invalid());
         }
-        data.claims.sub.parse().map_err(|_| invalid())
+        let account_id = data.claims.sub.parse().map_err(|_| invalid())?;
+        let session_id = data.claims.sid.parse().map_err(|_| invalid())?;
+        Ok((account_id, session_id))
     }
 }
 
@@ -91,8 +102,10 @@ async fn actor_from(parts: &Parts, state: &AppState) -> Result<Option<Actor>, Ap
     let Some(token) = bearer(parts) else {
         return Ok(None);
     };
-    let account_id = state.jwt.verify(token)?;
-    Ok(Some(authenticate(&state.db, account_id).await?))
+    let (account_id, session_id) = state.jwt.verify(token)?;
+    Ok(Some(
+        authenticate_session(&state.db, account_id, session_id).await?,
+    ))
 }
 
 fn missing() -> ApiError {

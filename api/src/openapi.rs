@@ -110,7 +110,7 @@ pub fn finish(doc: &mut Doc) {
                     add_missing(
                         op,
                         "401",
-                        "missing, expired or invalid token (`missing_token`, `invalid_token`, `account_disabled`)",
+                        "missing, expired or invalid token, or ended session (`missing_token`, `invalid_token`, `session_revoked`, `account_disabled`)",
                     );
                     add_missing(
                         op,

@@ -7,8 +7,8 @@
 
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
+    PaginatorTrait, QueryFilter, Set,
     sea_query::{Expr, ExprTrait},
 };
 use uuid::Uuid;
@@ -43,6 +43,9 @@ impl Default for ThrottlePolicy {
 pub struct Session {
     pub account: AccountView,
     pub refresh_token: String,
+    /// The refresh-token family: one login, carried in the access token as `sid` so that ending
+    /// the session (logout, password change, reuse detected) ends its access tokens too.
+    pub session_id: Uuid,
 }
 
 fn invalid_credentials() -> Error {
@@ -124,10 +127,12 @@ pub async fn login(
             .exec(db)
             .await?;
     }
-    let refresh_token = issue_refresh_token(db, account.id, Uuid::new_v4(), refresh_ttl).await?;
+    let session_id = Uuid::new_v4();
+    let refresh_token = issue_refresh_token(db, account.id, session_id, refresh_ttl).await?;
     Ok(Session {
         account: get_account(db, account.id).await?,
         refresh_token,
+        session_id,
     })
 }
 
@@ -264,6 +269,7 @@ pub async fn refresh(
     Ok(Session {
         account: get_account(db, row.account_id).await?,
         refresh_token: new_token,
+        session_id: row.family_id,
     })
 }
 
@@ -318,16 +324,42 @@ pub async fn change_password(
     row.updated_at = Set(Utc::now());
     row.update(&txn).await?;
     revoke_all_refresh_tokens(&txn, actor.account_id).await?;
-    let token = issue_refresh_token(&txn, actor.account_id, Uuid::new_v4(), refresh_ttl).await?;
+    let session_id = Uuid::new_v4();
+    let token = issue_refresh_token(&txn, actor.account_id, session_id, refresh_ttl).await?;
     txn.commit().await?;
     Ok(Session {
         account: get_account(db, actor.account_id).await?,
         refresh_token: token,
+        session_id,
     })
 }
 
-/// Loads the caller named by a valid access token. A deleted or disabled account is refused here,
-/// on every request, so disabling takes effect at once.
+/// Loads the caller of a request from a valid access token's account and session. The session must
+/// still be live (not logged out, not revoked by a password change, a reset or detected reuse), so
+/// ending a session ends its access tokens at once, on every node.
+pub async fn authenticate_session(
+    db: &DatabaseConnection,
+    account_id: Uuid,
+    session_id: Uuid,
+) -> Result<Actor> {
+    let live = refresh_tokens::Entity::find()
+        .filter(refresh_tokens::Column::FamilyId.eq(session_id))
+        .filter(refresh_tokens::Column::AccountId.eq(account_id))
+        .filter(refresh_tokens::Column::RevokedAt.is_null())
+        .count(db)
+        .await?;
+    let actor = authenticate(db, account_id).await?;
+    if live == 0 {
+        return Err(Error::unauthenticated(
+            "session_revoked",
+            "this session has ended; log in again",
+        ));
+    }
+    Ok(actor)
+}
+
+/// Loads an account as an actor. A deleted or disabled account is refused here, on every request,
+/// so disabling takes effect at once.
 pub async fn authenticate(db: &DatabaseConnection, account_id: Uuid) -> Result<Actor> {
     let account = accounts::Entity::find_by_id(account_id)
         .one(db)

@@ -1,10 +1,7 @@
 //! Login, token refresh, logout, and the caller's own account.
 
 use axum::{Json, extract::State, http::StatusCode};
-use minsheng_domain::{
-    accounts::{AccountView, get_account},
-    auth,
-};
+use minsheng_domain::{accounts::get_account, auth};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -46,12 +43,15 @@ pub struct TokenResponse {
     pub account: AccountDto,
 }
 
-fn token_response(
-    state: &AppState,
-    account: AccountView,
-    refresh_token: String,
-) -> ApiResult<TokenResponse> {
-    let access_token = state.jwt.issue(account.id, account.role.as_str())?;
+fn token_response(state: &AppState, session: auth::Session) -> ApiResult<TokenResponse> {
+    let auth::Session {
+        account,
+        refresh_token,
+        session_id,
+    } = session;
+    let access_token = state
+        .jwt
+        .issue(account.id, account.role.as_str(), session_id)?;
     Ok(TokenResponse {
         access_token,
         token_type: "Bearer".into(),
@@ -87,11 +87,7 @@ pub async fn login(
     )
     .await?;
     tracing::info!(account.id = %session.account.id, "login");
-    Ok(Json(token_response(
-        &state,
-        session.account,
-        session.refresh_token,
-    )?))
+    Ok(Json(token_response(&state, session)?))
 }
 
 /// Trade a refresh token for a new pair. Public.
@@ -107,11 +103,7 @@ pub async fn refresh(
     ApiJson(req): ApiJson<RefreshRequest>,
 ) -> ApiResult<Json<TokenResponse>> {
     let session = auth::refresh(&state.db, state.refresh_ttl, &req.refresh_token).await?;
-    Ok(Json(token_response(
-        &state,
-        session.account,
-        session.refresh_token,
-    )?))
+    Ok(Json(token_response(&state, session)?))
 }
 
 /// End the session of a refresh token. Public; always 204.
@@ -158,9 +150,5 @@ pub async fn change_password(
     )
     .await?;
     tracing::info!(account.id = %actor.account_id, "password changed");
-    Ok(Json(token_response(
-        &state,
-        session.account,
-        session.refresh_token,
-    )?))
+    Ok(Json(token_response(&state, session)?))
 }

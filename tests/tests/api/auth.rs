@@ -64,6 +64,10 @@ async fn refresh_rotates_and_reuse_revokes_the_family() {
     )
     .await
     .expect_problem(401, "invalid_refresh_token");
+    // The revoked session's access tokens stop too, the thief's and the holder's.
+    app.get("/api/v1/me", Some(second["access_token"].as_str().unwrap()))
+        .await
+        .expect_problem(401, "session_revoked");
 
     // Another login's family is unaffected.
     let other = app.login("admin", ADMIN_PASSWORD).await;
@@ -95,6 +99,10 @@ async fn logout_revokes_the_refresh_token() {
         )
         .await;
     assert_eq!(resp.status.as_u16(), 204);
+    // Logging out ends the session's access tokens at once, not only its refresh token.
+    app.get("/api/v1/me", Some(&login.access))
+        .await
+        .expect_problem(401, "session_revoked");
     app.post(
         "/api/v1/auth/refresh",
         None,
@@ -169,6 +177,11 @@ async fn temporary_password_must_be_changed_first() {
     .await
     .expect(200);
 
+    // The session that changed the password goes on with its new tokens; access tokens issued
+    // before the change stop working.
+    app.get("/api/v1/me", Some(&first.access))
+        .await
+        .expect_problem(401, "session_revoked");
     // The other session's refresh token was revoked by the change; the old password is gone.
     app.post(
         "/api/v1/auth/refresh",
@@ -325,17 +338,26 @@ async fn repeated_failures_throttle_one_account_only() {
 /// claim present.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn access_tokens_are_validated_strictly() {
-    use jsonwebtoken::{Algorithm, EncodingKey, Header, encode};
+    use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation, decode, encode};
     use minsheng_tests::JWT_SECRET;
 
     let app = TestApp::spawn().await;
     let login = app.login("admin", ADMIN_PASSWORD).await;
-    let sub = login.body["account"]["id"].as_str().unwrap().to_owned();
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
+    // Start from the claims the server issued (its session id included).
+    let mut validation = Validation::new(Algorithm::HS256);
+    validation.set_issuer(&["minsheng"]);
+    validation.set_audience(&["minsheng-api"]);
+    let key = DecodingKey::from_secret(JWT_SECRET.as_bytes());
+    let good = decode::<serde_json::Value>(&login.access, &key, &validation)
         .unwrap()
-        .as_secs();
-    let good = json!({"sub": sub, "role": "admin", "iss": "minsheng", "aud": "minsheng-api", "exp": now + 600, "iat": now, "jti": "x"});
+        .claims;
+    for claim in ["sub", "role", "iss", "aud", "exp", "iat", "jti", "sid"] {
+        assert!(
+            good.get(claim).is_some(),
+            "the server's token lacks {claim}"
+        );
+    }
+    let now = good["iat"].as_u64().unwrap();
     let sign = |claims: &serde_json::Value, alg: Algorithm, secret: &str| {
         encode(
             &Header::new(alg),
@@ -371,12 +393,13 @@ async fn access_tokens_are_validated_strictly() {
         ("aud", json!("another-api")),
         ("exp", json!(now - 3600)),
         ("sub", json!("not-a-uuid")),
+        ("sid", json!("not-a-uuid")),
     ] {
         let mut claims = good.clone();
         claims[field] = value;
         cases.push((field, sign(&claims, Algorithm::HS256, JWT_SECRET)));
     }
-    for missing in ["exp", "iat", "iss", "aud", "sub", "jti", "role"] {
+    for missing in ["exp", "iat", "iss", "aud", "sub", "jti", "role", "sid"] {
         let mut claims = good.clone();
         claims.as_object_mut().unwrap().remove(missing);
         cases.push((missing, sign(&claims, Algorithm::HS256, JWT_SECRET)));
@@ -396,6 +419,15 @@ async fn access_tokens_are_validated_strictly() {
         assert_eq!(r.status.as_u16(), 401, "{what}: {}", r.body);
         assert_eq!(r.code(), "invalid_token", "{what}");
     }
+    // A well-signed token naming a session that does not exist is refused too.
+    let mut claims = good.clone();
+    claims["sid"] = json!(uuid::Uuid::new_v4().to_string());
+    app.get(
+        "/api/v1/me",
+        Some(&sign(&claims, Algorithm::HS256, JWT_SECRET)),
+    )
+    .await
+    .expect_problem(401, "session_revoked");
 }
 
 /// Base64url without padding, enough to forge a header by hand.
