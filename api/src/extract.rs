@@ -209,3 +209,37 @@ mod tests {
         assert_eq!(super::decode_csv(&[0xff, 0xff, 0xff], false), None);
     }
 }
+
+/// An integer field as JSON Schema defines `integer`: any number with no fractional part, so `48`
+/// and `48.0` are the same. Use with `#[serde(deserialize_with = "whole_number")]`.
+pub fn whole_number<'de, D, T>(d: D) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: TryFrom<i64>,
+{
+    use serde::Deserialize;
+    to_whole(serde_json::Number::deserialize(d)?)
+}
+
+/// [`whole_number`] for an optional field; pair it with `#[serde(default)]`.
+pub fn whole_number_opt<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: TryFrom<i64>,
+{
+    use serde::Deserialize;
+    Option::<serde_json::Number>::deserialize(d)?
+        .map(to_whole)
+        .transpose()
+}
+
+fn to_whole<T: TryFrom<i64>, E: serde::de::Error>(n: serde_json::Number) -> Result<T, E> {
+    let whole = n.as_i64().or_else(|| {
+        n.as_f64()
+            .filter(|f| f.fract() == 0.0 && f.abs() <= 9_007_199_254_740_992.0)
+            .map(|f| f as i64)
+    });
+    whole
+        .and_then(|i| T::try_from(i).ok())
+        .ok_or_else(|| E::custom(format!("expected a whole number in range, found {n}")))
+}

@@ -21,7 +21,7 @@ use uuid::Uuid;
 use crate::{
     auth::{Auth, MaybeAuth},
     error::{ApiError, ApiResult},
-    extract::{ApiJson, ApiPath},
+    extract::{ApiJson, ApiPath, whole_number},
     routes::projects::ProjectDto,
     state::AppState,
 };
@@ -125,9 +125,11 @@ pub struct CreateProgressRequest {
     #[schema(min_length = 1, max_length = 20)]
     pub period: String,
     #[schema(minimum = 0, maximum = 100)]
+    #[serde(deserialize_with = "whole_number")]
     pub percent_complete: i32,
     /// Money spent so far, whole yuan.
     #[schema(minimum = 0)]
+    #[serde(deserialize_with = "whole_number")]
     pub spent_yuan: i64,
     #[serde(default)]
     #[schema(max_length = 5000)]

@@ -9,7 +9,7 @@ use uuid::Uuid;
 use crate::{
     auth::Auth,
     error::ApiResult,
-    extract::{ApiJson, ApiPath, ApiQuery},
+    extract::{ApiJson, ApiPath, ApiQuery, whole_number},
     state::AppState,
 };
 
@@ -43,6 +43,7 @@ pub struct CreateGroupRequest {
     #[schema(min_length = 1, max_length = 200)]
     pub name: String,
     #[schema(minimum = 2000, maximum = 2100)]
+    #[serde(deserialize_with = "whole_number")]
     pub year: i32,
     pub leader_id: Uuid,
     #[serde(default)]

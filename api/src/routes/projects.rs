@@ -13,7 +13,7 @@ use uuid::Uuid;
 use crate::{
     auth::{Auth, MaybeAuth},
     error::ApiResult,
-    extract::{ApiJson, ApiPath, ApiQuery},
+    extract::{ApiJson, ApiPath, ApiQuery, whole_number, whole_number_opt},
     routes::{Page, Paging},
     state::AppState,
 };
@@ -143,8 +143,10 @@ pub struct CreateProjectRequest {
     )]
     pub department: String,
     #[schema(minimum = 0)]
+    #[serde(deserialize_with = "whole_number")]
     pub budget_yuan: i64,
     #[schema(minimum = 2000, maximum = 2100)]
+    #[serde(deserialize_with = "whole_number")]
     pub year: i32,
     pub source: SourceDto,
     pub planned_completion: Option<NaiveDate>,
@@ -173,8 +175,10 @@ pub struct UpdateProjectRequest {
     )]
     pub department: Option<String>,
     #[schema(minimum = 0)]
+    #[serde(default, deserialize_with = "whole_number_opt")]
     pub budget_yuan: Option<i64>,
     #[schema(minimum = 2000, maximum = 2100)]
+    #[serde(default, deserialize_with = "whole_number_opt")]
     pub year: Option<i32>,
     pub source: Option<SourceDto>,
     pub planned_completion: Option<NaiveDate>,

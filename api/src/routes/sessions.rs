@@ -9,7 +9,7 @@ use uuid::Uuid;
 use crate::{
     auth::Auth,
     error::ApiResult,
-    extract::{ApiJson, ApiPath, ApiQuery},
+    extract::{ApiJson, ApiPath, ApiQuery, whole_number},
     routes::{Page, Paging, accounts::DeputyDto},
     state::AppState,
 };
@@ -72,6 +72,7 @@ pub struct CreateSessionRequest {
     )]
     pub name: String,
     #[schema(minimum = 2000, maximum = 2100)]
+    #[serde(deserialize_with = "whole_number")]
     pub year: i32,
 }
 

@@ -18,7 +18,7 @@ use uuid::Uuid;
 use crate::{
     auth::{Auth, MaybeAuth},
     error::ApiResult,
-    extract::{ApiJson, ApiPath, map_entries},
+    extract::{ApiJson, ApiPath, map_entries, whole_number, whole_number_opt},
     state::AppState,
 };
 
@@ -206,6 +206,7 @@ pub struct CreateVoteRequest {
     pub title: String,
     pub method: MethodDto,
     #[schema(minimum = 1)]
+    #[serde(deserialize_with = "whole_number")]
     pub seats: u32,
     /// More candidates than seats (差额), each a proposed, candidate or reserve project.
     #[schema(min_items = 2)]
@@ -231,6 +232,7 @@ pub struct UpdateVoteRequest {
     pub title: Option<String>,
     pub method: Option<MethodDto>,
     #[schema(minimum = 1)]
+    #[serde(default, deserialize_with = "whole_number_opt")]
     pub seats: Option<u32>,
     #[schema(min_items = 2)]
     pub candidate_ids: Option<Vec<Uuid>>,

@@ -117,3 +117,35 @@ async fn health_ready_spec_and_docs() {
     assert_eq!(docs.status().as_u16(), 200);
     assert!(docs.text().await.unwrap().contains("swagger"));
 }
+
+/// JSON Schema's `integer` is any number without a fractional part: `2027.0` is a year, `1.5` is not.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn integers_may_be_written_as_whole_floats() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    let s = app
+        .post(
+            "/api/v1/sessions",
+            Some(&admin),
+            serde_json::json!({"name": "会议", "year": 2027.0}),
+        )
+        .await
+        .expect(201);
+    assert_eq!(s["year"], 2027);
+    let bad = app
+        .post(
+            "/api/v1/sessions",
+            Some(&admin),
+            serde_json::json!({"name": "会议", "year": 2027.5}),
+        )
+        .await;
+    bad.expect_problem(422, "invalid_body");
+    assert_eq!(bad.body["errors"][0]["field"], "year");
+    app.post(
+        "/api/v1/sessions",
+        Some(&admin),
+        serde_json::json!({"name": "会议", "year": 1e300}),
+    )
+    .await
+    .expect_problem(422, "invalid_body");
+}
