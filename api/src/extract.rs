@@ -189,27 +189,6 @@ where
     d.deserialize_map(Entries(std::marker::PhantomData))
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn csv_bodies_in_utf8_or_gbk() {
-        let gbk = encoding_rs::GBK.encode("D001,张三,城关镇").0.into_owned();
-        assert_eq!(
-            super::decode_csv("D001,张三,城关镇".as_bytes(), false).as_deref(),
-            Some("D001,张三,城关镇")
-        );
-        assert_eq!(
-            super::decode_csv(&gbk, false).as_deref(),
-            Some("D001,张三,城关镇")
-        );
-        assert_eq!(
-            super::decode_csv(&gbk, true).as_deref(),
-            Some("D001,张三,城关镇")
-        );
-        assert_eq!(super::decode_csv(&[0xff, 0xff, 0xff], false), None);
-    }
-}
-
 /// An integer field as JSON Schema defines `integer`: any number with no fractional part, so `48`
 /// and `48.0` are the same. Use with `#[serde(deserialize_with = "whole_number")]`.
 pub fn whole_number<'de, D, T>(d: D) -> Result<T, D::Error>
@@ -242,4 +221,25 @@ fn to_whole<T: TryFrom<i64>, E: serde::de::Error>(n: serde_json::Number) -> Resu
     whole
         .and_then(|i| T::try_from(i).ok())
         .ok_or_else(|| E::custom(format!("expected a whole number in range, found {n}")))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn csv_bodies_in_utf8_or_gbk() {
+        let gbk = encoding_rs::GBK.encode("D001,张三,城关镇").0.into_owned();
+        assert_eq!(
+            super::decode_csv("D001,张三,城关镇".as_bytes(), false).as_deref(),
+            Some("D001,张三,城关镇")
+        );
+        assert_eq!(
+            super::decode_csv(&gbk, false).as_deref(),
+            Some("D001,张三,城关镇")
+        );
+        assert_eq!(
+            super::decode_csv(&gbk, true).as_deref(),
+            Some("D001,张三,城关镇")
+        );
+        assert_eq!(super::decode_csv(&[0xff, 0xff, 0xff], false), None);
+    }
 }
