@@ -19,6 +19,8 @@ fn print_demo(config: &Config, admin_password: &str, info: &minsheng_domain::dem
          Admin:        admin / {admin_password}   (only if this database was new; else its existing password)\n\
          Deputies:     {} / {}   (all deputies dep001 to dep327 share the password)\n\
          Not yet in:   {} can try POST /api/v1/sessions/{}/check-in\n\
+         Departments:  dept-zjj (县住房和城乡建设局), dept-jtj (县交通运输局), ... / same password:\n\
+         \x20             after publication they report progress on their adopted projects\n\
          Walk a vote:  as admin POST /api/v1/votes/{vote}/open; as deputies POST /api/v1/votes/{vote}/ballots\n\
          \x20             {{\"selections\": [up to 10 project ids from GET /api/v1/votes/{vote}]}};\n\
          \x20             as admin /close, GET /results, /publish; then anyone GET /api/v1/votes/{vote}/bulletin\n",

@@ -132,10 +132,11 @@ fn map_unique(e: sea_orm::DbErr, what: &str) -> Error {
     }
 }
 
-/// Creates an admin or department account with a one-time password (returned once).
+/// Creates an admin or department account; with [`Credentials::OneTime`] its password is random,
+/// temporary and returned once.
 pub async fn create_account(
     db: &DatabaseConnection,
-    hasher: &PasswordHasher,
+    credentials: Credentials<'_>,
     actor: &Actor,
     input: NewAccount,
 ) -> Result<(AccountView, String)> {
@@ -170,8 +171,14 @@ pub async fn create_account(
     if username_taken(db, &username).await? {
         return Err(Error::conflict("username_taken", "that username is taken"));
     }
-    let password = passwords::random_password();
-    let hash = hasher.hash(&password).await?;
+    let (password, hash, temporary) = match credentials {
+        Credentials::OneTime(hasher) => {
+            let password = passwords::random_password();
+            let hash = hasher.hash(&password).await?;
+            (password, hash, true)
+        }
+        Credentials::Shared { password, hash } => (password, hash, false),
+    };
     let row = account_row(
         Uuid::new_v4(),
         username,
@@ -179,7 +186,7 @@ pub async fn create_account(
         input.role,
         department,
         hash,
-        true,
+        temporary,
     );
     let model = row
         .insert(db)

@@ -5,7 +5,8 @@ use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
 use crate::{
-    accounts::{Credentials, DeputyInput, create_deputies},
+    Role,
+    accounts::{Credentials, DeputyInput, NewAccount, create_account, create_deputies},
     auth::authenticate,
     entities::{accounts, deputies, votes},
     error::{Error, Result},
@@ -44,6 +45,21 @@ const DELEGATIONS: [&str; 12] = [
     "龙泉镇",
     "新港镇",
     "解放军",
+];
+
+/// Login names of the responsible departments' demo accounts.
+pub const DEPARTMENTS: [(&str, &str); 11] = [
+    ("dept-zjj", "县住房和城乡建设局"),
+    ("dept-slj", "县水利局"),
+    ("dept-jyj", "县教育局"),
+    ("dept-scjgj", "县市场监督管理局"),
+    ("dept-wjj", "县卫生健康局"),
+    ("dept-mzj", "县民政局"),
+    ("dept-jtj", "县交通运输局"),
+    ("dept-wlj", "县文化和旅游体育局"),
+    ("dept-cl", "县残疾人联合会"),
+    ("dept-swj", "县商务局"),
+    ("dept-rsj", "县人力资源和社会保障局"),
 ];
 
 /// (title, category, department, budget in yuan, source)
@@ -217,11 +233,25 @@ pub async fn seed(db: &DatabaseConnection, hasher: &PasswordHasher) -> Result<De
         db,
         Credentials::Shared {
             password: DEPUTY_PASSWORD.into(),
-            hash,
+            hash: hash.clone(),
         },
         rows,
     )
     .await?;
+    // One account per responsible department, to report progress once projects are adopted.
+    for (username, department) in DEPARTMENTS {
+        let input = NewAccount {
+            username: username.into(),
+            display_name: department.into(),
+            role: Role::Department,
+            department: Some(department.into()),
+        };
+        let shared = Credentials::Shared {
+            password: DEPUTY_PASSWORD.into(),
+            hash: hash.clone(),
+        };
+        create_account(db, shared, &admin, input).await?;
+    }
 
     let mut candidate_ids = Vec::new();
     for (title, category, department, budget, source) in PROJECTS {

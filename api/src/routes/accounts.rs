@@ -191,8 +191,13 @@ pub async fn create_account(
         },
         department: req.department,
     };
-    let (account, password) =
-        accounts::create_account(&state.db, &state.hasher, &actor, input).await?;
+    let (account, password) = accounts::create_account(
+        &state.db,
+        accounts::Credentials::OneTime(&state.hasher),
+        &actor,
+        input,
+    )
+    .await?;
     Ok((
         StatusCode::CREATED,
         Json(AccountWithPassword {

@@ -34,6 +34,12 @@ async fn demo_data_set_is_ready_to_vote() {
             .unwrap()
             .contains("老旧小区")
     );
+    let dept = app.login("dept-zjj", demo::DEPUTY_PASSWORD).await;
+    assert_eq!(dept.body["account"]["department"], "县住房和城乡建设局");
+    assert_eq!(
+        dept.body["account"]["roles"],
+        serde_json::json!(["department"])
+    );
     let deputy = app.login("dep001", demo::DEPUTY_PASSWORD).await;
     assert_eq!(deputy.body["account"]["must_change_password"], false);
     app.post(
