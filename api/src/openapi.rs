@@ -142,3 +142,31 @@ fn status_text(status: &str) -> String {
         .unwrap_or("Response")
         .to_owned()
 }
+
+/// `format` is only an annotation in JSON Schema 2020-12, so a client generating "valid" data may
+/// send `""` for a uuid or a date. A pattern beside each such format makes the contract say what
+/// the server accepts.
+pub fn pin_formats(doc: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
+    fn walk(v: &mut serde_json::Value) {
+        match v {
+            serde_json::Value::Object(map) => {
+                let pattern = match map.get("format").and_then(|f| f.as_str()) {
+                    Some("uuid") => Some(
+                        "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",
+                    ),
+                    Some("date") => Some("^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"),
+                    _ => None,
+                };
+                if let Some(p) = pattern {
+                    map.entry("pattern").or_insert_with(|| p.into());
+                }
+                map.values_mut().for_each(walk);
+            }
+            serde_json::Value::Array(items) => items.iter_mut().for_each(walk),
+            _ => {}
+        }
+    }
+    let mut json = serde_json::to_value(&doc).expect("the OpenAPI document serializes");
+    walk(&mut json);
+    serde_json::from_value(json).expect("the OpenAPI document reads back")
+}
