@@ -188,12 +188,12 @@ fn username(i: usize) -> String {
 pub async fn seed(db: &DatabaseConnection, hasher: &PasswordHasher) -> Result<DemoInfo> {
     let samples = vec![username(1), username(2), username(3)];
     let absent = username(PRESENT + 1);
-    if let Some(first) = deputies::Entity::find()
+    let seeded = deputies::Entity::find()
         .filter(deputies::Column::DeputyCode.eq("R001"))
         .one(db)
         .await?
-    {
-        let _ = first;
+        .is_some();
+    if seeded {
         let vote = votes::Entity::find()
             .filter(votes::Column::Title.eq("2027年县民生实事项目票决"))
             .one(db)

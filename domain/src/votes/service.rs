@@ -569,8 +569,7 @@ pub async fn publish(db: &DatabaseConnection, actor: &Actor, id: Uuid) -> Result
 }
 
 async fn count(db: &impl ConnectionTrait, vote: &votes::Model) -> Result<Tally> {
-    let (_, method, base) = parse_stored(vote)?;
-    let _ = method;
+    let (_, _, base) = parse_stored(vote)?;
     let ids = candidate_ids(db, vote.id).await?;
     let stored = ballots::Entity::find()
         .filter(ballots::Column::VoteId.eq(vote.id))
