@@ -1,3 +1,5 @@
+//! Login accounts of every role. The password hash never leaves the domain.
+
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]

@@ -1,3 +1,5 @@
+//! What was voted: one row per ballot, keyed by its random receipt. `deputy_id` is set only for a named vote.
+
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]

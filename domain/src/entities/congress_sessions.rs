@@ -1,3 +1,5 @@
+//! Congress sessions (会议).
+
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]

@@ -1,3 +1,5 @@
+//! Deputies (人大代表), each with one login account.
+
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]

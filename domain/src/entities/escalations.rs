@@ -1,3 +1,5 @@
+//! Escalations recorded on a project: 询问, 约见, 质询, 特定问题调查.
+
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]

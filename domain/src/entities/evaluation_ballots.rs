@@ -1,3 +1,5 @@
+//! What was rated in a satisfaction rating round: one row per ballot, keyed by its random receipt, never linked to a deputy.
+
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]

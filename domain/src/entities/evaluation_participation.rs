@@ -1,3 +1,5 @@
+//! Who rated in a satisfaction rating round; the primary key makes it one rating ballot per deputy.
+
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]

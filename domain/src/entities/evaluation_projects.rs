@@ -1,3 +1,5 @@
+//! The projects a satisfaction rating round covers, in ballot order.
+
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]

@@ -1,3 +1,5 @@
+//! Satisfaction rating rounds (满意度测评).
+
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]

@@ -1,3 +1,5 @@
+//! Inspections by supervision groups (视察, 调研, 听取汇报, 专题询问).
+
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]

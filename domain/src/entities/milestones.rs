@@ -1,3 +1,5 @@
+//! Milestones (节点) of an adopted project.
+
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]

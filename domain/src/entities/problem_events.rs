@@ -1,3 +1,5 @@
+//! Every step on a problem, with who (account and role) and when.
+
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]

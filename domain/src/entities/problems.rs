@@ -1,3 +1,5 @@
+//! Problems (问题) raised on a project, with the department responsible and the rectification status.
+
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]

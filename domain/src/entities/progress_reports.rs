@@ -1,3 +1,5 @@
+//! Progress reports by the responsible department.
+
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]

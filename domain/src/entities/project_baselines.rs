@@ -1,3 +1,5 @@
+//! The baseline of an adopted project, frozen at adoption.
+
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]

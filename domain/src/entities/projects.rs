@@ -1,3 +1,5 @@
+//! Livelihood projects (民生实事项目) and their candidate materials.
+
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]

@@ -1,3 +1,5 @@
+//! Refresh tokens, stored as SHA-256 digests; one family per login session.
+
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]

@@ -1,3 +1,5 @@
+//! The roster of a session (实有代表) and who is present.
+
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]

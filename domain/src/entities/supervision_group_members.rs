@@ -1,3 +1,5 @@
+//! Deputies in a supervision group.
+
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]

@@ -1,3 +1,5 @@
+//! Projects a supervision group follows.
+
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]

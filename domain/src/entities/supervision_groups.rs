@@ -1,3 +1,5 @@
+//! Supervision groups (监督组).
+
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]

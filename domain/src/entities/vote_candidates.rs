@@ -1,3 +1,5 @@
+//! The candidates of a vote, in ballot order.
+
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]

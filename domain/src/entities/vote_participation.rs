@@ -1,3 +1,5 @@
+//! Who voted in a vote; the primary key makes it one ballot per deputy. Nothing here points at a ballot.
+
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]

@@ -1,3 +1,5 @@
+//! Votes (票决): definition, status, and the counts frozen at opening and closing.
+
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]

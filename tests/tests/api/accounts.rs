@@ -1,3 +1,5 @@
+//! Accounts and deputies: creation, CSV import, account rules.
+
 use minsheng_tests::TestApp;
 use serde_json::json;
 

@@ -1,3 +1,5 @@
+//! Login, tokens, sessions, the temporary-password gate, roles, disabling and throttling.
+
 use minsheng_tests::{ADMIN_PASSWORD, TestApp};
 use serde_json::json;
 

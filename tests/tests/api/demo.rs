@@ -1,3 +1,5 @@
+//! The demonstration data set is ready to vote.
+
 use minsheng_domain::{demo, passwords::PasswordHasher};
 use minsheng_tests::TestApp;
 

@@ -1,3 +1,5 @@
+//! Every migration can be undone and applied again.
+
 use minsheng_migration::{Migrator, MigratorTrait};
 use minsheng_tests::TestDb;
 
