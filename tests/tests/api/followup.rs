@@ -667,14 +667,20 @@ async fn satisfaction_rating_rounds() {
     )
     .await
     .expect(200);
+    let mut cast_order = Vec::new();
     for (_, token) in &y.session.deputies {
-        app.post(
-            &format!("/api/v1/evaluations/{e2}/ballots"),
-            Some(token),
-            json!({"ratings": {p0.clone(): "unsatisfied", p1.clone(): "satisfied"}}),
-        )
-        .await
-        .expect(201);
+        let receipt = app
+            .post(
+                &format!("/api/v1/evaluations/{e2}/ballots"),
+                Some(token),
+                json!({"ratings": {p0.clone(): "unsatisfied", p1.clone(): "satisfied"}}),
+            )
+            .await
+            .expect(201)["receipt"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        cast_order.push(receipt);
     }
     app.post(
         &format!("/api/v1/evaluations/{e2}/close"),
@@ -740,4 +746,20 @@ async fn satisfaction_rating_rounds() {
         .map(|r| r.try_get::<String>("", "name").unwrap())
         .collect();
     assert_eq!(names, vec!["content", "evaluation_id", "receipt"]);
+    // Storage order follows the receipts, not the order of rating.
+    let rows = db
+        .query_all_raw(sea_orm::Statement::from_string(
+            backend,
+            "SELECT receipt FROM evaluation_ballots".to_owned(),
+        ))
+        .await
+        .unwrap();
+    let stored: Vec<String> = rows
+        .iter()
+        .map(|r| r.try_get_by_index::<String>(0).unwrap())
+        .filter(|r| cast_order.contains(r))
+        .collect();
+    let mut sorted = cast_order.clone();
+    sorted.sort();
+    assert_eq!(stored, sorted);
 }
