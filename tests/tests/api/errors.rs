@@ -149,3 +149,28 @@ async fn integers_may_be_written_as_whole_floats() {
     .await
     .expect_problem(422, "invalid_body");
 }
+
+/// Browser clients on other origins may read the API (bearer tokens only, so `*` is safe).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cross_origin_browsers_are_allowed() {
+    let app = TestApp::spawn().await;
+    let preflight = app
+        .client
+        .request(Method::OPTIONS, format!("{}/api/v1/auth/login", app.base))
+        .header("origin", "https://dashboard.example")
+        .header("access-control-request-method", "POST")
+        .header("access-control-request-headers", "content-type")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(preflight.status().as_u16(), 204);
+    assert_eq!(preflight.headers()["access-control-allow-origin"], "*");
+    assert!(
+        preflight.headers()["access-control-allow-headers"]
+            .to_str()
+            .unwrap()
+            .contains("authorization")
+    );
+    let get = app.get("/api/v1/projects", None).await;
+    assert_eq!(get.headers["access-control-allow-origin"], "*");
+}
