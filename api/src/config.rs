@@ -115,22 +115,43 @@ impl Config {
     pub fn load_jwt_secret(&self) -> anyhow::Result<Vec<u8>> {
         let secret = match &self.jwt_secret {
             Some(s) => s.as_bytes().to_vec(),
-            None if self.jwt_secret_file.exists() => std::fs::read_to_string(&self.jwt_secret_file)
-                .with_context(|| format!("reading {}", self.jwt_secret_file.display()))?
-                .trim()
-                .as_bytes()
-                .to_vec(),
-            None => {
-                let secret = minsheng_domain::tokens::random_hex(32);
-                write_private(&self.jwt_secret_file, &secret)?;
-                tracing::info!(path = %self.jwt_secret_file.display(), "generated a JWT secret; several nodes must share MINSHENG_JWT_SECRET instead");
-                secret.into_bytes()
-            }
+            None => read_or_create_secret(&self.jwt_secret_file)?,
         };
         if secret.len() < MIN_SECRET_BYTES {
             bail!("the JWT secret must have at least {MIN_SECRET_BYTES} bytes");
         }
         Ok(secret)
+    }
+}
+
+/// Reads the secret file, or creates it. The new secret is written to a private temporary file and
+/// then hard-linked into place, which fails if the file appeared meanwhile: two nodes starting at
+/// once in one directory end up with the same, complete secret.
+fn read_or_create_secret(path: &std::path::Path) -> anyhow::Result<Vec<u8>> {
+    let read = || -> anyhow::Result<Vec<u8>> {
+        Ok(std::fs::read_to_string(path)
+            .with_context(|| format!("reading {}", path.display()))?
+            .trim()
+            .as_bytes()
+            .to_vec())
+    };
+    if path.exists() {
+        return read();
+    }
+    let secret = minsheng_domain::tokens::random_hex(32);
+    let mut tmp_name = path.file_name().unwrap_or_default().to_os_string();
+    tmp_name.push(format!(".tmp-{}", minsheng_domain::tokens::random_hex(8)));
+    let tmp = path.with_file_name(tmp_name);
+    write_private(&tmp, &secret)?;
+    let linked = std::fs::hard_link(&tmp, path);
+    let _ = std::fs::remove_file(&tmp);
+    match linked {
+        Ok(()) => {
+            tracing::info!(path = %path.display(), "generated a JWT secret; several nodes must share MINSHENG_JWT_SECRET instead");
+            Ok(secret.into_bytes())
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => read(),
+        Err(e) => Err(e).with_context(|| format!("creating {}", path.display())),
     }
 }
 
@@ -195,6 +216,26 @@ mod tests {
             config_in(&dir, Some(&"k".repeat(32)))
                 .load_jwt_secret()
                 .is_ok()
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn nodes_starting_at_once_share_one_generated_secret() {
+        let dir = std::env::temp_dir().join(format!("ms-race-{}", uuid::Uuid::new_v4()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("minsheng.jwt-secret");
+        let secrets: Vec<Vec<u8>> = std::thread::scope(|s| {
+            let handles: Vec<_> = (0..8)
+                .map(|_| s.spawn(|| read_or_create_secret(&path).unwrap()))
+                .collect();
+            handles.into_iter().map(|h| h.join().unwrap()).collect()
+        });
+        assert!(secrets.iter().all(|x| x == &secrets[0] && x.len() == 64));
+        assert_eq!(
+            std::fs::read_dir(&dir).unwrap().count(),
+            1,
+            "no temporary file left behind"
         );
         std::fs::remove_dir_all(&dir).unwrap();
     }
