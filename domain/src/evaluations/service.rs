@@ -244,7 +244,15 @@ pub async fn list_for_session(
 pub async fn open(db: &DatabaseConnection, actor: &Actor, id: Uuid) -> Result<EvaluationView> {
     actor.require_admin()?;
     let txn = db::begin_write(db).await?;
-    let e = find(&txn, id).await?;
+    let mut q = evaluations::Entity::find_by_id(id);
+    if txn.get_database_backend() == DbBackend::Postgres {
+        // Two admins opening at once are serialized on the row.
+        q = q.lock_exclusive();
+    }
+    let e = q
+        .one(&txn)
+        .await?
+        .ok_or_else(|| Error::not_found("evaluation"))?;
     if e.status != VoteStatus::Draft.as_str() {
         return Err(Error::conflict(
             "vote_not_draft",

@@ -8,8 +8,9 @@
 
 use chrono::Utc;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbBackend,
-    EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set, sea_query::Expr,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection,
+    DatabaseTransaction, DbBackend, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set, sea_query::Expr,
 };
 use uuid::Uuid;
 
@@ -116,6 +117,16 @@ fn parse_stored(v: &votes::Model) -> Result<(VoteStatus, Method, ThresholdBase)>
     let base = ThresholdBase::parse(&v.threshold_base)
         .ok_or_else(|| Error::Internal(format!("bad base {}", v.threshold_base)))?;
     Ok((status, method, base))
+}
+
+/// The vote, locked for the rest of the transaction on PostgreSQL so that two admins acting at
+/// once (open, publish, runoff, edit) are serialized; SQLite's IMMEDIATE transactions already are.
+async fn find_for_update(txn: &DatabaseTransaction, id: Uuid) -> Result<votes::Model> {
+    let mut q = votes::Entity::find_by_id(id);
+    if txn.get_database_backend() == DbBackend::Postgres {
+        q = q.lock_exclusive();
+    }
+    q.one(txn).await?.ok_or_else(|| Error::not_found("vote"))
 }
 
 async fn find(db: &impl ConnectionTrait, id: Uuid) -> Result<votes::Model> {
@@ -329,7 +340,7 @@ pub async fn update(
 ) -> Result<VoteView> {
     actor.require_admin()?;
     let txn = db::begin_write(db).await?;
-    let current = find(&txn, id).await?;
+    let current = find_for_update(&txn, id).await?;
     let (status, method, base) = parse_stored(&current)?;
     if status != VoteStatus::Draft {
         return Err(Error::conflict(
@@ -430,7 +441,7 @@ pub async fn list_for_session(
 pub async fn open(db: &DatabaseConnection, actor: &Actor, id: Uuid) -> Result<VoteView> {
     actor.require_admin()?;
     let txn = db::begin_write(db).await?;
-    let vote = find(&txn, id).await?;
+    let vote = find_for_update(&txn, id).await?;
     if vote.status != VoteStatus::Draft.as_str() {
         return Err(Error::conflict(
             "vote_not_draft",
@@ -520,7 +531,7 @@ async fn close_once(db: &DatabaseConnection, id: Uuid) -> Result<votes::Model> {
 pub async fn publish(db: &DatabaseConnection, actor: &Actor, id: Uuid) -> Result<Results> {
     actor.require_admin()?;
     let txn = db::begin_write(db).await?;
-    let vote = find(&txn, id).await?;
+    let vote = find_for_update(&txn, id).await?;
     if vote.status != VoteStatus::Closed.as_str() {
         return Err(Error::conflict(
             "vote_not_closed",
@@ -749,7 +760,7 @@ pub async fn my_ballot(
 pub async fn runoff(db: &DatabaseConnection, actor: &Actor, id: Uuid) -> Result<VoteView> {
     actor.require_admin()?;
     let txn = db::begin_write(db).await?;
-    let vote = find(&txn, id).await?;
+    let vote = find_for_update(&txn, id).await?;
     let (status, method, base) = parse_stored(&vote)?;
     if !matches!(status, VoteStatus::Closed | VoteStatus::Published) {
         return Err(Error::conflict(

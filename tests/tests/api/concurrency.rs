@@ -172,3 +172,67 @@ async fn two_hundred_deputies_vote_while_the_admin_closes() {
         receipts.len()
     );
 }
+
+/// Two admins pressing the same button at once: exactly one open, one close, one publish happen.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_admin_actions_happen_once() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    let s = app.session_with(&admin, 2).await;
+    let p = app.projects(&admin, 3).await;
+    let vote = app
+        .draft_vote(
+            &admin,
+            &s.id,
+            json!({"title": "票决", "method": "choose_up_to_n", "seats": 1, "candidate_ids": p}),
+        )
+        .await;
+    app.post(
+        &format!("/api/v1/votes/{vote}/ballots"),
+        Some(&s.deputies[0].1),
+        json!({"selections": [p[0]]}),
+    )
+    .await
+    .expect_problem(409, "vote_not_open");
+    for (action, refusal) in [
+        ("open", "vote_not_draft"),
+        ("close", "vote_not_open"),
+        ("publish", "vote_not_closed"),
+    ] {
+        let mut tasks = Vec::new();
+        for _ in 0..6 {
+            let (h, url, token) = (
+                app.handle.clone(),
+                format!("/api/v1/votes/{vote}/{action}"),
+                admin.clone(),
+            );
+            tasks.push(tokio::spawn(async move {
+                h.post(&url, Some(&token), json!({})).await
+            }));
+        }
+        let mut done = 0;
+        for t in tasks {
+            let r = t.await.unwrap();
+            if r.status.as_u16() == 200 {
+                done += 1;
+            } else {
+                r.expect_problem(409, refusal);
+            }
+        }
+        assert_eq!(done, 1, "{action} happened {done} times");
+        if action == "open" {
+            app.post(
+                &format!("/api/v1/votes/{vote}/ballots"),
+                Some(&s.deputies[0].1),
+                json!({"selections": [p[0]]}),
+            )
+            .await
+            .expect(201);
+        }
+    }
+    let r = app
+        .get(&format!("/api/v1/votes/{vote}/results"), None)
+        .await
+        .expect(200);
+    assert_eq!(r["ballots_cast"], 1);
+}
