@@ -150,3 +150,21 @@ where
     }
     Ok(())
 }
+
+/// Reads one row for update. On PostgreSQL this is `SELECT … FOR UPDATE`, so two transactions that
+/// check a row's state and then change it run one after the other; on SQLite the IMMEDIATE write
+/// transaction already holds the database's single write lock.
+pub async fn find_locked<E>(
+    txn: &DatabaseTransaction,
+    id: <E::PrimaryKey as sea_orm::PrimaryKeyTrait>::ValueType,
+) -> Result<Option<E::Model>, DbErr>
+where
+    E: sea_orm::EntityTrait,
+{
+    use sea_orm::{ConnectionTrait, QuerySelect};
+    let mut q = E::find_by_id(id);
+    if txn.get_database_backend() == DbBackend::Postgres {
+        q = q.lock_exclusive();
+    }
+    q.one(txn).await
+}

@@ -232,7 +232,11 @@ pub async fn update(
     change: ProjectChange,
 ) -> Result<projects::Model> {
     actor.require_admin()?;
-    let current = get(db, Some(actor), id).await?;
+    // Locked, so a completion cannot slip past a problem being raised at the same moment.
+    let txn = crate::db::begin_write(db).await?;
+    let current = crate::db::find_locked::<projects::Entity>(&txn, id)
+        .await?
+        .ok_or_else(|| Error::not_found("project"))?;
     let status = status_of(&current);
     let edits_materials = change.title.is_some()
         || change.summary.is_some()
@@ -253,7 +257,7 @@ pub async fn update(
             "an adopted project's materials are its baseline and cannot change",
         ));
     }
-    if edits_materials && crate::votes::service::in_active_vote(db, id).await? {
+    if edits_materials && crate::votes::service::in_active_vote(&txn, id).await? {
         return Err(Error::conflict(
             "project_in_vote",
             "the project is a candidate of a vote that has opened",
@@ -284,7 +288,7 @@ pub async fn update(
             ));
         }
         if to == Status::Completed {
-            crate::followup::view::check_completion(db, id).await?;
+            crate::followup::view::check_completion(&txn, id).await?;
         }
         row.status = Set(to.as_str().to_owned());
     }
@@ -297,5 +301,7 @@ pub async fn update(
     row.source = Set(merged.source);
     row.planned_completion = Set(merged.planned_completion);
     row.updated_at = Set(Utc::now());
-    Ok(row.update(db).await?)
+    let updated = row.update(&txn).await?;
+    txn.commit().await?;
+    Ok(updated)
 }

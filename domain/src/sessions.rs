@@ -209,7 +209,10 @@ pub async fn set_roster(
     wanted.sort();
     wanted.dedup();
     let txn = db::begin_write(db).await?;
-    let session = find(&txn, id).await?;
+    // Locked: opening a vote locks the session too, so the roster cannot change under it.
+    let session = db::find_locked::<congress_sessions::Entity>(&txn, id)
+        .await?
+        .ok_or_else(|| Error::not_found("session"))?;
     if roster_locked(&txn, id).await? {
         return Err(Error::conflict(
             "roster_locked",

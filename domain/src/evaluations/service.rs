@@ -244,13 +244,8 @@ pub async fn list_for_session(
 pub async fn open(db: &DatabaseConnection, actor: &Actor, id: Uuid) -> Result<EvaluationView> {
     actor.require_admin()?;
     let txn = db::begin_write(db).await?;
-    let mut q = evaluations::Entity::find_by_id(id);
-    if txn.get_database_backend() == DbBackend::Postgres {
-        // Two admins opening at once are serialized on the row.
-        q = q.lock_exclusive();
-    }
-    let e = q
-        .one(&txn)
+    // Locked: two admins opening at once are serialized on the row.
+    let e = db::find_locked::<evaluations::Entity>(&txn, id)
         .await?
         .ok_or_else(|| Error::not_found("evaluation"))?;
     if e.status != VoteStatus::Draft.as_str() {
@@ -259,8 +254,7 @@ pub async fn open(db: &DatabaseConnection, actor: &Actor, id: Uuid) -> Result<Ev
             "only a draft rating can be opened",
         ));
     }
-    let session = congress_sessions::Entity::find_by_id(e.session_id)
-        .one(&txn)
+    let session = db::find_locked::<congress_sessions::Entity>(&txn, e.session_id)
         .await?
         .ok_or_else(|| Error::not_found("session"))?;
     let s = sessions::summary(&txn, session).await?;

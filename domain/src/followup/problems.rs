@@ -16,7 +16,7 @@ use crate::{
     Actor,
     accounts::parse_text,
     db,
-    entities::{escalations, inspections, problem_events, problems},
+    entities::{escalations, inspections, problem_events, problems, projects},
     error::{Error, Result},
 };
 
@@ -195,6 +195,8 @@ pub async fn raise_problem(
     };
     let description = long_text("description", &p.description, 5000)?;
     let txn = db::begin_write(db).await?;
+    // Locked like a completion is, so the two cannot cross.
+    db::find_locked::<projects::Entity>(&txn, project_id).await?;
     let problem = problems::ActiveModel {
         id: Set(Uuid::new_v4()),
         project_id: Set(project_id),
@@ -230,8 +232,8 @@ pub async fn act_on_problem(
         ));
     }
     let txn = db::begin_write(db).await?;
-    let problem = problems::Entity::find_by_id(id)
-        .one(&txn)
+    // Locked: two members verifying at once, or a verify racing a send-back, take turns.
+    let problem = db::find_locked::<problems::Entity>(&txn, id)
         .await?
         .ok_or_else(|| Error::not_found("problem"))?;
     let status = ProblemStatus::parse(&problem.status);

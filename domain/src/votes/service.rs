@@ -119,14 +119,12 @@ fn parse_stored(v: &votes::Model) -> Result<(VoteStatus, Method, ThresholdBase)>
     Ok((status, method, base))
 }
 
-/// The vote, locked for the rest of the transaction on PostgreSQL so that two admins acting at
-/// once (open, publish, runoff, edit) are serialized; SQLite's IMMEDIATE transactions already are.
+/// The vote, locked for the rest of the transaction, so that two admins acting at once (open,
+/// publish, runoff, edit) are serialized.
 async fn find_for_update(txn: &DatabaseTransaction, id: Uuid) -> Result<votes::Model> {
-    let mut q = votes::Entity::find_by_id(id);
-    if txn.get_database_backend() == DbBackend::Postgres {
-        q = q.lock_exclusive();
-    }
-    q.one(txn).await?.ok_or_else(|| Error::not_found("vote"))
+    db::find_locked::<votes::Entity>(txn, id)
+        .await?
+        .ok_or_else(|| Error::not_found("vote"))
 }
 
 async fn find(db: &impl ConnectionTrait, id: Uuid) -> Result<votes::Model> {
@@ -448,7 +446,13 @@ pub async fn open(db: &DatabaseConnection, actor: &Actor, id: Uuid) -> Result<Vo
             "only a draft vote can be opened",
         ));
     }
-    let summary = sessions::summary(&txn, find_session(&txn, vote.session_id).await?).await?;
+    let summary = sessions::summary(
+        &txn,
+        db::find_locked::<congress_sessions::Entity>(&txn, vote.session_id)
+            .await?
+            .ok_or_else(|| Error::not_found("session"))?,
+    )
+    .await?;
     if !summary.quorum_met {
         return Err(Error::conflict(
             "quorum_not_met",
@@ -467,13 +471,6 @@ pub async fn open(db: &DatabaseConnection, actor: &Actor, id: Uuid) -> Result<Vo
     txn.commit().await?;
     tracing::info!(vote.id = %id, "vote opened");
     view(db, vote).await
-}
-
-async fn find_session(db: &impl ConnectionTrait, id: Uuid) -> Result<congress_sessions::Model> {
-    congress_sessions::Entity::find_by_id(id)
-        .one(db)
-        .await?
-        .ok_or_else(|| Error::not_found("session"))
 }
 
 /// Closes an open vote: from the moment this commits no ballot is accepted. Rewrites the vote's
