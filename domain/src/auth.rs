@@ -104,9 +104,14 @@ pub async fn login(
     ) {
         return Err(Error::TooManyAttempts { retry_after_secs });
     }
-    if password.len() > passwords::MAX_PASSWORD_BYTES
-        || !hasher.verify(password, &account.password_hash).await?
-    {
+    // An over-long password still costs one verification, so its answer takes as long as any other.
+    let verified = if password.len() > passwords::MAX_PASSWORD_BYTES {
+        hasher.verify_dummy(password).await?;
+        false
+    } else {
+        hasher.verify(password, &account.password_hash).await?
+    };
+    if !verified {
         record_failure(db, policy, account.id, now).await?;
         return Err(invalid_credentials());
     }
