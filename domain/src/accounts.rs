@@ -117,8 +117,6 @@ fn account_row(
         password_hash: Set(password_hash),
         must_change_password: Set(temporary),
         disabled: Set(false),
-        failed_logins: Set(0),
-        failed_window_start: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
     }
@@ -291,8 +289,6 @@ pub async fn update_account(
         let password = passwords::random_password();
         row.password_hash = Set(hasher.hash(&password).await?);
         row.must_change_password = Set(true);
-        row.failed_logins = Set(0);
-        row.failed_window_start = Set(None);
         new_password = Some(password);
     }
     row.updated_at = Set(Utc::now());
@@ -300,6 +296,9 @@ pub async fn update_account(
     row.update(&txn).await?;
     if change.disabled == Some(true) || change.reset_password {
         revoke_all_refresh_tokens(&txn, id).await?;
+    }
+    if change.reset_password {
+        crate::auth::clear_failures(&txn, &current.username).await?;
     }
     txn.commit().await?;
     Ok((get_account(db, id).await?, new_password))

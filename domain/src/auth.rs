@@ -17,7 +17,7 @@ use crate::{
     Actor, Role,
     accounts::{AccountView, get_account},
     db,
-    entities::{accounts, deputies, refresh_tokens},
+    entities::{accounts, deputies, login_throttle, refresh_tokens},
     error::{Error, Result},
     passwords::{self, PasswordHasher},
     tokens,
@@ -87,51 +87,42 @@ pub async fn login(
     password: &str,
 ) -> Result<Session> {
     let username = username.trim().to_lowercase();
+    let key = tokens::digest(&username);
+    let now = Utc::now();
+    // Known and unknown names are throttled alike, so a 429 tells nothing about who exists.
+    if let Some(t) = login_throttle::Entity::find_by_id(key.clone())
+        .one(db)
+        .await?
+        && let Some(retry_after_secs) = throttle_wait(policy, t.failures, Some(t.window_start), now)
+    {
+        return Err(Error::TooManyAttempts { retry_after_secs });
+    }
     let found = accounts::Entity::find()
         .filter(accounts::Column::Username.eq(&username))
         .one(db)
         .await?;
-    let Some(account) = found else {
-        hasher.verify_dummy(password).await?;
+    // An unknown name or an over-long password still costs one verification, so every failure
+    // takes as long as a wrong password.
+    let verified = match &found {
+        Some(account) if password.len() <= passwords::MAX_PASSWORD_BYTES => {
+            hasher.verify(password, &account.password_hash).await?
+        }
+        _ => {
+            hasher.verify_dummy(password).await?;
+            false
+        }
+    };
+    let Some(account) = found.filter(|_| verified) else {
+        record_failure(db, policy, &key, now).await?;
         return Err(invalid_credentials());
     };
-    let now = Utc::now();
-    if let Some(retry_after_secs) = throttle_wait(
-        policy,
-        account.failed_logins,
-        account.failed_window_start,
-        now,
-    ) {
-        return Err(Error::TooManyAttempts { retry_after_secs });
-    }
-    // An over-long password still costs one verification, so its answer takes as long as any other.
-    let verified = if password.len() > passwords::MAX_PASSWORD_BYTES {
-        hasher.verify_dummy(password).await?;
-        false
-    } else {
-        hasher.verify(password, &account.password_hash).await?
-    };
-    if !verified {
-        record_failure(db, policy, account.id, now).await?;
-        return Err(invalid_credentials());
-    }
     if account.disabled {
         return Err(Error::forbidden(
             "account_disabled",
             "this account is disabled",
         ));
     }
-    if account.failed_logins != 0 {
-        accounts::Entity::update_many()
-            .col_expr(accounts::Column::FailedLogins, Expr::value(0))
-            .col_expr(
-                accounts::Column::FailedWindowStart,
-                Expr::value(Option::<DateTime<Utc>>::None),
-            )
-            .filter(accounts::Column::Id.eq(account.id))
-            .exec(db)
-            .await?;
-    }
+    clear_failures(db, &username).await?;
     let session_id = Uuid::new_v4();
     let refresh_token = issue_refresh_token(db, account.id, session_id, refresh_ttl).await?;
     Ok(Session {
@@ -141,32 +132,53 @@ pub async fn login(
     })
 }
 
-/// Counts a failure in one statement per case, so concurrent failures are all counted.
+/// Forgets the failed logins of a username (after a success or an admin's password reset).
+pub async fn clear_failures(db: &impl ConnectionTrait, username: &str) -> Result<()> {
+    login_throttle::Entity::delete_by_id(tokens::digest(username))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Counts a failure for a username digest. Expired windows are dropped first, which keeps the
+/// table as small as the names tried in one window; the count itself is one statement, so
+/// concurrent failures are all counted.
 async fn record_failure(
     db: &DatabaseConnection,
     policy: ThrottlePolicy,
-    id: Uuid,
+    key: &str,
     now: DateTime<Utc>,
 ) -> Result<()> {
-    let window_open_since = now - policy.window;
-    // Inside the current window: add one.
-    let bumped = accounts::Entity::update_many()
-        .col_expr(
-            accounts::Column::FailedLogins,
-            Expr::col(accounts::Column::FailedLogins).add(1),
-        )
-        .filter(accounts::Column::Id.eq(id))
-        .filter(accounts::Column::FailedWindowStart.gt(window_open_since))
+    login_throttle::Entity::delete_many()
+        .filter(login_throttle::Column::WindowStart.lte(now - policy.window))
         .exec(db)
         .await?;
-    if bumped.rows_affected == 0 {
-        // No window or an expired one: start a new window with this failure.
-        accounts::Entity::update_many()
-            .col_expr(accounts::Column::FailedLogins, Expr::value(1))
-            .col_expr(accounts::Column::FailedWindowStart, Expr::value(now))
-            .filter(accounts::Column::Id.eq(id))
+    for _ in 0..2 {
+        let bumped = login_throttle::Entity::update_many()
+            .col_expr(
+                login_throttle::Column::Failures,
+                Expr::col(login_throttle::Column::Failures).add(1),
+            )
+            .filter(login_throttle::Column::UsernameDigest.eq(key))
             .exec(db)
             .await?;
+        if bumped.rows_affected > 0 {
+            return Ok(());
+        }
+        let first = login_throttle::ActiveModel {
+            username_digest: Set(key.to_owned()),
+            failures: Set(1),
+            window_start: Set(now),
+        };
+        match login_throttle::Entity::insert(first)
+            .exec_without_returning(db)
+            .await
+        {
+            Ok(_) => return Ok(()),
+            // Another failure for the same name inserted first: count this one on top of it.
+            Err(e) if db::is_unique_violation(&e) => continue,
+            Err(e) => return Err(e.into()),
+        }
     }
     Ok(())
 }

@@ -21,8 +21,6 @@ enum Accounts {
     PasswordHash,
     MustChangePassword,
     Disabled,
-    FailedLogins,
-    FailedWindowStart,
     CreatedAt,
     UpdatedAt,
 }
@@ -36,6 +34,16 @@ enum Deputies {
     Name,
     Delegation,
     CreatedAt,
+}
+
+/// Failed logins per username (its SHA-256, so unknown names are throttled alike and nothing typed
+/// at the login prompt is stored in clear).
+#[derive(DeriveIden)]
+enum LoginThrottle {
+    Table,
+    UsernameDigest,
+    Failures,
+    WindowStart,
 }
 
 #[derive(DeriveIden)]
@@ -65,8 +73,6 @@ impl MigrationTrait for Migration {
                 .col(string(Accounts::PasswordHash))
                 .col(boolean(Accounts::MustChangePassword))
                 .col(boolean(Accounts::Disabled))
-                .col(integer(Accounts::FailedLogins).default(0))
-                .col(timestamp_with_time_zone_null(Accounts::FailedWindowStart))
                 .col(timestamp_with_time_zone(Accounts::CreatedAt))
                 .col(timestamp_with_time_zone(Accounts::UpdatedAt))
                 .check(Expr::col(Accounts::Role).is_in(["admin", "deputy", "department"]))
@@ -121,6 +127,23 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
+        m.create_table(
+            Table::create()
+                .table(LoginThrottle::Table)
+                .col(string(LoginThrottle::UsernameDigest).primary_key())
+                .col(integer(LoginThrottle::Failures))
+                .col(timestamp_with_time_zone(LoginThrottle::WindowStart))
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(
+            Index::create()
+                .name("idx_login_throttle_window")
+                .table(LoginThrottle::Table)
+                .col(LoginThrottle::WindowStart)
+                .to_owned(),
+        )
+        .await?;
         m.create_index(
             Index::create()
                 .name("idx_refresh_tokens_account")
@@ -132,6 +155,8 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.drop_table(Table::drop().table(LoginThrottle::Table).to_owned())
+            .await?;
         m.drop_table(Table::drop().table(RefreshTokens::Table).to_owned())
             .await?;
         m.drop_table(Table::drop().table(Deputies::Table).to_owned())

@@ -15,8 +15,6 @@ pub struct Model {
     pub password_hash: String,
     pub must_change_password: bool,
     pub disabled: bool,
-    pub failed_logins: i32,
-    pub failed_window_start: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

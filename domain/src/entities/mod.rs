@@ -10,6 +10,7 @@ pub mod evaluation_participation;
 pub mod evaluation_projects;
 pub mod evaluations;
 pub mod inspections;
+pub mod login_throttle;
 pub mod milestones;
 pub mod problem_events;
 pub mod problems;

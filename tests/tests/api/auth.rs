@@ -334,6 +334,38 @@ async fn repeated_failures_throttle_one_account_only() {
         .await;
     // Tokens issued before the lockout keep working.
     app.get("/api/v1/me", Some(&admin)).await.expect(200);
+
+    // A name nobody has answers exactly like a real one: 401 ten times, then 429. So neither the
+    // status nor the lockout tells an attacker which usernames exist.
+    for _ in 0..10 {
+        app.try_login("nobody-here", "wrong-password")
+            .await
+            .expect_problem(401, "invalid_credentials");
+    }
+    app.try_login("nobody-here", "wrong-password")
+        .await
+        .expect_problem(429, "too_many_attempts");
+
+    // An admin's password reset lifts the lock of that account.
+    let me = app.get("/api/v1/me", Some(&admin)).await.expect(200);
+    let clerk_id = other["account"]["id"].as_str().unwrap();
+    assert_ne!(me["id"].as_str().unwrap(), clerk_id);
+    for _ in 0..10 {
+        app.try_login("clerk", "wrong-password").await;
+    }
+    app.try_login("clerk", other["initial_password"].as_str().unwrap())
+        .await
+        .expect_problem(429, "too_many_attempts");
+    let reset = app
+        .patch(
+            &format!("/api/v1/accounts/{clerk_id}"),
+            Some(&admin),
+            json!({"reset_password": true}),
+        )
+        .await
+        .expect(200);
+    app.login("clerk", reset["initial_password"].as_str().unwrap())
+        .await;
 }
 
 /// Access tokens are validated strictly: signature, algorithm, issuer, audience, expiry, and every
