@@ -63,8 +63,9 @@ fn token_response(state: &AppState, session: auth::Session) -> ApiResult<TokenRe
 
 /// Log in with username and password. Public.
 ///
-/// Unknown user and wrong password get the same 401. After 10 failures in 15 minutes the account
-/// answers 429 with `Retry-After` until the window passes.
+/// Unknown user and wrong password get the same 401. After 10 failures in 15 minutes a username
+/// (known or not) answers 429 with `Retry-After` until the window passes; other accounts on the
+/// same network are unaffected.
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginRequest, responses(
     (status = 200, body = TokenResponse),
     (status = 401, description = "unknown user or wrong password (`invalid_credentials`)", body = crate::error::Problem, content_type = "application/problem+json"),
