@@ -5,10 +5,10 @@
 use axum::{Json, extract::State, http::StatusCode};
 use chrono::NaiveDate;
 use minsheng_domain::{
-    Actor, Error,
+    Actor,
     entities::{escalations, inspections, milestones, progress_reports},
     followup::{
-        access::followed_project,
+        access,
         problems::{self, NewEscalation, NewInspection, NewProblem, ProblemAction, ProblemView},
         progress::{self, MilestoneChange, NewMilestone, NewProgress},
         view,
@@ -20,31 +20,15 @@ use uuid::Uuid;
 
 use crate::{
     auth::{Auth, MaybeAuth},
-    error::{ApiError, ApiResult},
+    error::ApiResult,
     extract::{ApiJson, ApiPath, whole_number},
     routes::projects::ProjectDto,
     state::AppState,
 };
 
-/// The public may not learn that a project exists before it is adopted.
-fn hide_from_public(actor: &Option<Actor>, e: Error) -> ApiError {
-    match (&e, actor) {
-        (
-            Error::Conflict {
-                code: "project_not_adopted",
-                ..
-            },
-            None,
-        ) => Error::not_found("project").into(),
-        _ => e.into(),
-    }
-}
-
 async fn readable(state: &AppState, actor: &Option<Actor>, id: Uuid) -> ApiResult<()> {
-    followed_project(&state.db, id)
-        .await
-        .map(|_| ())
-        .map_err(|e| hide_from_public(actor, e))
+    access::readable_project(&state.db, actor.as_ref(), id).await?;
+    Ok(())
 }
 
 #[derive(Serialize, ToSchema)]
@@ -676,9 +660,7 @@ pub async fn get_problem(
     MaybeAuth(actor): MaybeAuth,
     ApiPath(id): ApiPath<Uuid>,
 ) -> ApiResult<Json<ProblemDto>> {
-    let p = problems::get_problem(&state.db, id)
-        .await
-        .map_err(|e| hide_from_public(&actor, e))?;
+    let p = problems::get_problem(&state.db, actor.as_ref(), id).await?;
     Ok(Json(p.into()))
 }
 
@@ -763,14 +745,14 @@ pub async fn follow_up(
     MaybeAuth(actor): MaybeAuth,
     ApiPath(id): ApiPath<Uuid>,
 ) -> ApiResult<Json<FollowUpDto>> {
+    readable(&state, &actor, id).await?;
     let f = view::follow_up(
         &state.db,
         id,
         &state.colour_rule,
         minsheng_domain::clock::today(),
     )
-    .await
-    .map_err(|e| hide_from_public(&actor, e))?;
+    .await?;
     let grades: Vec<GradeDto> = f.grades.into_iter().map(grade_dto).collect();
     let latest_grade = grades.last().map(|g| GradeDto {
         evaluation_id: g.evaluation_id,
@@ -820,14 +802,14 @@ pub async fn timeline(
     MaybeAuth(actor): MaybeAuth,
     ApiPath(id): ApiPath<Uuid>,
 ) -> ApiResult<Json<TimelineDto>> {
+    readable(&state, &actor, id).await?;
     let f = view::follow_up(
         &state.db,
         id,
         &state.colour_rule,
         minsheng_domain::clock::today(),
     )
-    .await
-    .map_err(|e| hide_from_public(&actor, e))?;
+    .await?;
     let entries = view::timeline(&state.db, id)
         .await?
         .into_iter()

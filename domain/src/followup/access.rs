@@ -40,6 +40,27 @@ pub async fn followed_project(
     Ok(p)
 }
 
+/// A project's follow-up, for reading: logged-in callers learn that a project is not adopted yet
+/// (409 `project_not_adopted`); the public may not learn that it exists at all (404).
+pub async fn readable_project(
+    db: &impl ConnectionTrait,
+    actor: Option<&Actor>,
+    project_id: Uuid,
+) -> Result<projects::Model> {
+    followed_project(db, project_id)
+        .await
+        .map_err(|e| match (&e, actor) {
+            (
+                Error::Conflict {
+                    code: "project_not_adopted",
+                    ..
+                },
+                None,
+            ) => Error::not_found("project"),
+            _ => e,
+        })
+}
+
 /// The responsible department: the baseline's once frozen, else the project's.
 pub async fn responsible_department(
     db: &impl ConnectionTrait,

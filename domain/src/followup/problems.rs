@@ -287,12 +287,17 @@ pub async fn act_on_problem(
     problem_view(db, problem).await
 }
 
-pub async fn get_problem(db: &DatabaseConnection, id: Uuid) -> Result<ProblemView> {
+/// One problem with its history, readable as its project's follow-up is.
+pub async fn get_problem(
+    db: &DatabaseConnection,
+    actor: Option<&Actor>,
+    id: Uuid,
+) -> Result<ProblemView> {
     let p = problems::Entity::find_by_id(id)
         .one(db)
         .await?
         .ok_or_else(|| Error::not_found("problem"))?;
-    followed_project(db, p.project_id).await?;
+    super::access::readable_project(db, actor, p.project_id).await?;
     problem_view(db, p).await
 }
 
