@@ -193,6 +193,16 @@ pub async fn create_account(
     Ok((AccountView::new(model, None), password))
 }
 
+/// One account, for an admin.
+pub async fn read_account(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    id: Uuid,
+) -> Result<AccountView> {
+    actor.require_admin()?;
+    get_account(db, id).await
+}
+
 pub async fn get_account(db: &impl ConnectionTrait, id: Uuid) -> Result<AccountView> {
     let a = accounts::Entity::find_by_id(id)
         .one(db)
@@ -347,13 +357,22 @@ pub struct CreatedDeputy {
     pub initial_password: String,
 }
 
+/// A deputy as the admin typed it: code, name, delegation, and optionally a username.
+pub struct NewDeputy<'a> {
+    pub deputy_code: &'a str,
+    pub name: &'a str,
+    pub delegation: &'a str,
+    pub username: Option<&'a str>,
+}
+
 pub async fn create_deputy(
     db: &DatabaseConnection,
     hasher: &PasswordHasher,
     actor: &Actor,
-    input: DeputyInput,
+    d: NewDeputy<'_>,
 ) -> Result<CreatedDeputy> {
     actor.require_admin()?;
+    let input = DeputyInput::parse(d.deputy_code, d.name, d.delegation, d.username)?;
     let mut created =
         create_deputies(db, Credentials::OneTime(hasher), vec![(None, input)]).await?;
     Ok(created.remove(0))

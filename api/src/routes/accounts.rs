@@ -238,8 +238,9 @@ pub async fn get_account(
     Auth(actor): Auth,
     ApiPath(id): ApiPath<Uuid>,
 ) -> ApiResult<Json<AccountDto>> {
-    actor.require_admin()?;
-    Ok(Json(accounts::get_account(&state.db, id).await?.into()))
+    Ok(Json(
+        accounts::read_account(&state.db, &actor, id).await?.into(),
+    ))
 }
 
 /// Rename, disable, re-enable, or reset the password of an account. Roles: admin.

@@ -1,7 +1,7 @@
 //! Deputies: one by one, or a whole roster by CSV import (admin).
 
 use axum::{Json, extract::State, http::StatusCode};
-use minsheng_domain::accounts::{self, CreatedDeputy, DeputyInput};
+use minsheng_domain::accounts::{self, CreatedDeputy, NewDeputy};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -69,13 +69,12 @@ pub async fn create_deputy(
     Auth(actor): Auth,
     ApiJson(req): ApiJson<CreateDeputyRequest>,
 ) -> ApiResult<(StatusCode, Json<CreatedDeputyDto>)> {
-    actor.require_admin()?;
-    let input = DeputyInput::parse(
-        &req.deputy_code,
-        &req.name,
-        &req.delegation,
-        req.username.as_deref(),
-    )?;
+    let input = NewDeputy {
+        deputy_code: &req.deputy_code,
+        name: &req.name,
+        delegation: &req.delegation,
+        username: req.username.as_deref(),
+    };
     let created = accounts::create_deputy(&state.db, &state.hasher, &actor, input).await?;
     Ok((StatusCode::CREATED, Json(created.into())))
 }
