@@ -131,9 +131,19 @@ async fn cors(
     } else {
         next.run(req).await
     };
-    resp.headers_mut().insert(
+    let h = resp.headers_mut();
+    h.insert(
         header::ACCESS_CONTROL_ALLOW_ORIGIN,
         HeaderValue::from_static("*"),
+    );
+    // Browsers must not guess content types, and links out must not carry our URLs (ids in paths).
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
     );
     resp
 }

@@ -173,4 +173,6 @@ async fn cross_origin_browsers_are_allowed() {
     );
     let get = app.get("/api/v1/projects", None).await;
     assert_eq!(get.headers["access-control-allow-origin"], "*");
+    assert_eq!(get.headers["x-content-type-options"], "nosniff");
+    assert_eq!(get.headers["referrer-policy"], "no-referrer");
 }
