@@ -90,9 +90,10 @@ pub async fn login(
     let key = tokens::digest(&username);
     let now = Utc::now();
     // Known and unknown names are throttled alike, so a 429 tells nothing about who exists.
-    if let Some(t) = login_throttle::Entity::find_by_id(key.clone())
+    let throttle = login_throttle::Entity::find_by_id(key.clone())
         .one(db)
-        .await?
+        .await?;
+    if let Some(t) = &throttle
         && let Some(retry_after_secs) = throttle_wait(policy, t.failures, Some(t.window_start), now)
     {
         return Err(Error::TooManyAttempts { retry_after_secs });
@@ -122,11 +123,18 @@ pub async fn login(
             "this account is disabled",
         ));
     }
-    clear_failures(db, &username).await?;
+    // Only a name with failures on record costs a delete: a login burst writes nothing extra.
+    if throttle.is_some() {
+        clear_failures(db, &username).await?;
+    }
     let session_id = Uuid::new_v4();
     let refresh_token = issue_refresh_token(db, account.id, session_id, refresh_ttl).await?;
+    let deputy = deputies::Entity::find()
+        .filter(deputies::Column::AccountId.eq(account.id))
+        .one(db)
+        .await?;
     Ok(Session {
-        account: get_account(db, account.id).await?,
+        account: AccountView::new(account, deputy),
         refresh_token,
         session_id,
     })
