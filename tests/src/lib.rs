@@ -392,6 +392,19 @@ impl Handle {
         SessionSetup { id, deputies }
     }
 
+    /// Drafts a vote, opens it, and returns its id.
+    pub async fn open_vote(&self, admin: &str, session: &str, body: Value) -> String {
+        let vote = self.draft_vote(admin, session, body).await;
+        self.post(
+            &format!("/api/v1/votes/{vote}/open"),
+            Some(admin),
+            json!({}),
+        )
+        .await
+        .expect(200);
+        vote
+    }
+
     /// Drafts a vote and returns its id.
     pub async fn draft_vote(&self, admin: &str, session: &str, body: Value) -> String {
         self.post(

@@ -12,19 +12,12 @@ async fn fifty_concurrent_ballots_from_one_deputy_count_once() {
     let s = app.session_with(&admin, 1).await;
     let p = app.projects(&admin, 3).await;
     let vote = app
-        .draft_vote(
+        .open_vote(
             &admin,
             &s.id,
             json!({"title": "票决", "method": "choose_up_to_n", "seats": 2, "candidate_ids": p}),
         )
         .await;
-    app.post(
-        &format!("/api/v1/votes/{vote}/open"),
-        Some(&admin),
-        json!({}),
-    )
-    .await
-    .expect(200);
     let token = s.deputies[0].1.clone();
     let mut tasks = Vec::new();
     for i in 0..50 {
@@ -76,19 +69,12 @@ async fn two_hundred_deputies_vote_while_the_admin_closes() {
     let s = app.session_with(&admin, 200).await;
     let p = app.projects(&admin, 3).await;
     let vote = app
-        .draft_vote(
+        .open_vote(
             &admin,
             &s.id,
             json!({"title": "票决", "method": "choose_up_to_n", "seats": 1, "candidate_ids": p}),
         )
         .await;
-    app.post(
-        &format!("/api/v1/votes/{vote}/open"),
-        Some(&admin),
-        json!({}),
-    )
-    .await
-    .expect(200);
 
     let mut tasks = Vec::new();
     for (i, (_, token)) in s.deputies.iter().enumerate() {

@@ -40,19 +40,12 @@ async fn adopted_year(app: &TestApp) -> Year {
     let session = app.session_with(&admin, 5).await;
     let p = app.projects(&admin, 3).await;
     let vote = app
-        .draft_vote(
+        .open_vote(
             &admin,
             &session.id,
             json!({"title": "票决", "method": "choose_up_to_n", "seats": 2, "candidate_ids": p}),
         )
         .await;
-    app.post(
-        &format!("/api/v1/votes/{vote}/open"),
-        Some(&admin),
-        json!({}),
-    )
-    .await
-    .expect(200);
     for (_, token) in &session.deputies {
         app.post(
             &format!("/api/v1/votes/{vote}/ballots"),

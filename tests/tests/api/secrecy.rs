@@ -43,19 +43,12 @@ async fn secret_ballots_are_unlinkable_in_storage() {
     let s = app.session_with(&admin, 8).await;
     let p = app.projects(&admin, 3).await;
     let vote = app
-        .draft_vote(
+        .open_vote(
             &admin,
             &s.id,
             json!({"title": "票决", "method": "choose_up_to_n", "seats": 1, "candidate_ids": p}),
         )
         .await;
-    app.post(
-        &format!("/api/v1/votes/{vote}/open"),
-        Some(&admin),
-        json!({}),
-    )
-    .await
-    .expect(200);
     let mut cast_order = Vec::new();
     for (i, (_, token)) in s.deputies.iter().enumerate() {
         let r = app

@@ -212,19 +212,12 @@ async fn yes_no_abstain_named_vote() {
     let s = app.session_with(&admin, 5).await;
     let p = app.projects(&admin, 3).await;
     let vote = app
-        .draft_vote(
+        .open_vote(
             &admin,
             &s.id,
             json!({"title": "票决", "method": "yes_no_abstain", "seats": 1, "candidate_ids": p, "threshold_base": "ballots_cast", "secret": false}),
         )
         .await;
-    app.post(
-        &format!("/api/v1/votes/{vote}/open"),
-        Some(&admin),
-        json!({}),
-    )
-    .await
-    .expect(200);
     // p0: yes ×3, no ×1 (abstain by omission ×1 counts too); p1: yes ×1; p2: no ×4.
     let ballots = [
         json!({p[0].clone(): "yes", p[1].clone(): "no", p[2].clone(): "no"}),
@@ -629,15 +622,8 @@ async fn tie_runoff_publish() {
     let s = app.session_with(&admin, 6).await;
     let p = app.projects(&admin, 4).await;
     let vote = app
-        .draft_vote(&admin, &s.id, json!({"title": "票决", "method": "choose_up_to_n", "seats": 2, "candidate_ids": p, "threshold_base": "none"}))
+        .open_vote(&admin, &s.id, json!({"title": "票决", "method": "choose_up_to_n", "seats": 2, "candidate_ids": p, "threshold_base": "none"}))
         .await;
-    app.post(
-        &format!("/api/v1/votes/{vote}/open"),
-        Some(&admin),
-        json!({}),
-    )
-    .await
-    .expect(200);
     // p0 ×4; p1 ×3 and p2 ×3 tie across the second seat; p3 ×1.
     let plan = [
         vec![0, 1],
