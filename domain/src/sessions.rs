@@ -11,7 +11,7 @@ use crate::{
     Actor, Role,
     accounts::{Page, parse_text},
     db,
-    entities::{accounts, congress_sessions, deputies, session_roster, votes},
+    entities::{accounts, congress_sessions, deputies, evaluations, session_roster, votes},
     error::{Error, Result},
     votes::rules::quorum_needed,
 };
@@ -23,7 +23,7 @@ pub struct SessionSummary {
     pub present: u32,
     pub quorum_needed: u32,
     pub quorum_met: bool,
-    /// The roster is fixed once the session's first vote has opened.
+    /// The roster is fixed once the session's first vote or rating round has opened.
     pub roster_locked: bool,
 }
 
@@ -58,13 +58,32 @@ pub async fn counts(db: &impl ConnectionTrait, session_id: Uuid) -> Result<(u32,
     Ok((roster as u32, present as u32))
 }
 
+/// The deputies of a session marked present now.
+pub async fn present_deputies(db: &impl ConnectionTrait, session_id: Uuid) -> Result<Vec<Uuid>> {
+    Ok(session_roster::Entity::find()
+        .filter(session_roster::Column::SessionId.eq(session_id))
+        .filter(session_roster::Column::Present.eq(true))
+        .select_only()
+        .column(session_roster::Column::DeputyId)
+        .into_tuple()
+        .all(db)
+        .await?)
+}
+
+/// Whether a vote or a rating round of the session has opened: from then on the roster is fixed,
+/// so no ballot can come from a deputy who was not counted in 应到.
 async fn roster_locked(db: &impl ConnectionTrait, session_id: Uuid) -> Result<bool> {
-    Ok(votes::Entity::find()
+    let votes = votes::Entity::find()
         .filter(votes::Column::SessionId.eq(session_id))
         .filter(votes::Column::OpenedAt.is_not_null())
         .count(db)
-        .await?
-        > 0)
+        .await?;
+    let ratings = evaluations::Entity::find()
+        .filter(evaluations::Column::SessionId.eq(session_id))
+        .filter(evaluations::Column::OpenedAt.is_not_null())
+        .count(db)
+        .await?;
+    Ok(votes + ratings > 0)
 }
 
 pub async fn summary(
@@ -196,8 +215,8 @@ pub async fn roster(db: &DatabaseConnection, actor: &Actor, id: Uuid) -> Result<
     Ok(out)
 }
 
-/// Replaces the roster, keeping the attendance of deputies who stay. Only before the first vote of
-/// the session opens.
+/// Replaces the roster, keeping the attendance of deputies who stay. Only before the first vote or
+/// rating round of the session opens.
 pub async fn set_roster(
     db: &DatabaseConnection,
     actor: &Actor,
@@ -216,7 +235,7 @@ pub async fn set_roster(
     if roster_locked(&txn, id).await? {
         return Err(Error::conflict(
             "roster_locked",
-            "the roster is fixed once a vote of the session has opened",
+            "the roster is fixed once a vote or rating round of the session has opened",
         ));
     }
     let known = deputies::Entity::find()

@@ -58,7 +58,10 @@ pub struct EvaluationDto {
     pub threshold_base: ThresholdBaseDto,
     pub status: VoteStatusDto,
     pub project_ids: Vec<Uuid>,
+    /// 应到: deputies on the roster (frozen when the round opens).
     pub entitled: u32,
+    /// 实到: deputies marked present plus every deputy who rated and was marked absent since;
+    /// never below `ballots_cast`. Frozen when the round closes.
     pub present: u32,
     pub ballots_cast: u32,
 }

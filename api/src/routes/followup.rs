@@ -105,8 +105,10 @@ impl From<progress_reports::Model> for ProgressDto {
 
 #[derive(Deserialize, ToSchema)]
 pub struct CreateProgressRequest {
-    /// The period reported on, e.g. `2027-05` or `2027-Q2`.
-    #[schema(min_length = 1, max_length = 20)]
+    /// The period reported on: a month `2027-05`, a quarter `2027-Q2`, a half year `2027-H1` or a
+    /// year `2027`. The report of the latest period is the project's current state; a report for
+    /// an earlier period, filed late, is history. 422 `invalid_period` otherwise.
+    #[schema(pattern = "^[0-9]{4}(-(0[1-9]|1[0-2])|-Q[1-4]|-H[12])?$")]
     pub period: String,
     #[schema(minimum = 0, maximum = 100)]
     #[serde(deserialize_with = "whole_number")]
@@ -388,6 +390,7 @@ pub struct FollowUpDto {
     pub spent_yuan: i64,
     /// Spent minus the share of the budget that the reported progress has earned.
     pub budget_variance_yuan: i64,
+    /// The report of the latest period (a report filed late for an earlier period is history).
     pub latest_report: Option<ProgressDto>,
     pub overdue_milestones: u32,
     pub open_problems: u32,
@@ -444,7 +447,7 @@ fn grade_dto(g: minsheng_domain::evaluations::service::GradeRecord) -> GradeDto 
 /// Add a milestone (节点). Roles: admin, the project's responsible department.
 #[utoipa::path(post, path = "/api/v1/projects/{id}/milestones", tag = "follow-up", security(("bearer" = [])), params(("id" = Uuid, Path)), request_body = CreateMilestoneRequest, responses(
     (status = 201, body = MilestoneDto),
-    (status = 409, description = "`project_not_adopted`", body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 409, description = "`project_not_adopted`; `project_completed` (a completed project's follow-up is closed)", body = crate::error::Problem, content_type = "application/problem+json"),
 ))]
 pub async fn create_milestone(
     State(state): State<AppState>,
@@ -488,6 +491,7 @@ pub async fn list_milestones(
 /// Change a milestone or record that it was reached. Roles: admin, the project's responsible department.
 #[utoipa::path(patch, path = "/api/v1/milestones/{id}", tag = "follow-up", security(("bearer" = [])), params(("id" = Uuid, Path)), request_body = UpdateMilestoneRequest, responses(
     (status = 200, body = MilestoneDto),
+    (status = 409, description = "`project_completed` (a completed project's follow-up is closed)", body = crate::error::Problem, content_type = "application/problem+json"),
 ))]
 pub async fn update_milestone(
     State(state): State<AppState>,
@@ -511,7 +515,7 @@ pub async fn update_milestone(
 /// project's responsible department only.
 #[utoipa::path(post, path = "/api/v1/projects/{id}/progress", tag = "follow-up", security(("bearer" = [])), params(("id" = Uuid, Path)), request_body = CreateProgressRequest, responses(
     (status = 201, body = ProgressDto),
-    (status = 409, description = "`project_not_adopted`", body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 409, description = "`project_not_adopted`; `project_completed` (a completed project's follow-up is closed)", body = crate::error::Problem, content_type = "application/problem+json"),
 ))]
 pub async fn report_progress(
     State(state): State<AppState>,
@@ -535,7 +539,8 @@ pub async fn report_progress(
     ))
 }
 
-/// Progress reports, oldest first. Roles: any; Public once adopted.
+/// Progress reports in period order (reports of one period in filing order); the last is the
+/// current state. Roles: any; Public once adopted.
 #[utoipa::path(get, path = "/api/v1/projects/{id}/progress", tag = "follow-up", security((), ("bearer" = [])), params(("id" = Uuid, Path)), responses(
     (status = 200, body = Vec<ProgressDto>),
     (status = 409, description = "`project_not_adopted` (logged-in callers; the public gets 404)", body = crate::error::Problem, content_type = "application/problem+json"),
@@ -558,7 +563,7 @@ pub async fn list_progress(
 /// Record an inspection (视察 / 调研 / 听取汇报 / 专题询问). Roles: members of a supervision group following the project.
 #[utoipa::path(post, path = "/api/v1/projects/{id}/inspections", tag = "follow-up", security(("bearer" = [])), params(("id" = Uuid, Path)), request_body = CreateInspectionRequest, responses(
     (status = 201, body = InspectionDto),
-    (status = 409, description = "`project_not_adopted`", body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 409, description = "`project_not_adopted`; `project_completed` (a completed project's follow-up is closed)", body = crate::error::Problem, content_type = "application/problem+json"),
 ))]
 pub async fn record_inspection(
     State(state): State<AppState>,
@@ -606,7 +611,7 @@ pub async fn list_inspections(
 /// Raise a problem (问题) on a project. Roles: members of a supervision group following the project.
 #[utoipa::path(post, path = "/api/v1/projects/{id}/problems", tag = "follow-up", security(("bearer" = [])), params(("id" = Uuid, Path)), request_body = CreateProblemRequest, responses(
     (status = 201, body = ProblemDto),
-    (status = 409, description = "`project_not_adopted`", body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 409, description = "`project_not_adopted`; `project_completed` (a completed project's follow-up is closed)", body = crate::error::Problem, content_type = "application/problem+json"),
 ))]
 pub async fn raise_problem(
     State(state): State<AppState>,
@@ -668,7 +673,7 @@ pub async fn get_problem(
 /// Roles: department responsible for the problem (rectify); supervision group member (verify, send_back).
 #[utoipa::path(patch, path = "/api/v1/problems/{id}", tag = "follow-up", security(("bearer" = [])), params(("id" = Uuid, Path)), request_body = ProblemActionRequest, responses(
     (status = 200, body = ProblemDto),
-    (status = 409, description = "`problem_not_open` or `problem_not_rectified`", body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 409, description = "`problem_not_open`, `problem_not_rectified` or `project_completed`", body = crate::error::Problem, content_type = "application/problem+json"),
 ))]
 pub async fn act_on_problem(
     State(state): State<AppState>,
@@ -691,7 +696,7 @@ pub async fn act_on_problem(
 /// Record an escalation: 询问, 约见, 质询 or 特定问题调查. Roles: admin.
 #[utoipa::path(post, path = "/api/v1/projects/{id}/escalations", tag = "follow-up", security(("bearer" = [])), params(("id" = Uuid, Path)), request_body = CreateEscalationRequest, responses(
     (status = 201, body = EscalationDto),
-    (status = 409, description = "`project_not_adopted`", body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 409, description = "`project_not_adopted`; `project_completed` (a completed project's follow-up is closed)", body = crate::error::Problem, content_type = "application/problem+json"),
 ))]
 pub async fn record_escalation(
     State(state): State<AppState>,

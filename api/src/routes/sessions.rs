@@ -27,7 +27,7 @@ pub struct SessionDto {
     /// Two-thirds of the roster, rounded up.
     pub quorum_needed: u32,
     pub quorum_met: bool,
-    /// True once a vote of the session has opened: the roster no longer changes.
+    /// True once a vote or rating round of the session has opened: the roster no longer changes.
     pub roster_locked: bool,
     pub created_at: chrono::DateTime<chrono::Utc>,
 }
@@ -156,7 +156,7 @@ pub async fn get_roster(
 /// Replace the roster (until the session's first vote opens). Roles: admin.
 #[utoipa::path(put, path = "/api/v1/sessions/{id}/roster", tag = "sessions", security(("bearer" = [])), params(("id" = Uuid, Path)), request_body = RosterRequest, responses(
     (status = 200, body = SessionDto),
-    (status = 409, description = "a vote has opened (`roster_locked`)", body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 409, description = "a vote or rating round has opened (`roster_locked`)", body = crate::error::Problem, content_type = "application/problem+json"),
 ))]
 pub async fn set_roster(
     State(state): State<AppState>,

@@ -158,7 +158,8 @@ pub struct VoteDto {
     pub candidates: Vec<CandidateDto>,
     /// 应到: deputies on the roster (frozen when the vote opens).
     pub entitled: u32,
-    /// 实到: deputies present (frozen when the vote closes).
+    /// 实到: deputies marked present plus every deputy who voted and was marked absent since; never
+    /// below `ballots_cast`. Frozen when the vote closes.
     pub present: u32,
     pub ballots_cast: u32,
     pub opened_at: Option<chrono::DateTime<chrono::Utc>>,
@@ -319,9 +320,10 @@ pub struct OutcomeDto {
 #[derive(Serialize, ToSchema)]
 pub struct ResultsDto {
     pub vote: VoteDto,
-    /// 应到.
+    /// 应到: the roster size frozen when the vote opened.
     pub entitled: u32,
-    /// 实到.
+    /// 实到: frozen when the vote closed, counting every deputy who voted; the base of
+    /// `threshold_base: present`.
     pub present: u32,
     pub ballots_cast: u32,
     /// 未投: present but did not vote.

@@ -23,7 +23,10 @@ use crate::{
     error::{Error, Result},
     projects::Status as ProjectStatus,
     sessions, tokens,
-    votes::{rules::ThresholdBase, service::VoteStatus},
+    votes::{
+        rules::{ThresholdBase, present_for_round},
+        service::VoteStatus,
+    },
     with_retry,
 };
 
@@ -92,6 +95,20 @@ async fn project_ids(db: &impl ConnectionTrait, id: Uuid) -> Result<Vec<Uuid>> {
         .await?)
 }
 
+/// 实到 counted now: deputies marked present plus those who rated in this round and were marked
+/// absent since (the same rule as a vote's, [`present_for_round`]).
+async fn present_now(db: &impl ConnectionTrait, e: &evaluations::Model) -> Result<u32> {
+    let rated: Vec<Uuid> = evaluation_participation::Entity::find()
+        .filter(evaluation_participation::Column::EvaluationId.eq(e.id))
+        .select_only()
+        .column(evaluation_participation::Column::DeputyId)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let marked = sessions::present_deputies(db, e.session_id).await?;
+    Ok(present_for_round(&marked, &rated))
+}
+
 async fn view(db: &impl ConnectionTrait, e: evaluations::Model) -> Result<EvaluationView> {
     let ids = project_ids(db, e.id).await?;
     let mut ps = projects::Entity::find()
@@ -99,15 +116,22 @@ async fn view(db: &impl ConnectionTrait, e: evaluations::Model) -> Result<Evalua
         .all(db)
         .await?;
     ps.sort_by_key(|p| ids.iter().position(|i| *i == p.id));
-    let (roster, present) = sessions::counts(db, e.session_id).await?;
     let ballots_cast = evaluation_participation::Entity::find()
         .filter(evaluation_participation::Column::EvaluationId.eq(e.id))
         .count(db)
         .await? as u32;
+    let entitled = match e.roster_at_open {
+        Some(n) => n as u32,
+        None => sessions::counts(db, e.session_id).await?.0,
+    };
+    let present = match e.present_at_close {
+        Some(n) => n as u32,
+        None => present_now(db, &e).await?,
+    };
     Ok(EvaluationView {
         status: VoteStatus::parse(&e.status)?,
-        entitled: e.roster_at_open.map(|n| n as u32).unwrap_or(roster),
-        present: e.present_at_close.map(|n| n as u32).unwrap_or(present),
+        entitled,
+        present,
         ballots_cast,
         projects: ps,
         evaluation: e,
@@ -285,28 +309,33 @@ pub async fn close(db: &DatabaseConnection, actor: &Actor, id: Uuid) -> Result<E
 
 async fn close_once(db: &DatabaseConnection, id: Uuid) -> Result<evaluations::Model> {
     let txn = db::begin_write(db).await?;
-    let e = find(&txn, id).await?;
-    let (_, present) = sessions::counts(&txn, e.session_id).await?;
     let closed = evaluations::Entity::update_many()
         .col_expr(
             evaluations::Column::Status,
             Expr::value(VoteStatus::Closed.as_str()),
         )
         .col_expr(evaluations::Column::ClosedAt, Expr::value(Utc::now()))
-        .col_expr(
-            evaluations::Column::PresentAtClose,
-            Expr::value(present as i32),
-        )
         .filter(evaluations::Column::Id.eq(id))
         .filter(evaluations::Column::Status.eq(VoteStatus::Open.as_str()))
         .exec(&txn)
         .await?;
     if closed.rows_affected != 1 {
+        find(&txn, id).await?;
         return Err(Error::conflict(
             "vote_not_open",
             "only an open rating can be closed",
         ));
     }
+    // 实到 is fixed now, once every rating is in (see votes::service::close).
+    let present = present_now(&txn, &find(&txn, id).await?).await?;
+    evaluations::Entity::update_many()
+        .col_expr(
+            evaluations::Column::PresentAtClose,
+            Expr::value(present as i32),
+        )
+        .filter(evaluations::Column::Id.eq(id))
+        .exec(&txn)
+        .await?;
     // Rewrite both halves in key order (see votes::service::close).
     db::rewrite_in_key_order::<evaluation_ballots::Entity>(
         &txn,

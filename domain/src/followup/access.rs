@@ -7,14 +7,17 @@
 //! | inspection, raise / verify / send back a problem | no | no | yes | no | no |
 //! | escalation | yes | no | no | no | no |
 //! | read follow-up and timeline | yes | yes | yes | yes | adopted projects only |
+//!
+//! Every write on a completed project is refused (`project_completed`, [`writable_project`]).
 
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect,
+    ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter,
+    QuerySelect,
 };
 use uuid::Uuid;
 
 use crate::{
-    Actor, Role,
+    Actor, Role, db,
     entities::{
         project_baselines, projects, supervision_group_members, supervision_group_projects,
     },
@@ -35,6 +38,26 @@ pub async fn followed_project(
         return Err(Error::conflict(
             "project_not_adopted",
             "follow-up starts when the project is adopted",
+        ));
+    }
+    Ok(p)
+}
+
+/// The project, locked for the rest of the transaction, if its follow-up may still be written.
+/// One rule for every follow-up write — milestones, progress reports, inspections, problems and
+/// their steps, escalations: a completed project's record is closed, and a write is refused with
+/// 409 `project_completed` (nothing reopens it: completion is final). The lock orders the write
+/// against a completion running at the same moment, which locks the same row.
+pub async fn writable_project(
+    txn: &DatabaseTransaction,
+    project_id: Uuid,
+) -> Result<projects::Model> {
+    db::find_locked::<projects::Entity>(txn, project_id).await?;
+    let p = followed_project(txn, project_id).await?;
+    if Status::parse(&p.status) == Some(Status::Completed) {
+        return Err(Error::conflict(
+            "project_completed",
+            "the project is completed; its follow-up record is closed",
         ));
     }
     Ok(p)

@@ -10,13 +10,13 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::access::{
-    followed_project, is_department, require_group_member, responsible_department,
+    is_department, require_group_member, responsible_department, writable_project,
 };
 use crate::{
     Actor,
     accounts::parse_text,
     db,
-    entities::{escalations, inspections, problem_events, problems, projects},
+    entities::{escalations, inspections, problem_events, problems},
     error::{Error, Result},
 };
 
@@ -69,9 +69,10 @@ pub async fn record_inspection(
     project_id: Uuid,
     i: NewInspection,
 ) -> Result<inspections::Model> {
-    followed_project(db, project_id).await?;
-    require_group_member(db, actor, project_id).await?;
-    Ok(inspections::ActiveModel {
+    let txn = db::begin_write(db).await?;
+    writable_project(&txn, project_id).await?;
+    require_group_member(&txn, actor, project_id).await?;
+    let created = inspections::ActiveModel {
         id: Set(Uuid::new_v4()),
         project_id: Set(project_id),
         kind: Set(one_of("kind", &i.kind, &INSPECTION_KINDS)?),
@@ -82,8 +83,10 @@ pub async fn record_inspection(
         recorded_by: Set(actor.account_id),
         created_at: Set(Utc::now()),
     }
-    .insert(db)
-    .await?)
+    .insert(&txn)
+    .await?;
+    txn.commit().await?;
+    Ok(created)
 }
 
 pub async fn inspections_of(
@@ -187,16 +190,15 @@ pub async fn raise_problem(
     project_id: Uuid,
     p: NewProblem,
 ) -> Result<ProblemView> {
-    let project = followed_project(db, project_id).await?;
-    require_group_member(db, actor, project_id).await?;
-    let department = match p.responsible_department.as_deref() {
-        Some(d) => parse_text("responsible_department", d, 100)?,
-        None => responsible_department(db, &project).await?,
-    };
     let description = long_text("description", &p.description, 5000)?;
     let txn = db::begin_write(db).await?;
     // Locked like a completion is, so the two cannot cross.
-    db::find_locked::<projects::Entity>(&txn, project_id).await?;
+    let project = writable_project(&txn, project_id).await?;
+    require_group_member(&txn, actor, project_id).await?;
+    let department = match p.responsible_department.as_deref() {
+        Some(d) => parse_text("responsible_department", d, 100)?,
+        None => responsible_department(&txn, &project).await?,
+    };
     let problem = problems::ActiveModel {
         id: Set(Uuid::new_v4()),
         project_id: Set(project_id),
@@ -236,6 +238,7 @@ pub async fn act_on_problem(
     let problem = db::find_locked::<problems::Entity>(&txn, id)
         .await?
         .ok_or_else(|| Error::not_found("problem"))?;
+    writable_project(&txn, problem.project_id).await?;
     let status = ProblemStatus::parse(&problem.status);
     let (next, kind) = match action {
         ProblemAction::Rectify => {
@@ -329,8 +332,9 @@ pub async fn record_escalation(
     e: NewEscalation,
 ) -> Result<escalations::Model> {
     actor.require_admin()?;
-    followed_project(db, project_id).await?;
-    Ok(escalations::ActiveModel {
+    let txn = db::begin_write(db).await?;
+    writable_project(&txn, project_id).await?;
+    let created = escalations::ActiveModel {
         id: Set(Uuid::new_v4()),
         project_id: Set(project_id),
         kind: Set(one_of("kind", &e.kind, &ESCALATION_KINDS)?),
@@ -339,8 +343,10 @@ pub async fn record_escalation(
         recorded_by: Set(actor.account_id),
         created_at: Set(Utc::now()),
     }
-    .insert(db)
-    .await?)
+    .insert(&txn)
+    .await?;
+    txn.commit().await?;
+    Ok(created)
 }
 
 pub async fn escalations_of(

@@ -7,7 +7,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use super::access::{followed_project, require_admin_or_department, require_department};
+use super::access::{require_admin_or_department, require_department, writable_project};
 use crate::{
     Actor,
     accounts::parse_text,
@@ -65,9 +65,10 @@ pub async fn add_milestone(
     project_id: Uuid,
     m: NewMilestone,
 ) -> Result<milestones::Model> {
-    let project = followed_project(db, project_id).await?;
-    require_admin_or_department(db, actor, &project).await?;
-    Ok(milestones::ActiveModel {
+    let txn = db::begin_write(db).await?;
+    let project = writable_project(&txn, project_id).await?;
+    require_admin_or_department(&txn, actor, &project).await?;
+    let created = milestones::ActiveModel {
         id: Set(Uuid::new_v4()),
         project_id: Set(project_id),
         title: Set(parse_text("title", &m.title, 200)?),
@@ -75,8 +76,10 @@ pub async fn add_milestone(
         done_on: Set(None),
         created_at: Set(Utc::now()),
     }
-    .insert(db)
-    .await?)
+    .insert(&txn)
+    .await?;
+    txn.commit().await?;
+    Ok(created)
 }
 
 #[derive(Default)]
@@ -93,12 +96,13 @@ pub async fn update_milestone(
     id: Uuid,
     c: MilestoneChange,
 ) -> Result<milestones::Model> {
+    let txn = db::begin_write(db).await?;
     let m = milestones::Entity::find_by_id(id)
-        .one(db)
+        .one(&txn)
         .await?
         .ok_or_else(|| Error::not_found("milestone"))?;
-    let project = followed_project(db, m.project_id).await?;
-    require_admin_or_department(db, actor, &project).await?;
+    let project = writable_project(&txn, m.project_id).await?;
+    require_admin_or_department(&txn, actor, &project).await?;
     let mut row: milestones::ActiveModel = m.into();
     if let Some(t) = &c.title {
         row.title = Set(parse_text("title", t, 200)?);
@@ -109,7 +113,9 @@ pub async fn update_milestone(
     if let Some(done) = c.done_on {
         row.done_on = Set(done);
     }
-    Ok(row.update(db).await?)
+    let updated = row.update(&txn).await?;
+    txn.commit().await?;
+    Ok(updated)
 }
 
 pub async fn milestones_of(
@@ -124,8 +130,59 @@ pub async fn milestones_of(
         .await?)
 }
 
+/// The last day of a reporting period: `2027-05` (a month), `2027-Q2` (a quarter), `2027-H1` (a
+/// half year) or `2027` (a year). `None` for anything else. Reports are ordered by this date, so
+/// a report filed late for an earlier period takes its place in the history instead of becoming
+/// the current state.
+pub fn period_end(period: &str) -> Option<NaiveDate> {
+    let (year, rest) = match period.split_once('-') {
+        Some((y, r)) => (y, Some(r)),
+        None => (period, None),
+    };
+    if year.len() != 4 || !year.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let year: i32 = year.parse().ok()?;
+    let last_month = match rest {
+        None => 12,
+        Some(r) if r.len() == 2 && r.bytes().all(|b| b.is_ascii_digit()) => {
+            let m: u32 = r.parse().ok()?;
+            (1..=12).contains(&m).then_some(m)?
+        }
+        Some(r) => match r.as_bytes() {
+            [b'Q', q @ b'1'..=b'4'] => u32::from(q - b'0') * 3,
+            [b'H', h @ b'1'..=b'2'] => u32::from(h - b'0') * 6,
+            _ => return None,
+        },
+    };
+    let first_of_next = if last_month == 12 {
+        NaiveDate::from_ymd_opt(year + 1, 1, 1)?
+    } else {
+        NaiveDate::from_ymd_opt(year, last_month + 1, 1)?
+    };
+    first_of_next.pred_opt()
+}
+
+/// Checks a report's period ([`period_end`] names the forms).
+pub fn parse_period(period: &str) -> Result<String> {
+    if period_end(period).is_none() {
+        return Err(Error::invalid_field(
+            "invalid_period",
+            "period",
+            "the period is a month (2027-05), a quarter (2027-Q2), a half year (2027-H1) or a year (2027)",
+        ));
+    }
+    Ok(period.to_owned())
+}
+
+/// Sorts reports into history order: by the end of their period, then by filing time. A stored
+/// period in no known form (written before periods were checked) sorts first.
+pub fn sort_reports(reports: &mut [progress_reports::Model]) {
+    reports.sort_by_key(|r| (period_end(&r.period), r.created_at, r.id));
+}
+
 pub struct NewProgress {
-    /// The period reported on, e.g. `2027-05` or `2027-Q2`.
+    /// The period reported on: `2027-05`, `2027-Q2`, `2027-H1` or `2027`.
     pub period: String,
     pub percent_complete: i32,
     pub spent_yuan: i64,
@@ -140,8 +197,9 @@ pub async fn report_progress(
     project_id: Uuid,
     r: NewProgress,
 ) -> Result<progress_reports::Model> {
-    let project = followed_project(db, project_id).await?;
-    require_department(db, actor, &project).await?;
+    let txn = db::begin_write(db).await?;
+    let project = writable_project(&txn, project_id).await?;
+    require_department(&txn, actor, &project).await?;
     if !(0..=100).contains(&r.percent_complete) {
         return Err(Error::invalid_field(
             "invalid_percent",
@@ -163,9 +221,8 @@ pub async fn report_progress(
             "the note has at most 5000 characters",
         ));
     }
-    let period = parse_text("period", &r.period, 20)?;
+    let period = parse_period(&r.period)?;
     let today = crate::clock::today();
-    let txn = db::begin_write(db).await?;
     let report = progress_reports::ActiveModel {
         id: Set(Uuid::new_v4()),
         project_id: Set(project_id),
@@ -189,22 +246,94 @@ pub async fn report_progress(
     Ok(report)
 }
 
+/// A project's reports in history order ([`sort_reports`]): the last is its current state.
 pub async fn reports_of(
     db: &impl ConnectionTrait,
     project_id: Uuid,
 ) -> Result<Vec<progress_reports::Model>> {
-    Ok(progress_reports::Entity::find()
+    let mut reports = progress_reports::Entity::find()
         .filter(progress_reports::Column::ProjectId.eq(project_id))
-        .order_by_asc(progress_reports::Column::CreatedAt)
-        .order_by_asc(progress_reports::Column::Id)
         .all(db)
-        .await?)
+        .await?;
+    sort_reports(&mut reports);
+    Ok(reports)
 }
 
-/// The most recent report, if any.
+/// The report of the latest period (the last filed of them when several cover it), if any.
 pub async fn latest_report(
     db: &impl ConnectionTrait,
     project_id: Uuid,
 ) -> Result<Option<progress_reports::Model>> {
     Ok(reports_of(db, project_id).await?.pop())
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn period_ends() {
+        assert_eq!(period_end("2027-05"), Some(d(2027, 5, 31)));
+        assert_eq!(period_end("2028-02"), Some(d(2028, 2, 29)));
+        assert_eq!(period_end("2027-12"), Some(d(2027, 12, 31)));
+        assert_eq!(period_end("2027-Q2"), Some(d(2027, 6, 30)));
+        assert_eq!(period_end("2027-Q4"), Some(d(2027, 12, 31)));
+        assert_eq!(period_end("2027-H1"), Some(d(2027, 6, 30)));
+        assert_eq!(period_end("2027"), Some(d(2027, 12, 31)));
+        for bad in [
+            "",
+            "2027-13",
+            "2027-00",
+            "2027-5",
+            "2027-Q5",
+            "2027-H3",
+            "27-05",
+            "2027年5月",
+            "2027-05-01",
+            "x027",
+        ] {
+            assert_eq!(period_end(bad), None, "{bad}");
+            assert!(parse_period(bad).is_err(), "{bad}");
+        }
+        assert_eq!(parse_period("2027-Q1").unwrap(), "2027-Q1");
+        assert!(
+            parse_period(" 2027-Q1").is_err(),
+            "as the published pattern says"
+        );
+    }
+
+    #[test]
+    fn a_late_report_for_an_earlier_period_is_history() {
+        let report = |period: &str, percent: i32, filed: i64| progress_reports::Model {
+            id: Uuid::new_v4(),
+            project_id: Uuid::nil(),
+            period: period.to_owned(),
+            reported_on: d(2027, 7, 1),
+            percent_complete: percent,
+            spent_yuan: 0,
+            note: String::new(),
+            reported_by: Uuid::nil(),
+            created_at: Utc.timestamp_opt(1_800_000_000 + filed, 0).unwrap(),
+        };
+        let mut reports = vec![
+            report("2027-05", 30, 1),
+            report("2027-06", 50, 2),
+            report("2027-04", 20, 3),
+        ];
+        sort_reports(&mut reports);
+        let order: Vec<&str> = reports.iter().map(|r| r.period.as_str()).collect();
+        assert_eq!(order, ["2027-04", "2027-05", "2027-06"]);
+        // Two reports ending the same day: the later filed is current.
+        reports.push(report("2027-Q2", 55, 4));
+        reports.push(report("legacy", 99, 5));
+        sort_reports(&mut reports);
+        assert_eq!(reports.last().unwrap().percent_complete, 55);
+        assert_eq!(reports[0].period, "legacy");
+    }
 }

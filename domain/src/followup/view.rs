@@ -11,7 +11,7 @@ use super::{
     access::followed_project,
     colour::{Assessment, ColourRule, Facts, assess},
     problems::{ProblemStatus, escalations_of, inspections_of, problems_of},
-    progress::{milestones_of, reports_of},
+    progress::{latest_report, milestones_of, reports_of},
 };
 use crate::{
     entities::{progress_reports, project_baselines, projects},
@@ -70,7 +70,7 @@ pub async fn follow_up(
             .one(db)
             .await?,
     );
-    let latest_report = reports_of(db, project_id).await?.pop();
+    let latest_report = latest_report(db, project_id).await?;
     let milestones = milestones_of(db, project_id).await?;
     let problems = problems_of(db, project_id).await?;
     let open: Vec<NaiveDate> = problems
@@ -293,9 +293,8 @@ pub async fn check_completion(db: &impl ConnectionTrait, project_id: Uuid) -> Re
             "a project with open problems cannot be marked completed",
         ));
     }
-    let percent = reports_of(db, project_id)
+    let percent = latest_report(db, project_id)
         .await?
-        .pop()
         .map(|r| r.percent_complete)
         .unwrap_or(0);
     if percent < 100 {

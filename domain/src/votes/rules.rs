@@ -84,6 +84,18 @@ pub fn quorum_needed(roster: u32) -> u32 {
     (2 * roster).div_ceil(3)
 }
 
+/// 实到 of a vote or rating round: the distinct deputies who are marked present or who cast a
+/// ballot in it. A deputy who voted was present for that vote, so a later absence mark cannot take
+/// them out of the count: 实到 is never below the ballots cast (选举法 第四十四条 checks ballots
+/// against deputies), and the same ballots always give the same threshold.
+pub fn present_for_round(marked_present: &[Uuid], voted: &[Uuid]) -> u32 {
+    marked_present
+        .iter()
+        .chain(voted)
+        .collect::<HashSet<_>>()
+        .len() as u32
+}
+
 /// One deputy's choice on one candidate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -202,6 +214,23 @@ impl Ballot {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn present_counts_every_deputy_who_voted() {
+        let d: Vec<Uuid> = (0..6).map(|_| Uuid::new_v4()).collect();
+        // Six voted, two of them later marked absent: still six present.
+        assert_eq!(present_for_round(&[d[0], d[1], d[2], d[5]], &d), 6);
+        // Present but not voted count too; nobody is counted twice.
+        assert_eq!(present_for_round(&d, &d[..3]), 6);
+        assert_eq!(present_for_round(&d[..2], &[]), 2);
+        assert_eq!(present_for_round(&[], &d[..3]), 3);
+        for n in 0..=6 {
+            assert!(
+                present_for_round(&d[..n], &d[2..]) >= 4,
+                "never below ballots cast"
+            );
+        }
+    }
 
     #[test]
     fn quorum_two_thirds_rounded_up() {

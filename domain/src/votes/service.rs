@@ -15,7 +15,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::{
-    rules::{Ballot, Method, RawBallot, ThresholdBase},
+    rules::{Ballot, Method, RawBallot, ThresholdBase, present_for_round},
     tally::{Outcome, Tally, TallyInput, tally},
 };
 use crate::{
@@ -152,6 +152,37 @@ async fn ballots_cast(db: &impl ConnectionTrait, vote_id: Uuid) -> Result<u32> {
         .await? as u32)
 }
 
+/// 实到 counted now: deputies marked present plus those who voted in this vote and were marked
+/// absent since ([`present_for_round`]).
+async fn present_now(db: &impl ConnectionTrait, vote: &votes::Model) -> Result<u32> {
+    let voted: Vec<Uuid> = vote_participation::Entity::find()
+        .filter(vote_participation::Column::VoteId.eq(vote.id))
+        .select_only()
+        .column(vote_participation::Column::DeputyId)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let marked = sessions::present_deputies(db, vote.session_id).await?;
+    Ok(present_for_round(&marked, &voted))
+}
+
+/// 应到 and 实到 as the vote uses them: the roster size frozen at opening and the present count
+/// frozen at closing; before those moments, the live counts by the same rules.
+async fn entitled_and_present(
+    db: &impl ConnectionTrait,
+    vote: &votes::Model,
+) -> Result<(u32, u32)> {
+    let entitled = match vote.roster_at_open {
+        Some(n) => n as u32,
+        None => sessions::counts(db, vote.session_id).await?.0,
+    };
+    let present = match vote.present_at_close {
+        Some(n) => n as u32,
+        None => present_now(db, vote).await?,
+    };
+    Ok((entitled, present))
+}
+
 async fn view(db: &impl ConnectionTrait, vote: votes::Model) -> Result<VoteView> {
     let (status, method, threshold_base) = parse_stored(&vote)?;
     let ids = candidate_ids(db, vote.id).await?;
@@ -160,12 +191,7 @@ async fn view(db: &impl ConnectionTrait, vote: votes::Model) -> Result<VoteView>
         .all(db)
         .await?;
     found.sort_by_key(|p| ids.iter().position(|i| *i == p.id));
-    let (roster_now, present_now) = sessions::counts(db, vote.session_id).await?;
-    let entitled = vote.roster_at_open.map(|n| n as u32).unwrap_or(roster_now);
-    let present = vote
-        .present_at_close
-        .map(|n| n as u32)
-        .unwrap_or(present_now);
+    let (entitled, present) = entitled_and_present(db, &vote).await?;
     Ok(VoteView {
         ballots_cast: ballots_cast(db, vote.id).await?,
         vote,
@@ -485,8 +511,6 @@ pub async fn close(db: &DatabaseConnection, actor: &Actor, id: Uuid) -> Result<V
 
 async fn close_once(db: &DatabaseConnection, id: Uuid) -> Result<votes::Model> {
     let txn = db::begin_write(db).await?;
-    let vote = find(&txn, id).await?;
-    let (_, present) = sessions::counts(&txn, vote.session_id).await?;
     // The conditional update waits for ballots in flight (they hold a share lock on the vote row)
     // and makes every later ballot see the vote closed.
     let closed = votes::Entity::update_many()
@@ -495,17 +519,25 @@ async fn close_once(db: &DatabaseConnection, id: Uuid) -> Result<votes::Model> {
             Expr::value(VoteStatus::Closed.as_str()),
         )
         .col_expr(votes::Column::ClosedAt, Expr::value(Utc::now()))
-        .col_expr(votes::Column::PresentAtClose, Expr::value(present as i32))
         .filter(votes::Column::Id.eq(id))
         .filter(votes::Column::Status.eq(VoteStatus::Open.as_str()))
         .exec(&txn)
         .await?;
     if closed.rows_affected != 1 {
+        find(&txn, id).await?;
         return Err(Error::conflict(
             "vote_not_open",
             "only an open vote can be closed",
         ));
     }
+    // 实到 is fixed now, counted once every ballot is in; attendance marks after this moment do
+    // not reach the result.
+    let present = present_now(&txn, &find(&txn, id).await?).await?;
+    votes::Entity::update_many()
+        .col_expr(votes::Column::PresentAtClose, Expr::value(present as i32))
+        .filter(votes::Column::Id.eq(id))
+        .exec(&txn)
+        .await?;
     db::rewrite_in_key_order::<ballots::Entity>(
         &txn,
         Condition::all().add(ballots::Column::VoteId.eq(id)),
@@ -587,15 +619,12 @@ async fn count(db: &impl ConnectionTrait, vote: &votes::Model) -> Result<Tally> 
         .iter()
         .map(|b| Ballot::from_json(&b.content))
         .collect::<Result<_>>()?;
-    let (roster_now, present_now) = sessions::counts(db, vote.session_id).await?;
+    let (roster, present) = entitled_and_present(db, vote).await?;
     Ok(tally(&TallyInput {
         seats: vote.seats as u32,
         base,
-        roster: vote.roster_at_open.map(|n| n as u32).unwrap_or(roster_now),
-        present: vote
-            .present_at_close
-            .map(|n| n as u32)
-            .unwrap_or(present_now),
+        roster,
+        present,
         candidates: &ids,
         ballots: &parsed,
     }))
@@ -807,4 +836,10 @@ pub async fn in_active_vote(db: &impl ConnectionTrait, project_id: Uuid) -> Resu
         .count(db)
         .await?
         > 0)
+}
+
+/// A vote's definition and live turnout (counts only, never contents) with no caller check: for
+/// the read-only views that hold their own permission, such as the hall's screen.
+pub async fn turnout(db: &impl ConnectionTrait, vote: votes::Model) -> Result<VoteView> {
+    view(db, vote).await
 }

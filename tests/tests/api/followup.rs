@@ -756,3 +756,287 @@ async fn satisfaction_rating_rounds() {
     sorted.sort();
     assert_eq!(stored, sorted);
 }
+
+/// Issue 8, input 1 for ratings: with base `present`, deputies who rated and were then marked
+/// absent still count in the base, so the grade is the one the same ratings always give.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rating_base_present_counts_every_deputy_who_rated() {
+    let app = TestApp::spawn().await;
+    let y = adopted_year(&app).await;
+    let admin = &y.admin;
+    let p0 = &y.p[0];
+    let sid = app
+        .post(
+            "/api/v1/sessions",
+            Some(admin),
+            json!({"name": "第六次会议", "year": 2028}),
+        )
+        .await
+        .expect(201)["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let ids: Vec<&String> = y.session.deputies.iter().map(|(d, _)| d).collect();
+    let attendance = format!("/api/v1/sessions/{sid}/attendance");
+    app.put(
+        &attendance,
+        Some(admin),
+        json!({"deputy_ids": ids, "present": true}),
+    )
+    .await
+    .expect(200);
+    let e = app
+        .post(
+            &format!("/api/v1/sessions/{sid}/evaluations"),
+            Some(admin),
+            json!({"title": "测评", "project_ids": [p0], "threshold_base": "present"}),
+        )
+        .await
+        .expect(201)["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    app.post(
+        &format!("/api/v1/evaluations/{e}/open"),
+        Some(admin),
+        json!({}),
+    )
+    .await
+    .expect(200);
+    // The roster is fixed once a rating round has opened, as once a vote has.
+    app.put(
+        &format!("/api/v1/sessions/{sid}/roster"),
+        Some(admin),
+        json!({"deputy_ids": ids[..4]}),
+    )
+    .await
+    .expect_problem(409, "roster_locked");
+    let plan = [
+        "satisfied",
+        "satisfied",
+        "unsatisfied",
+        "unsatisfied",
+        "unsatisfied",
+    ];
+    for ((_, token), grade) in y.session.deputies.iter().zip(plan) {
+        app.post(
+            &format!("/api/v1/evaluations/{e}/ballots"),
+            Some(token),
+            json!({"ratings": {p0.clone(): grade}}),
+        )
+        .await
+        .expect(201);
+    }
+    // Without the rule, a base of 2 would make 2 satisfied "more than half".
+    app.put(
+        &attendance,
+        Some(admin),
+        json!({"deputy_ids": ids[2..], "present": false}),
+    )
+    .await
+    .expect(200);
+    let live = app
+        .get(&format!("/api/v1/evaluations/{e}"), Some(admin))
+        .await
+        .expect(200);
+    assert_eq!(live["present"], 5);
+    app.post(
+        &format!("/api/v1/evaluations/{e}/close"),
+        Some(admin),
+        json!({}),
+    )
+    .await
+    .expect(200);
+    app.put(
+        &attendance,
+        Some(admin),
+        json!({"deputy_ids": ids, "present": false}),
+    )
+    .await
+    .expect(200);
+    let r = app
+        .get(&format!("/api/v1/evaluations/{e}/results"), Some(admin))
+        .await
+        .expect(200);
+    assert_eq!(r["base"], 5);
+    assert_eq!(r["not_voted"], 0);
+    assert_eq!(r["evaluation"]["present"], 5);
+    assert_eq!(r["evaluation"]["ballots_cast"], 5);
+    assert_eq!(r["projects"][0]["grade"], "unsatisfied");
+}
+
+/// Issue 8, input 3: the current state is the report of the latest period; a report filed late for
+/// an earlier period is history.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_latest_period_is_the_current_state() {
+    let app = TestApp::spawn().await;
+    let y = adopted_year(&app).await;
+    let p0 = &y.p[0];
+    let url = format!("/api/v1/projects/{p0}/progress");
+    for (period, percent) in [("2027-05", 30), ("2027-06", 50), ("2027-04", 20)] {
+        app.post(
+            &url,
+            Some(&y.dept),
+            json!({"period": period, "percent_complete": percent, "spent_yuan": 0}),
+        )
+        .await
+        .expect(201);
+    }
+    let f = app
+        .get(&format!("/api/v1/projects/{p0}/follow-up"), None)
+        .await
+        .expect(200);
+    assert_eq!(f["percent_complete"], 50);
+    assert_eq!(f["latest_report"]["period"], "2027-06");
+    let periods: Vec<String> = app
+        .get(&url, None)
+        .await
+        .expect(200)
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["period"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(periods, ["2027-04", "2027-05", "2027-06"]);
+    // A quarter ending with June, filed later, covers the same last day: the later filing is current.
+    app.post(
+        &url,
+        Some(&y.dept),
+        json!({"period": "2027-Q2", "percent_complete": 55, "spent_yuan": 0}),
+    )
+    .await
+    .expect(201);
+    let f = app
+        .get(&format!("/api/v1/projects/{p0}/follow-up"), None)
+        .await
+        .expect(200);
+    assert_eq!(f["percent_complete"], 55);
+    // Completion reads the same latest report: a late 100 % for an earlier period does not count.
+    app.post(
+        &url,
+        Some(&y.dept),
+        json!({"period": "2027-03", "percent_complete": 100, "spent_yuan": 0}),
+    )
+    .await
+    .expect(201);
+    app.patch(
+        &format!("/api/v1/projects/{p0}"),
+        Some(&y.admin),
+        json!({"status": "completed"}),
+    )
+    .await
+    .expect_problem(409, "not_finished");
+    // Periods follow the published pattern, so they can be ordered.
+    for bad in ["2027年5月", "2027-13", "May 2027", " 2027-05", ""] {
+        app.post(
+            &url,
+            Some(&y.dept),
+            json!({"period": bad, "percent_complete": 60, "spent_yuan": 0}),
+        )
+        .await
+        .expect_problem(422, "invalid_period");
+    }
+}
+
+/// Issue 8, input 2: a completed project's follow-up record is closed. Every follow-up write is
+/// refused with 409 `project_completed` and changes nothing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_completed_project_takes_no_more_follow_up() {
+    let app = TestApp::spawn().await;
+    let y = adopted_year(&app).await;
+    let (p0, admin) = (&y.p[0], &y.admin);
+    let member = &y.session.deputies[0];
+    app.post(
+        "/api/v1/supervision-groups",
+        Some(admin),
+        json!({"name": "第一监督组", "year": 2027, "leader_id": member.0, "project_ids": [p0]}),
+    )
+    .await
+    .expect(201);
+    let milestone = app
+        .post(
+            &format!("/api/v1/projects/{p0}/milestones"),
+            Some(&y.dept),
+            json!({"title": "竣工验收", "due_on": "2027-11-30"}),
+        )
+        .await
+        .expect(201)["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    app.post(
+        &format!("/api/v1/projects/{p0}/progress"),
+        Some(&y.dept),
+        json!({"period": "2027-11", "percent_complete": 100, "spent_yuan": 1_100_000}),
+    )
+    .await
+    .expect(201);
+    app.patch(
+        &format!("/api/v1/projects/{p0}"),
+        Some(admin),
+        json!({"status": "completed"}),
+    )
+    .await
+    .expect(200);
+    let before = app
+        .get(&format!("/api/v1/projects/{p0}/timeline"), None)
+        .await
+        .expect(200);
+
+    let writes = [
+        (
+            "POST",
+            format!("/api/v1/projects/{p0}/progress"),
+            y.dept.clone(),
+            json!({"period": "2027-12", "percent_complete": 40, "spent_yuan": 1_100_000}),
+        ),
+        (
+            "POST",
+            format!("/api/v1/projects/{p0}/milestones"),
+            y.dept.clone(),
+            json!({"title": "补充节点", "due_on": "2027-12-31"}),
+        ),
+        (
+            "PATCH",
+            format!("/api/v1/milestones/{milestone}"),
+            admin.clone(),
+            json!({"done_on": "2027-11-28"}),
+        ),
+        (
+            "POST",
+            format!("/api/v1/projects/{p0}/inspections"),
+            member.1.clone(),
+            json!({"kind": "inspection", "held_on": "2027-12-10", "location": "城东小区", "participants": "第一监督组", "findings": "已竣工"}),
+        ),
+        (
+            "POST",
+            format!("/api/v1/projects/{p0}/problems"),
+            member.1.clone(),
+            json!({"description": "绿化未恢复", "severity": "low", "deadline": "2028-01-31"}),
+        ),
+        (
+            "POST",
+            format!("/api/v1/projects/{p0}/escalations"),
+            admin.clone(),
+            json!({"kind": "inquiry", "held_on": "2027-12-10", "note": "询问"}),
+        ),
+    ];
+    for (method, path, token, body) in writes {
+        let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
+        app.request(method, &path, Some(&token), Some(body))
+            .await
+            .expect_problem(409, "project_completed");
+    }
+    let f = app
+        .get(&format!("/api/v1/projects/{p0}/follow-up"), None)
+        .await
+        .expect(200);
+    assert_eq!(f["project"]["status"], "completed");
+    assert_eq!(f["status_colour"], "completed");
+    assert_eq!(f["percent_complete"], 100);
+    let after = app
+        .get(&format!("/api/v1/projects/{p0}/timeline"), None)
+        .await
+        .expect(200);
+    assert_eq!(before, after, "nothing was recorded");
+}

@@ -770,3 +770,89 @@ async fn tie_runoff_publish() {
     .await
     .expect_problem(409, "no_runoff_needed");
 }
+
+/// Issue 8, input 1: 实到 counts every deputy who voted, so marking voters absent before the close
+/// cannot lower the base; after the close nothing changes it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn present_base_counts_every_deputy_who_voted() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    let s = app.session_with(&admin, 6).await;
+    let p = app.projects(&admin, 2).await;
+    let vote = app
+        .open_vote(
+            &admin,
+            &s.id,
+            json!({"title": "票决", "method": "choose_up_to_n", "seats": 1, "candidate_ids": p, "threshold_base": "present"}),
+        )
+        .await;
+    let marks: [&[usize]; 6] = [&[0], &[0], &[0], &[1], &[1], &[]];
+    for ((_, token), m) in s.deputies.iter().zip(marks) {
+        let sel: Vec<&String> = m.iter().map(|&i| &p[i]).collect();
+        app.post(
+            &format!("/api/v1/votes/{vote}/ballots"),
+            Some(token),
+            json!({"selections": sel}),
+        )
+        .await
+        .expect(201);
+    }
+    let attendance = format!("/api/v1/sessions/{}/attendance", s.id);
+    let session = app
+        .put(
+            &attendance,
+            Some(&admin),
+            json!({"deputy_ids": [s.deputies[3].0, s.deputies[4].0], "present": false}),
+        )
+        .await
+        .expect(200);
+    assert_eq!(
+        session["present_count"], 4,
+        "the session's own count follows the marks"
+    );
+    let live = app
+        .get(&format!("/api/v1/votes/{vote}"), Some(&admin))
+        .await
+        .expect(200);
+    assert_eq!(live["present"], 6, "a deputy who voted was present");
+    app.post(
+        &format!("/api/v1/votes/{vote}/close"),
+        Some(&admin),
+        json!({}),
+    )
+    .await
+    .expect(200);
+    let check = |r: &Value| {
+        assert_eq!(r["entitled"], 6);
+        assert_eq!(r["present"], 6);
+        assert_eq!(r["ballots_cast"], 6);
+        assert_eq!(r["not_voted"], 0);
+        assert_eq!(r["required_yes"], 4);
+        assert_eq!(r["vote"]["present"], 6);
+        assert_eq!(r["candidates"][0]["yes"], 3);
+        assert_eq!(r["candidates"][0]["passed"], false);
+        assert_eq!(r["candidates"][0]["adopted"], false);
+        assert_eq!(r["outcome"]["kind"], "seats_unfilled");
+    };
+    let results = format!("/api/v1/votes/{vote}/results");
+    check(&app.get(&results, Some(&admin)).await.expect(200));
+    // After the close the numbers are fixed: more marks in either direction change nothing.
+    let everyone: Vec<&String> = s.deputies.iter().map(|(d, _)| d).collect();
+    app.put(
+        &attendance,
+        Some(&admin),
+        json!({"deputy_ids": everyone, "present": false}),
+    )
+    .await
+    .expect(200);
+    check(&app.get(&results, Some(&admin)).await.expect(200));
+    let published = app
+        .post(
+            &format!("/api/v1/votes/{vote}/publish"),
+            Some(&admin),
+            json!({}),
+        )
+        .await
+        .expect(200);
+    check(&published);
+}
