@@ -22,6 +22,8 @@ pub struct Config {
     pub body_limit: usize,
     /// Thresholds of the status colour rule.
     pub colour_rule: ColourRule,
+    /// Mark page cookies `Secure`: set when users reach the service over HTTPS (a TLS proxy).
+    pub cookie_secure: bool,
 }
 
 fn var(name: &str) -> Option<String> {
@@ -96,6 +98,13 @@ impl Config {
             admin_password: var("MINSHENG_ADMIN_PASSWORD"),
             body_limit: num("MINSHENG_BODY_LIMIT_BYTES", 1024 * 1024)? as usize,
             colour_rule: colour_rule_from_env()?,
+            cookie_secure: match var("MINSHENG_COOKIE_SECURE").as_deref() {
+                None | Some("false") | Some("0") => false,
+                Some("true") | Some("1") => true,
+                Some(other) => {
+                    anyhow::bail!("MINSHENG_COOKIE_SECURE must be true or false, not {other:?}")
+                }
+            },
             database_url,
         };
         if !(60..=24 * 3600).contains(&cfg.access_ttl_secs) {
@@ -187,6 +196,7 @@ mod tests {
             admin_password: None,
             body_limit: 1024,
             colour_rule: ColourRule::default(),
+            cookie_secure: false,
         }
     }
 

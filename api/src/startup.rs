@@ -87,11 +87,20 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     parts().1
 }
 
-/// The complete application: API, spec, Swagger UI, error fallbacks and the body limit.
+/// The complete application: API, spec, Swagger UI, the web pages, error fallbacks and the body
+/// limit.
 pub fn app(state: AppState, body_limit: usize) -> Router {
     let (router, spec) = parts();
+    let pages = minsheng_web::router(minsheng_web::WebState::new(
+        state.db.clone(),
+        state.hasher.clone(),
+        state.throttle,
+        state.refresh_ttl,
+        state.cookie_secure,
+    ));
     router
         .merge(SwaggerUi::new("/docs").url("/api/openapi.json", spec))
+        .merge(pages)
         .fallback(error::not_found)
         .method_not_allowed_fallback(error::method_not_allowed)
         .layer(DefaultBodyLimit::max(body_limit))
@@ -196,6 +205,7 @@ pub async fn prepare(config: &Config) -> anyhow::Result<AppState> {
         jwt: JwtKeys::new(&secret, config.access_ttl_secs),
         throttle: ThrottlePolicy::default(),
         colour_rule: config.colour_rule,
+        cookie_secure: config.cookie_secure,
         refresh_ttl: chrono::Duration::seconds(config.refresh_ttl_secs as i64),
     })
 }

@@ -15,4 +15,6 @@ pub struct AppState {
     pub throttle: ThrottlePolicy,
     pub refresh_ttl: chrono::Duration,
     pub colour_rule: ColourRule,
+    /// Page cookies carry `Secure`.
+    pub cookie_secure: bool,
 }

@@ -7,6 +7,7 @@ mod helpers;
 mod m0001_accounts;
 mod m0002_votes;
 mod m0003_follow_up;
+mod m0004_display_links;
 
 pub struct Migrator;
 
@@ -16,6 +17,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0001_accounts::Migration),
             Box::new(m0002_votes::Migration),
             Box::new(m0003_follow_up::Migration),
+            Box::new(m0004_display_links::Migration),
         ]
     }
 }

@@ -102,6 +102,7 @@ pub fn test_config(db_url: &str, dir: Option<&std::path::Path>) -> Config {
         admin_password: Some(ADMIN_PASSWORD.to_owned()),
         body_limit: 1024 * 1024,
         colour_rule: Default::default(),
+        cookie_secure: false,
     }
 }
 

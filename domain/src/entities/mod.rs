@@ -4,6 +4,7 @@ pub mod accounts;
 pub mod ballots;
 pub mod congress_sessions;
 pub mod deputies;
+pub mod display_links;
 pub mod escalations;
 pub mod evaluation_ballots;
 pub mod evaluation_participation;

@@ -1,0 +1,126 @@
+//! Minsheng's web pages, served by the `minsheng` binary beside the JSON API: deputies vote on
+//! their phones, the congress office runs the session at a desk, the hall's projector shows
+//! turnout and results live, and the public reads published results and the bulletin.
+//!
+//! Every page is plain HTML forms that work with JavaScript off; one small script adds the live
+//! counter, the one-press lock and live updates. Page handlers call `domain` services directly and
+//! hold no rule of their own. Pages authenticate by an `HttpOnly` cookie (see [`session`]); the
+//! JSON API never reads it.
+
+use std::sync::Arc;
+
+use axum::{
+    Router,
+    http::{HeaderValue, header},
+    routing::{get, post},
+};
+use minsheng_domain::{auth::ThrottlePolicy, passwords::PasswordHasher};
+use sea_orm::DatabaseConnection;
+
+mod assets;
+mod error;
+mod i18n;
+mod live;
+mod pages;
+mod render;
+mod session;
+
+/// What every page handler shares.
+#[derive(Clone)]
+pub struct WebState {
+    pub db: DatabaseConnection,
+    pub hasher: PasswordHasher,
+    pub throttle: ThrottlePolicy,
+    /// How long a page session lives without use; each use renews it.
+    pub session_ttl: chrono::Duration,
+    /// Mark cookies `Secure` (the service is reached over TLS).
+    pub secure_cookies: bool,
+    pub hub: Arc<live::Hub>,
+}
+
+impl WebState {
+    pub fn new(
+        db: DatabaseConnection,
+        hasher: PasswordHasher,
+        throttle: ThrottlePolicy,
+        session_ttl: chrono::Duration,
+        secure_cookies: bool,
+    ) -> Self {
+        Self {
+            hub: Arc::new(live::Hub::new(db.clone())),
+            db,
+            hasher,
+            throttle,
+            session_ttl,
+            secure_cookies,
+        }
+    }
+}
+
+/// Every page route. The caller merges it beside the API.
+pub fn router<S: Clone + Send + Sync + 'static>(state: WebState) -> Router<S> {
+    use pages::{admin, deputy, login, public, screen};
+    Router::new()
+        .route("/", get(login::home))
+        .route("/login", get(login::form).post(login::submit))
+        .route("/logout", post(login::logout))
+        .route(
+            "/password",
+            get(login::password_form).post(login::password_submit),
+        )
+        .route("/prefs", get(login::prefs))
+        .route("/d", get(deputy::home))
+        .route("/d/sessions/{id}/check-in", post(deputy::check_in))
+        .route("/d/votes/{id}", get(deputy::ballot).post(deputy::review))
+        .route("/d/votes/{id}/cast", post(deputy::cast))
+        .route("/admin", get(admin::home))
+        .route("/admin/sessions/{id}", get(admin::session))
+        .route("/admin/sessions/{id}/attendance", post(admin::attendance))
+        .route(
+            "/admin/sessions/{id}/display-links",
+            post(admin::new_display_link),
+        )
+        .route(
+            "/admin/sessions/{id}/display-links/revoke",
+            post(admin::revoke_display_links),
+        )
+        .route("/admin/sessions/{id}/events", get(admin::events))
+        .route("/admin/votes/{id}", get(admin::vote))
+        .route("/admin/votes/{id}/{action}", post(admin::vote_action))
+        .route("/admin/votes/{id}/announcement", get(admin::announcement))
+        .route("/screen/sessions/{id}", get(screen::page))
+        .route("/screen/sessions/{id}/events", get(screen::events))
+        .route("/votes/{id}/results", get(public::results))
+        .route("/votes/{id}/bulletin", get(public::bulletin))
+        .route("/assets/{file}", get(assets::serve))
+        .layer(tower_http::compression::CompressionLayer::new())
+        .layer(axum::middleware::from_fn(page_headers))
+        .with_state(state)
+}
+
+/// The security headers of every page (UI.md): a strict CSP with no inline script or style, no
+/// framing, and `no-store` unless the response is a public, cacheable asset.
+async fn page_headers(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let mut resp = next.run(req).await;
+    let h = resp.headers_mut();
+    let is_html = h
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    if is_html {
+        h.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(
+                "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+                 form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+            ),
+        );
+    }
+    if !h.contains_key(header::CACHE_CONTROL) {
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    resp
+}

@@ -1,0 +1,24 @@
+//! Page handlers, one module per audience.
+
+pub mod admin;
+pub mod deputy;
+pub mod login;
+pub mod public;
+pub mod screen;
+
+use serde::Deserialize;
+
+/// The form token every page POST carries.
+#[derive(Debug, Deserialize)]
+pub struct TokenOnly {
+    #[serde(default)]
+    pub csrf: String,
+}
+
+/// The value of one field in a form read as pairs (fields that repeat, like `selections`).
+pub fn field<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    pairs
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str())
+}
