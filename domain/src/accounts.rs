@@ -54,9 +54,10 @@ pub struct Page<T> {
     pub total: u64,
 }
 
-/// Checked username: 3 to 64 characters of `a-z 0-9 . _ -`, so it is easy to type on a phone.
+/// Checked username: 3 to 64 characters of `A-Z a-z 0-9 . _ -` (the published pattern
+/// `^[A-Za-z0-9._-]{3,64}$`), stored in lower case so it is easy to type on a phone.
 pub fn parse_username(field: &str, raw: &str) -> Result<String> {
-    let u = raw.trim().to_lowercase();
+    let u = raw.to_lowercase();
     let ok_chars = u
         .chars()
         .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "._-".contains(c));
@@ -70,10 +71,10 @@ pub fn parse_username(field: &str, raw: &str) -> Result<String> {
     Ok(u)
 }
 
-/// A required one-line text of at most `max` characters, trimmed.
+/// A required one-line text of at most `max` characters (counted as sent), trimmed.
 pub fn parse_text(field: &str, raw: &str, max: usize) -> Result<String> {
     let t = raw.trim();
-    if t.is_empty() || t.chars().count() > max || t.chars().any(char::is_control) {
+    if t.is_empty() || raw.chars().count() > max || t.chars().any(char::is_control) {
         return Err(Error::invalid_field(
             "invalid_text",
             field,
@@ -324,9 +325,10 @@ pub struct DeputyInput {
 }
 
 impl DeputyInput {
-    /// Parses the fields; the username defaults to the deputy code.
+    /// Parses the fields; a username left out (`None`) defaults to the deputy code, one given must
+    /// be valid (an empty one is refused, as the published pattern says).
     pub fn parse(code: &str, name: &str, delegation: &str, username: Option<&str>) -> Result<Self> {
-        let deputy_code = code.trim().to_owned();
+        let deputy_code = code.to_owned();
         let code_ok = deputy_code
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || "._-".contains(c));
@@ -337,7 +339,7 @@ impl DeputyInput {
                 "a deputy code has 3 to 32 characters: letters, digits, '.', '_' or '-'",
             ));
         }
-        let username = match username.map(str::trim).filter(|u| !u.is_empty()) {
+        let username = match username {
             Some(u) => parse_username("username", u)?,
             None => parse_username("username", &deputy_code)?,
         };
@@ -408,7 +410,83 @@ fn row_error(line: u64, e: Error) -> Error {
     }
 }
 
+/// A column of the deputy CSV.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Column {
+    DeputyCode,
+    Name,
+    Delegation,
+    Username,
+}
+
+impl Column {
+    /// The names a header may give a column: Chinese, as a congress office's sheet has them, or
+    /// English (any case).
+    fn from_header(cell: &str) -> Option<Column> {
+        match cell.to_lowercase().as_str() {
+            "代表编号" | "deputy_code" => Some(Column::DeputyCode),
+            "姓名" | "name" => Some(Column::Name),
+            "代表团" | "delegation" => Some(Column::Delegation),
+            "用户名" | "username" => Some(Column::Username),
+            _ => None,
+        }
+    }
+}
+
+const HEADER_NAMES: &str =
+    "代表编号 (deputy_code), 姓名 (name), 代表团 (delegation), 用户名 (username)";
+
+/// Reads a header row: `None` when no cell is a column name (the row is data); otherwise the
+/// column of each cell (`None` for a blank cell, whose column is ignored), or an error naming an
+/// unknown or repeated column, or a required one that is missing.
+fn header_columns(record: &csv::StringRecord) -> Result<Option<Vec<Option<Column>>>> {
+    if !record.iter().any(|c| Column::from_header(c).is_some()) {
+        return Ok(None);
+    }
+    let mut columns = Vec::with_capacity(record.len());
+    for cell in record.iter() {
+        if cell.is_empty() {
+            columns.push(None);
+            continue;
+        }
+        let Some(c) = Column::from_header(cell) else {
+            return Err(Error::invalid_field(
+                "unknown_column",
+                cell,
+                format!("unknown column \"{cell}\"; the columns are {HEADER_NAMES}"),
+            ));
+        };
+        if columns.contains(&Some(c)) {
+            return Err(Error::invalid_field(
+                "duplicate_column",
+                cell,
+                format!("column \"{cell}\" appears twice"),
+            ));
+        }
+        columns.push(Some(c));
+    }
+    for (required, name) in [
+        (Column::DeputyCode, "代表编号 (deputy_code)"),
+        (Column::Name, "姓名 (name)"),
+        (Column::Delegation, "代表团 (delegation)"),
+    ] {
+        if !columns.contains(&Some(required)) {
+            return Err(Error::invalid(
+                "missing_column",
+                format!("the header has no {name} column"),
+            ));
+        }
+    }
+    Ok(Some(columns))
+}
+
 /// Rows with their line numbers. Separate from storage so the format rules are unit-tested.
+///
+/// The first row may be a header naming the columns, in Chinese (`代表编号,姓名,代表团,用户名`) or
+/// English (`deputy_code,name,delegation,username`), in any order, `用户名` optional; an unknown
+/// column name is refused (422 `unknown_column`). Without a header the columns are positional:
+/// code, name, delegation and optionally username. A UTF-8 byte order mark is ignored; a blank
+/// username defaults to the deputy code.
 pub fn parse_deputies_csv(text: &str) -> Result<Vec<(Option<u64>, DeputyInput)>> {
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
@@ -416,6 +494,8 @@ pub fn parse_deputies_csv(text: &str) -> Result<Vec<(Option<u64>, DeputyInput)>>
         .trim(csv::Trim::All)
         .from_reader(text.trim_start_matches('\u{feff}').as_bytes());
     let mut out = Vec::new();
+    let mut columns: Option<Vec<Option<Column>>> = None;
+    let mut first = true;
     for (i, record) in reader.records().enumerate() {
         let line = i as u64 + 1;
         let record =
@@ -423,24 +503,62 @@ pub fn parse_deputies_csv(text: &str) -> Result<Vec<(Option<u64>, DeputyInput)>>
         if record.iter().all(str::is_empty) {
             continue;
         }
-        if i == 0
-            && record
-                .get(0)
-                .is_some_and(|f| f.eq_ignore_ascii_case("deputy_code"))
+        if std::mem::take(&mut first)
+            && let Some(found) = header_columns(&record).map_err(|e| row_error(line, e))?
         {
+            columns = Some(found);
             continue;
         }
-        if !(3..=4).contains(&record.len()) {
-            return Err(row_error(
-                line,
-                Error::invalid(
-                    "invalid_csv",
-                    format!("expected 3 or 4 fields, found {}", record.len()),
-                ),
-            ));
-        }
-        let input = DeputyInput::parse(&record[0], &record[1], &record[2], record.get(3))
-            .map_err(|e| row_error(line, e))?;
+        let fields = match &columns {
+            Some(cols) => {
+                if record.len() > cols.len() {
+                    return Err(row_error(
+                        line,
+                        Error::invalid(
+                            "invalid_csv",
+                            format!(
+                                "{} fields, but the header names {} columns",
+                                record.len(),
+                                cols.len()
+                            ),
+                        ),
+                    ));
+                }
+                let get = |want: Column| {
+                    cols.iter()
+                        .position(|c| *c == Some(want))
+                        .and_then(|at| record.get(at))
+                        .unwrap_or("")
+                };
+                [
+                    get(Column::DeputyCode),
+                    get(Column::Name),
+                    get(Column::Delegation),
+                    get(Column::Username),
+                ]
+            }
+            None => {
+                if !(3..=4).contains(&record.len()) {
+                    return Err(row_error(
+                        line,
+                        Error::invalid(
+                            "invalid_csv",
+                            format!("expected 3 or 4 fields, found {}", record.len()),
+                        ),
+                    ));
+                }
+                [
+                    &record[0],
+                    &record[1],
+                    &record[2],
+                    record.get(3).unwrap_or(""),
+                ]
+            }
+        };
+        let [code, name, delegation, username] = fields;
+        let username = Some(username).filter(|u| !u.is_empty());
+        let input =
+            DeputyInput::parse(code, name, delegation, username).map_err(|e| row_error(line, e))?;
         out.push((Some(line), input));
     }
     if out.is_empty() {
@@ -658,6 +776,88 @@ mod tests {
     }
 
     #[test]
+    fn csv_header_in_chinese_or_english_any_order() {
+        for text in [
+            "代表编号,姓名,代表团,用户名\nD001,张三,城关镇,\nD002,李四,东城,lisi\n",
+            "\u{feff}代表编号,姓名,代表团,用户名\r\nD001,张三,城关镇,\r\nD002,李四,东城,lisi\r\n",
+            "姓名,用户名,代表团,代表编号\n张三,,城关镇,D001\n李四,lisi,东城,D002\n",
+            "Name,Delegation,Deputy_Code\n张三,城关镇,D001\n李四,东城,D002\n",
+            "D001,张三,城关镇\nD002,李四,东城,lisi\n",
+        ] {
+            let rows = parse_deputies_csv(text).unwrap_or_else(|e| panic!("{text:?}: {e}"));
+            let got: Vec<(&str, &str, &str)> = rows
+                .iter()
+                .map(|(_, r)| {
+                    (
+                        r.deputy_code.as_str(),
+                        r.name.as_str(),
+                        r.delegation.as_str(),
+                    )
+                })
+                .collect();
+            assert_eq!(
+                got,
+                [("D001", "张三", "城关镇"), ("D002", "李四", "东城")],
+                "{text:?}"
+            );
+            assert_eq!(rows[0].1.username, "d001", "{text:?}");
+            if text.contains("lisi") {
+                assert_eq!(rows[1].1.username, "lisi", "{text:?}");
+            }
+        }
+        // A header row keeps its line number: data starts at row 2.
+        let err = parse_deputies_csv("代表编号,姓名,代表团\nD001,,城关镇\n").unwrap_err();
+        assert!(err.to_string().starts_with("row 2:"), "{err}");
+    }
+
+    #[test]
+    fn csv_header_with_an_unknown_or_missing_column_is_refused() {
+        let err =
+            parse_deputies_csv("代表编号,姓名,代表团,手机号\nD001,张三,城关镇,139\n").unwrap_err();
+        assert!(
+            matches!(
+                &err,
+                Error::Invalid {
+                    code: "unknown_column",
+                    ..
+                }
+            ),
+            "{err:?}"
+        );
+        assert!(err.to_string().contains("手机号"), "{err}");
+        let err = parse_deputies_csv("代表编号,姓名\nD001,张三\n").unwrap_err();
+        assert!(err.to_string().contains("代表团"), "{err}");
+        let err = parse_deputies_csv("姓名,姓名,代表团,代表编号\n").unwrap_err();
+        assert!(
+            matches!(
+                &err,
+                Error::Invalid {
+                    code: "duplicate_column",
+                    ..
+                }
+            ),
+            "{err:?}"
+        );
+        let err = parse_deputies_csv("代表编号,姓名,代表团\nD001,张三,城关镇,x\n").unwrap_err();
+        assert!(err.to_string().starts_with("row 2:"), "{err}");
+    }
+
+    #[test]
+    fn deputy_fields_follow_the_published_patterns() {
+        assert!(DeputyInput::parse("D001", "张三", "城关镇", Some("")).is_err());
+        assert!(DeputyInput::parse("D001", "张三", "城关镇", Some("ab")).is_err());
+        assert_eq!(
+            DeputyInput::parse("D001", "张三", "城关镇", None)
+                .unwrap()
+                .username,
+            "d001"
+        );
+        assert!(DeputyInput::parse(" D001", "张三", "城关镇", None).is_err());
+        assert!(DeputyInput::parse("D001", &"张".repeat(101), "城关镇", None).is_err());
+        assert!(DeputyInput::parse("D001", &format!(" {}", "张".repeat(100)), "x", None).is_err());
+    }
+
+    #[test]
     fn csv_bad_row_is_named() {
         let err = parse_deputies_csv("D001,张三,城关镇\nD002,,东城\n").unwrap_err();
         assert!(err.to_string().starts_with("row 2:"), "{err}");
@@ -668,7 +868,14 @@ mod tests {
 
     #[test]
     fn usernames() {
-        assert_eq!(parse_username("u", " Alice_1 ").unwrap(), "alice_1");
+        assert_eq!(parse_username("u", "Alice_1").unwrap(), "alice_1");
+        assert!(
+            parse_username("u", " alice").is_err(),
+            "no spaces, as the pattern says"
+        );
+        assert!(parse_username("u", "").is_err());
+        assert!(parse_username("u", &"a".repeat(65)).is_err());
+        assert!(parse_username("u", &"a".repeat(64)).is_ok());
         assert!(parse_username("u", "ab").is_err());
         assert!(parse_username("u", "张三").is_err());
     }

@@ -15,7 +15,11 @@ use tokio::sync::Semaphore;
 use crate::error::{Error, Result};
 
 pub const MIN_PASSWORD_CHARS: usize = 10;
-/// An upper bound keeps one request from buying a long hash computation.
+/// A new password has at most this many characters (the published `maxLength`).
+pub const MAX_PASSWORD_CHARS: usize = 64;
+/// A password offered at login or as the current one is verified only up to this many bytes, so
+/// one request cannot buy a long hash computation; every valid password fits (64 characters of at
+/// most 4 bytes each).
 pub const MAX_PASSWORD_BYTES: usize = 256;
 
 #[derive(Clone)]
@@ -107,11 +111,11 @@ pub fn check_policy(field: &str, password: &str) -> Result<()> {
             format!("a password needs at least {MIN_PASSWORD_CHARS} characters"),
         ));
     }
-    if password.len() > MAX_PASSWORD_BYTES {
+    if password.chars().count() > MAX_PASSWORD_CHARS {
         return Err(Error::invalid_field(
             "password_too_long",
             field,
-            format!("a password may have at most {MAX_PASSWORD_BYTES} bytes"),
+            format!("a password may have at most {MAX_PASSWORD_CHARS} characters"),
         ));
     }
     Ok(())
@@ -145,6 +149,11 @@ mod tests {
     fn policy_and_random_passwords() {
         assert!(check_policy("p", "short").is_err());
         assert!(check_policy("p", &"x".repeat(300)).is_err());
+        assert!(check_policy("p", &"x".repeat(65)).is_err());
+        assert!(check_policy("p", &"x".repeat(64)).is_ok());
+        // Characters, not bytes: 64 Chinese characters are 192 bytes and fine.
+        assert!(check_policy("p", &"密".repeat(64)).is_ok());
+        assert!(check_policy("p", &"密".repeat(10)).is_ok());
         assert!(check_policy("p", "long enough pw").is_ok());
         let p = random_password();
         assert_eq!(p.len(), 16);

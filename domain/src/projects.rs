@@ -109,7 +109,7 @@ fn check(input: &ProjectInput) -> Result<ProjectInput> {
         ));
     }
     let summary = input.summary.trim();
-    if summary.chars().count() > 5000 {
+    if input.summary.chars().count() > 5000 {
         return Err(Error::invalid_field(
             "invalid_text",
             "summary",

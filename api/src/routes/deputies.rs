@@ -29,7 +29,8 @@ pub struct CreateDeputyRequest {
         pattern = r"^[^\x00-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x1F\x7F-\x9F]*$"
     )]
     pub delegation: String,
-    /// Defaults to the deputy code.
+    /// Defaults to the deputy code when left out; stored in lower case. An empty or otherwise
+    /// invalid username is refused (422 `invalid_username`).
     #[schema(pattern = r"^[A-Za-z0-9._-]{3,64}$")]
     pub username: Option<String>,
 }
@@ -96,14 +97,18 @@ pub async fn list_deputies(
     }))
 }
 
-/// Import deputies from CSV: `deputy_code,name,delegation[,username]`, one per line, an optional
-/// header row, in UTF-8 or GBK (as Excel saves it on a Chinese Windows). All or nothing: one bad
-/// row creates nothing, and the error names the row. Each new account's one-time password is in
-/// the answer, once. Roles: admin.
+/// Import deputies from CSV, one per line, in UTF-8 (with or without a byte order mark) or GBK (as
+/// Excel saves it on a Chinese Windows). The first row may be a header naming the columns, in any
+/// order: `代表编号,姓名,代表团,用户名` or `deputy_code,name,delegation,username` (用户名 optional; an
+/// unknown column name is refused with 422 `unknown_column`). Without a header the columns are
+/// `deputy_code,name,delegation[,username]`. A blank username defaults to the deputy code. All or
+/// nothing: one bad row creates nothing, and the error names the row. Each new account's one-time
+/// password is in the answer, once. Roles: admin.
 #[utoipa::path(post, path = "/api/v1/deputies/import", tag = "deputies", security(("bearer" = [])),
-    request_body(content = String, content_type = "text/csv", description = "deputy_code,name,delegation[,username]"),
+    request_body(content = String, content_type = "text/csv", description = "an optional header row (代表编号,姓名,代表团,用户名 or deputy_code,name,delegation,username, any order), then deputy rows; without a header: deputy_code,name,delegation[,username]"),
     responses(
         (status = 201, body = ImportResult),
+        (status = 422, description = "invalid content (`invalid_body` or a rule's own code): a bad row, named in `detail`; in the header `unknown_column` (named), `duplicate_column` or `missing_column`", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 409, description = "a deputy code or username already exists", body = crate::error::Problem, content_type = "application/problem+json"),
     ))]
 pub async fn import_deputies(

@@ -33,7 +33,7 @@ pub const SEVERITIES: [&str; 3] = ["low", "medium", "high"];
 
 fn long_text(field: &str, raw: &str, max: usize) -> Result<String> {
     let t = raw.trim();
-    if t.is_empty() || t.chars().count() > max {
+    if t.is_empty() || raw.chars().count() > max {
         return Err(Error::invalid_field(
             "invalid_text",
             field,

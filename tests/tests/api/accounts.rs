@@ -158,3 +158,135 @@ async fn csv_import_reads_gbk() {
     assert_eq!(created["created"][0]["deputy"]["name"], "张三");
     assert_eq!(created["created"][0]["deputy"]["delegation"], "城关");
 }
+
+/// Issue 8, input 4: a header row is recognised in Chinese or English, with or without a BOM, in
+/// GBK too, columns in any order; an unknown column is named; no header still works.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn csv_import_reads_a_header_row() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    let body = app
+        .import_csv(
+            &admin,
+            "代表编号,姓名,代表团,用户名\nC001,张三,城关镇代表团,\nC002,李四,东城代表团,lisi\n",
+        )
+        .await
+        .expect(201);
+    let created = body["created"].as_array().unwrap();
+    assert_eq!(created.len(), 2);
+    assert_eq!(created[0]["deputy"]["deputy_code"], "C001");
+    assert_eq!(created[0]["username"], "c001");
+    assert_eq!(created[1]["username"], "lisi");
+    // A BOM, English names in another order.
+    let body = app
+        .import_csv(
+            &admin,
+            "\u{feff}Name,Delegation,Deputy_Code\r\n王五,西城代表团,E001\r\n",
+        )
+        .await
+        .expect(201);
+    assert_eq!(body["created"][0]["deputy"]["name"], "王五");
+    assert_eq!(body["created"][0]["deputy"]["deputy_code"], "E001");
+    // GBK, as Excel saves it: "姓名,代表编号,用户名,代表团\n张三,H001,,城关\n".
+    let gbk: Vec<u8> = vec![
+        0xd0, 0xd5, 0xc3, 0xfb, 0x2c, 0xb4, 0xfa, 0xb1, 0xed, 0xb1, 0xe0, 0xba, 0xc5, 0x2c, 0xd3,
+        0xc3, 0xbb, 0xa7, 0xc3, 0xfb, 0x2c, 0xb4, 0xfa, 0xb1, 0xed, 0xcd, 0xc5, 0xa, 0xd5, 0xc5,
+        0xc8, 0xfd, 0x2c, 0x48, 0x30, 0x30, 0x31, 0x2c, 0x2c, 0xb3, 0xc7, 0xb9, 0xd8, 0xa,
+    ];
+    let resp = app
+        .client
+        .post(format!("{}/api/v1/deputies/import", app.base))
+        .bearer_auth(&admin)
+        .header("content-type", "text/csv; charset=gbk")
+        .body(gbk)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status().as_u16(), 201);
+    let created: serde_json::Value = resp.json().await.unwrap();
+    assert_eq!(created["created"][0]["deputy"]["deputy_code"], "H001");
+    assert_eq!(created["created"][0]["deputy"]["name"], "张三");
+    assert_eq!(created["created"][0]["username"], "h001");
+    // An unknown column is named, and nothing is created.
+    let before = app.get("/api/v1/deputies", Some(&admin)).await.expect(200)["total"].clone();
+    let r = app
+        .import_csv(
+            &admin,
+            "代表编号,姓名,代表团,手机号\nK001,赵六,北城,13900000000\n",
+        )
+        .await;
+    r.expect_problem(422, "unknown_column");
+    assert!(
+        r.body["detail"].as_str().unwrap().contains("手机号"),
+        "{}",
+        r.body
+    );
+    assert_eq!(
+        app.get("/api/v1/deputies", Some(&admin)).await.expect(200)["total"],
+        before
+    );
+    // Without a header, positional as before.
+    app.import_csv(&admin, "P001,孙七,南城\n").await.expect(201);
+}
+
+/// Issue 8, input 5: what the published schema says about a deputy's username and a new password
+/// holds in the service.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn published_constraints_hold() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    let deputy = |username: serde_json::Value| json!({"deputy_code": "S001", "name": "张三", "delegation": "城关镇", "username": username});
+    for bad in ["", "ab", " lisi", "张三", &"a".repeat(65)] {
+        app.post("/api/v1/deputies", Some(&admin), deputy(json!(bad)))
+            .await
+            .expect_problem(422, "invalid_username");
+    }
+    app.post(
+        "/api/v1/deputies",
+        Some(&admin),
+        json!({"deputy_code": " S001", "name": "张三", "delegation": "城关镇"}),
+    )
+    .await
+    .expect_problem(422, "invalid_deputy_code");
+    app.post(
+        "/api/v1/deputies",
+        Some(&admin),
+        json!({"deputy_code": "S001", "name": format!(" {}", "张".repeat(100)), "delegation": "城关镇"}),
+    )
+    .await
+    .expect_problem(422, "invalid_text");
+    assert_eq!(
+        app.get("/api/v1/deputies", Some(&admin)).await.expect(200)["total"],
+        0,
+        "nothing was created"
+    );
+    let created = app
+        .post("/api/v1/deputies", Some(&admin), deputy(json!(null)))
+        .await
+        .expect(201);
+    assert_eq!(
+        created["username"], "s001",
+        "left out, it defaults to the code"
+    );
+
+    // A new password has 10 to 64 characters (characters, not bytes).
+    let first = app
+        .login("s001", created["initial_password"].as_str().unwrap())
+        .await;
+    let change =
+        |new: String| json!({"current_password": created["initial_password"], "new_password": new});
+    app.put(
+        "/api/v1/me/password",
+        Some(&first.access),
+        change("x".repeat(65)),
+    )
+    .await
+    .expect_problem(422, "password_too_long");
+    app.put(
+        "/api/v1/me/password",
+        Some(&first.access),
+        change("密".repeat(64)),
+    )
+    .await
+    .expect(200);
+}
