@@ -6,6 +6,8 @@
 
 use std::path::PathBuf;
 
+pub mod pages;
+
 use minsheng_api::{config::Config, startup};
 use reqwest::{Method, StatusCode};
 use sea_orm::{ConnectionTrait, Database};

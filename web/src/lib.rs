@@ -119,6 +119,11 @@ async fn page_headers(
             ),
         );
     }
+    // Same-origin referrers let the browser name our own origin on form posts; nothing leaves.
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("same-origin"),
+    );
     if !h.contains_key(header::CACHE_CONTROL) {
         h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }

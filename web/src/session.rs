@@ -152,7 +152,7 @@ impl FromRequestParts<WebState> for PageUser {
             return Err(Redirect::to("/password").into_response());
         }
         if parts.method == Method::POST {
-            check_same_origin(&parts.headers, user.prefs)?;
+            check_same_origin(&parts.headers, user.prefs).map_err(IntoResponse::into_response)?;
         }
         Ok(user)
     }
@@ -169,23 +169,30 @@ impl OptionalFromRequestParts<WebState> for PageUser {
     }
 }
 
-/// Refuses a POST that a browser says came from another site. Browsers send `Sec-Fetch-Site`
-/// (all current ones) or at least `Origin` on a cross-site form POST; either is enough to refuse.
-pub fn check_same_origin(headers: &HeaderMap, prefs: Prefs) -> Result<(), Response> {
-    let refuse =
-        || PageError::new(StatusCode::FORBIDDEN, prefs.lang.msg().bad_form, prefs).into_response();
-    if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok())
-        && !matches!(site, "same-origin" | "none")
-    {
-        return Err(refuse());
+/// Refuses a POST that a browser says came from another site. Current browsers send
+/// `Sec-Fetch-Site`, which decides; older ones send `Origin`, whose host must be ours. (`Origin:
+/// null` is what a browser sends under a strict referrer policy, so it alone proves nothing; the
+/// form token still guards every logged-in form.)
+pub fn check_same_origin(headers: &HeaderMap, prefs: Prefs) -> Result<(), PageError> {
+    let refuse = || PageError::new(StatusCode::FORBIDDEN, prefs.lang.msg().bad_form, prefs);
+    if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
+        return if matches!(site, "same-origin" | "none") {
+            Ok(())
+        } else {
+            Err(refuse())
+        };
     }
-    if let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
+    if let Some(origin) = headers
+        .get(header::ORIGIN)
+        .and_then(|v| v.to_str().ok())
+        .filter(|o| *o != "null")
+    {
         let host = headers
             .get(header::HOST)
             .and_then(|v| v.to_str().ok())
             .unwrap_or("");
         let origin_host = origin.split_once("://").map(|(_, h)| h).unwrap_or("");
-        if origin == "null" || origin_host != host {
+        if origin_host != host {
             return Err(refuse());
         }
     }

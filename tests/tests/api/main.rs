@@ -7,6 +7,7 @@ mod demo;
 mod errors;
 mod followup;
 mod migrations;
+mod pages;
 mod secrecy;
 mod storage;
 mod votes;

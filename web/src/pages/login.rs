@@ -86,13 +86,7 @@ pub async fn submit(
     headers: HeaderMap,
     Form(f): Form<LoginForm>,
 ) -> PageResult {
-    session::check_same_origin(&headers, prefs).map_err(|_| {
-        PageError::new(
-            axum::http::StatusCode::FORBIDDEN,
-            prefs.lang.msg().bad_form,
-            prefs,
-        )
-    })?;
+    session::check_same_origin(&headers, prefs)?;
     let refused = |message: &'static str| {
         let mut resp = html(&LoginPage {
             c: Chrome::public(prefs, "/login"),
