@@ -6,6 +6,7 @@
 
 use std::path::PathBuf;
 
+pub mod browser;
 pub mod pages;
 
 use minsheng_api::{config::Config, startup};
