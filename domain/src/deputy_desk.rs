@@ -109,3 +109,19 @@ pub async fn desk(db: &DatabaseConnection, actor: &Actor) -> Result<Option<Desk>
         items,
     }))
 }
+
+/// Whether the calling deputy has rated in a satisfaction rating round (participation only).
+/// Refused for any role but deputy (`not_a_deputy`).
+pub async fn has_rated(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    evaluation_id: Uuid,
+) -> Result<bool> {
+    let deputy_id = actor.require_deputy()?;
+    Ok(
+        evaluation_participation::Entity::find_by_id((evaluation_id, deputy_id))
+            .one(db)
+            .await?
+            .is_some(),
+    )
+}

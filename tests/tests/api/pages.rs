@@ -624,3 +624,117 @@ async fn the_screen_streams_counts_as_ballots_arrive() {
     // Counts only: no candidate, no mark.
     assert!(!seen.contains(&p[0]) && !seen.contains("民生项目"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_satisfaction_rating_from_the_pages() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    let s = app.session_with(&admin, 3).await;
+    let p = app.projects(&admin, 3).await;
+    let vote = app
+        .open_vote(
+            &admin,
+            &s.id,
+            json!({"title": "票决", "method": "choose_up_to_n", "seats": 2, "candidate_ids": p}),
+        )
+        .await;
+    for (_, token) in &s.deputies {
+        app.post(
+            &format!("/api/v1/votes/{vote}/ballots"),
+            Some(token),
+            json!({"selections": [p[0], p[1]]}),
+        )
+        .await
+        .expect(201);
+    }
+    for step in ["close", "publish"] {
+        app.post(
+            &format!("/api/v1/votes/{vote}/{step}"),
+            Some(&admin),
+            json!({}),
+        )
+        .await
+        .expect(200);
+    }
+    let round = app
+        .post(
+            &format!("/api/v1/sessions/{}/evaluations", s.id),
+            Some(&admin),
+            json!({"title": "满意度测评", "project_ids": [p[0], p[1]]}),
+        )
+        .await
+        .expect(201)["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    app.post(
+        &format!("/api/v1/evaluations/{round}/open"),
+        Some(&admin),
+        json!({}),
+    )
+    .await
+    .expect(200);
+
+    let mut d = deputy_visitor(&app, &s.deputies[0].1).await;
+    d.get("/d")
+        .await
+        .assert_contains("满意度测评")
+        .assert_contains(&format!("/d/ratings/{round}"));
+    let form = d.get(&format!("/d/ratings/{round}")).await;
+    assert_status(&form, 200);
+    form.assert_contains("基本满意");
+    let csrf = form.csrf();
+    let r0 = format!("ratings[{}]", p[0]);
+    let r1 = format!("ratings[{}]", p[1]);
+    // One project left unrated: a sentence, the other rating kept.
+    let partial = d
+        .post(
+            &format!("/d/ratings/{round}"),
+            &[("csrf", &csrf), ("action", "review"), (&r0, "unsatisfied")],
+        )
+        .await;
+    assert_status(&partial, 422);
+    partial
+        .assert_contains("还有项目没有评价")
+        .assert_contains(r#"value="unsatisfied" checked"#);
+    let review = d
+        .post(
+            &format!("/d/ratings/{round}"),
+            &[
+                ("csrf", &csrf),
+                ("action", "review"),
+                (&r0, "unsatisfied"),
+                (&r1, "satisfied"),
+            ],
+        )
+        .await;
+    assert_status(&review, 200);
+    review
+        .assert_contains("您的选票尚未投出")
+        .assert_contains("不满意");
+    let cast = d
+        .post(
+            &format!("/d/ratings/{round}/cast"),
+            &[("csrf", &csrf), (&r0, "unsatisfied"), (&r1, "satisfied")],
+        )
+        .await;
+    assert_status(&cast, 200);
+    cast.assert_contains("投票成功")
+        .assert_contains(r#"id="receipt""#);
+    let again = d
+        .post(
+            &format!("/d/ratings/{round}/cast"),
+            &[("csrf", &csrf), (&r0, "satisfied"), (&r1, "satisfied")],
+        )
+        .await;
+    assert_status(&again, 200);
+    again.assert_contains("已投票");
+    d.get(&format!("/d/ratings/{round}"))
+        .await
+        .assert_contains("已投票");
+    let view = app
+        .get(&format!("/api/v1/evaluations/{round}"), Some(&admin))
+        .await
+        .expect(200);
+    assert_eq!(view["ballots_cast"], 1);
+}
