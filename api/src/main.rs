@@ -11,25 +11,52 @@ configuration: MINSHENG_* environment variables, see README.md";
 
 const DEMO_ADMIN_PASSWORD: &str = "minsheng-demo-admin";
 
-fn print_demo(config: &Config, admin_password: &str, info: &minsheng_domain::demo::DemoInfo) {
+fn print_demo(
+    config: &Config,
+    admin_password: &str,
+    info: &minsheng_domain::demo::DemoInfo,
+    screen_key: Option<&str>,
+) {
     let base = format!("http://{}", config.bind);
+    let screen = match screen_key {
+        Some(key) => format!("{base}/screen/sessions/{}?key={key}", info.session_id),
+        None => format!("make one on {base}/admin/sessions/{}", info.session_id),
+    };
     println!(
         "\nMinsheng demo: 327 deputies (300 checked in), 15 candidate projects, a draft vote for 10 seats.\n\
-         Swagger UI:   {base}/docs   (Authorize with the access_token from /api/v1/auth/login)\n\
-         Admin:        admin / {admin_password}   (only if this database was new; else its existing password)\n\
-         Deputies:     {} / {}   (all deputies dep001 to dep327 share the password)\n\
-         Not yet in:   {} can try POST /api/v1/sessions/{}/check-in\n\
-         Departments:  dept-zjj (县住房和城乡建设局), dept-jtj (县交通运输局), ... / same password:\n\
-         \x20             after publication they report progress on their adopted projects\n\
-         Walk a vote:  as admin POST /api/v1/votes/{vote}/open; as deputies POST /api/v1/votes/{vote}/ballots\n\
-         \x20             {{\"selections\": [up to 10 project ids from GET /api/v1/votes/{vote}]}};\n\
-         \x20             as admin /close, GET /results, /publish; then anyone GET /api/v1/votes/{vote}/bulletin\n",
+         \n\
+         Pages (a phone for deputies, a desk for the office, the projector for the hall):\n\
+         \x20 Deputies:     {base}/login   {} / {}   (dep001 to dep327 share the password;\n\
+         \x20               {} has not checked in yet)\n\
+         \x20 Office:       {base}/admin   admin / {admin_password}   (only if this database was new)\n\
+         \x20 The vote:     {base}/admin/votes/{vote}   open it, watch, close, publish\n\
+         \x20 Big screen:   {screen}\n\
+         \x20 Public:       {base}/votes/{vote}/results and /bulletin once published\n\
+         \n\
+         API: Swagger UI at {base}/docs (Authorize with the access_token from /api/v1/auth/login).\n\
+         \x20 Departments dept-zjj (县住房和城乡建设局), dept-jtj (县交通运输局), ... (same password)\n\
+         \x20 report progress on their adopted projects after publication.\n",
         info.sample_deputies.join(", "),
         minsheng_domain::demo::DEPUTY_PASSWORD,
         info.absent_deputy,
-        info.session_id,
         vote = info.vote_id,
     );
+}
+
+/// A display link for the demo session, made as the demo's admin, so the printed screen address
+/// works at once.
+async fn demo_screen_key(
+    db: &sea_orm::DatabaseConnection,
+    info: &minsheng_domain::demo::DemoInfo,
+) -> anyhow::Result<String> {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let admin = minsheng_domain::entities::accounts::Entity::find()
+        .filter(minsheng_domain::entities::accounts::Column::Username.eq("admin"))
+        .one(db)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("the demo has no admin"))?;
+    let actor = minsheng_domain::auth::authenticate(db, admin.id).await?;
+    Ok(minsheng_domain::display::create_link(db, &actor, info.session_id).await?)
 }
 
 #[tokio::main]
@@ -66,7 +93,8 @@ async fn main() -> anyhow::Result<()> {
                 .clone();
             let state = startup::prepare(&config).await?;
             let info = minsheng_domain::demo::seed(&state.db, &state.hasher).await?;
-            print_demo(&config, &admin_password, &info);
+            let key = demo_screen_key(&state.db, &info).await.ok();
+            print_demo(&config, &admin_password, &info, key.as_deref());
             let listener = tokio::net::TcpListener::bind(config.bind).await?;
             startup::serve(listener, state, config.body_limit).await
         }
