@@ -10,12 +10,13 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
+pub use crate::text::{Page, parse_text};
+
 use crate::{
-    Actor, Role,
-    auth::revoke_all_refresh_tokens,
-    db,
+    Actor, Role, db,
     entities::{accounts, deputies},
     error::{Error, FieldError, Result},
+    login_state::{clear_failures, revoke_all_refresh_tokens},
     passwords::{self, PasswordHasher},
 };
 
@@ -49,11 +50,6 @@ impl AccountView {
     }
 }
 
-pub struct Page<T> {
-    pub items: Vec<T>,
-    pub total: u64,
-}
-
 /// Checked username: 3 to 64 characters of `A-Z a-z 0-9 . _ -` (the published pattern
 /// `^[A-Za-z0-9._-]{3,64}$`), stored in lower case so it is easy to type on a phone.
 pub fn parse_username(field: &str, raw: &str) -> Result<String> {
@@ -69,19 +65,6 @@ pub fn parse_username(field: &str, raw: &str) -> Result<String> {
         ));
     }
     Ok(u)
-}
-
-/// A required one-line text of at most `max` characters (counted as sent), trimmed.
-pub fn parse_text(field: &str, raw: &str, max: usize) -> Result<String> {
-    let t = raw.trim();
-    if t.is_empty() || raw.chars().count() > max || t.chars().any(char::is_control) {
-        return Err(Error::invalid_field(
-            "invalid_text",
-            field,
-            format!("{field} must be 1 to {max} characters on one line"),
-        ));
-    }
-    Ok(t.to_owned())
 }
 
 pub struct NewAccount {
@@ -309,7 +292,7 @@ pub async fn update_account(
         revoke_all_refresh_tokens(&txn, id).await?;
     }
     if change.reset_password {
-        crate::auth::clear_failures(&txn, &current.username).await?;
+        clear_failures(&txn, &current.username).await?;
     }
     txn.commit().await?;
     Ok((get_account(db, id).await?, new_password))

@@ -13,6 +13,8 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
+pub use crate::login_state::{clear_failures, revoke_all_refresh_tokens};
+
 use crate::{
     Actor, Role,
     accounts::{AccountView, get_account},
@@ -140,14 +142,6 @@ pub async fn login(
     })
 }
 
-/// Forgets the failed logins of a username (after a success or an admin's password reset).
-pub async fn clear_failures(db: &impl ConnectionTrait, username: &str) -> Result<()> {
-    login_throttle::Entity::delete_by_id(tokens::digest(username))
-        .exec(db)
-        .await?;
-    Ok(())
-}
-
 /// Counts a failure for a username digest. Expired windows are dropped first, which keeps the
 /// table as small as the names tried in one window; the count itself is one statement, so
 /// concurrent failures are all counted.
@@ -218,16 +212,6 @@ async fn revoke_family(db: &impl ConnectionTrait, family_id: Uuid) -> Result<()>
     refresh_tokens::Entity::update_many()
         .col_expr(refresh_tokens::Column::RevokedAt, Expr::value(Utc::now()))
         .filter(refresh_tokens::Column::FamilyId.eq(family_id))
-        .filter(refresh_tokens::Column::RevokedAt.is_null())
-        .exec(db)
-        .await?;
-    Ok(())
-}
-
-pub async fn revoke_all_refresh_tokens(db: &impl ConnectionTrait, account_id: Uuid) -> Result<()> {
-    refresh_tokens::Entity::update_many()
-        .col_expr(refresh_tokens::Column::RevokedAt, Expr::value(Utc::now()))
-        .filter(refresh_tokens::Column::AccountId.eq(account_id))
         .filter(refresh_tokens::Column::RevokedAt.is_null())
         .exec(db)
         .await?;

@@ -13,10 +13,12 @@ pub mod entities;
 pub mod error;
 pub mod evaluations;
 pub mod followup;
+pub mod login_state;
 pub mod page_sessions;
 pub mod passwords;
 pub mod projects;
 pub mod sessions;
+pub mod text;
 pub mod tokens;
 pub mod votes;
 

@@ -8,11 +8,10 @@ use sea_orm::{
 use uuid::Uuid;
 
 use crate::{
-    Actor, Role,
-    accounts::{Page, parse_text},
-    db,
+    Actor, Role, db,
     entities::{accounts, congress_sessions, deputies, evaluations, session_roster, votes},
     error::{Error, Result},
+    text::{Page, parse_text},
     votes::rules::quorum_needed,
 };
 

@@ -13,16 +13,16 @@ use uuid::Uuid;
 
 use super::grade::{Counts, Grade, Rating, grade};
 use crate::{
-    Actor, Role,
-    accounts::parse_text,
-    db,
+    Actor, Role, db,
     entities::{
         congress_sessions, evaluation_ballots, evaluation_participation, evaluation_projects,
         evaluations, projects,
     },
     error::{Error, Result},
-    projects::Status as ProjectStatus,
-    sessions, tokens,
+    projects::status::Status as ProjectStatus,
+    sessions,
+    text::parse_text,
+    tokens,
     votes::{
         rules::{ThresholdBase, present_for_round},
         service::VoteStatus,

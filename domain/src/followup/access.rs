@@ -22,7 +22,7 @@ use crate::{
         project_baselines, projects, supervision_group_members, supervision_group_projects,
     },
     error::{Error, Result},
-    projects::Status,
+    projects::status::Status,
 };
 
 /// The project, if it is under follow-up (adopted, in progress or completed).

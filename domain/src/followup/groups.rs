@@ -8,15 +8,14 @@ use sea_orm::{
 use uuid::Uuid;
 
 use crate::{
-    Actor, Role,
-    accounts::parse_text,
-    db,
+    Actor, Role, db,
     entities::{
         deputies, projects, supervision_group_members, supervision_group_projects,
         supervision_groups,
     },
     error::{Error, Result},
-    projects::Status,
+    projects::status::Status,
+    text::parse_text,
 };
 
 #[derive(Debug, Clone)]

@@ -13,11 +13,10 @@ use super::access::{
     is_department, require_group_member, responsible_department, writable_project,
 };
 use crate::{
-    Actor,
-    accounts::parse_text,
-    db,
+    Actor, db,
     entities::{escalations, inspections, problem_events, problems},
     error::{Error, Result},
+    text::parse_text,
 };
 
 /// 视察 / 调研 / 听取汇报 / 专题询问.

@@ -9,12 +9,11 @@ use uuid::Uuid;
 
 use super::access::{require_admin_or_department, require_department, writable_project};
 use crate::{
-    Actor,
-    accounts::parse_text,
-    db,
+    Actor, db,
     entities::{milestones, progress_reports, project_baselines, projects},
     error::{Error, Result},
-    projects::Status,
+    projects::status::Status,
+    text::parse_text,
 };
 
 /// Freezes budget, department and planned completion of newly adopted projects, as of `today`.

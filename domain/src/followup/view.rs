@@ -17,7 +17,7 @@ use crate::{
     entities::{progress_reports, project_baselines, projects},
     error::Result,
     evaluations::service::{GradeRecord, grades_of},
-    projects::Status,
+    projects::status::Status,
 };
 
 #[derive(Debug, Clone)]

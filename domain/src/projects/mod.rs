@@ -1,4 +1,5 @@
-//! Livelihood projects (民生实事项目): their materials and their status through the year.
+//! Livelihood projects (民生实事项目): their materials, and the office's hand-made status moves.
+//! The status itself and the moves votes, follow-up and ratings make live in [`status`].
 
 use chrono::{NaiveDate, Utc};
 use sea_orm::{
@@ -7,72 +8,16 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
+pub mod status;
+
 use crate::{
     Actor,
-    accounts::{Page, parse_text},
     entities::projects,
     error::{Error, Result},
+    text::{Page, parse_text},
 };
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Status {
-    Proposed,
-    Candidate,
-    Adopted,
-    Reserve,
-    InProgress,
-    Completed,
-}
-
-impl Status {
-    pub const ALL: [Status; 6] = [
-        Status::Proposed,
-        Status::Candidate,
-        Status::Adopted,
-        Status::Reserve,
-        Status::InProgress,
-        Status::Completed,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Status::Proposed => "proposed",
-            Status::Candidate => "candidate",
-            Status::Adopted => "adopted",
-            Status::Reserve => "reserve",
-            Status::InProgress => "in_progress",
-            Status::Completed => "completed",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Status> {
-        Self::ALL.into_iter().find(|x| x.as_str() == s)
-    }
-
-    /// Adopted projects and later: what the public may read.
-    pub fn is_public(self) -> bool {
-        matches!(
-            self,
-            Status::Adopted | Status::InProgress | Status::Completed
-        )
-    }
-
-    /// Transitions an admin may make by hand; adoption and the reserve are set by publishing a vote.
-    pub fn may_move_to(self, to: Status) -> bool {
-        use Status::*;
-        matches!(
-            (self, to),
-            (Proposed, Candidate)
-                | (Candidate, Proposed)
-                | (Reserve, Candidate)
-                | (Reserve, Proposed)
-                | (Adopted, InProgress)
-        ) || (self, to) == (InProgress, Completed)
-    }
-}
-
-/// Where a proposal came from (征集).
-pub const SOURCES: [&str; 3] = ["deputy", "public", "department"];
+pub use status::{SOURCES, Status};
 
 #[derive(Debug, Clone)]
 pub struct ProjectInput {
@@ -151,13 +96,9 @@ pub async fn create(
     .await?)
 }
 
-fn status_of(p: &projects::Model) -> Status {
-    Status::parse(&p.status).unwrap_or(Status::Proposed)
-}
-
 /// Logged-in users read every project; the public reads adopted projects and later only.
 fn may_read(actor: Option<&Actor>, p: &projects::Model) -> bool {
-    actor.is_some() || status_of(p).is_public()
+    actor.is_some() || status::of(p).is_public()
 }
 
 pub async fn get(
@@ -237,7 +178,7 @@ pub async fn update(
     let current = crate::db::find_locked::<projects::Entity>(&txn, id)
         .await?
         .ok_or_else(|| Error::not_found("project"))?;
-    let status = status_of(&current);
+    let status = status::of(&current);
     let edits_materials = change.title.is_some()
         || change.summary.is_some()
         || change.category.is_some()
@@ -246,12 +187,7 @@ pub async fn update(
         || change.year.is_some()
         || change.source.is_some()
         || change.planned_completion.is_some();
-    if edits_materials
-        && !matches!(
-            status,
-            Status::Proposed | Status::Candidate | Status::Reserve
-        )
-    {
+    if edits_materials && !status.may_stand() {
         return Err(Error::conflict(
             "project_frozen",
             "an adopted project's materials are its baseline and cannot change",

@@ -19,15 +19,15 @@ use super::{
     tally::{Outcome, Tally, TallyInput, tally},
 };
 use crate::{
-    Actor, Role,
-    accounts::parse_text,
-    db,
+    Actor, Role, db,
     entities::{
         ballots, congress_sessions, deputies, projects, vote_candidates, vote_participation, votes,
     },
     error::{Error, Result},
-    projects::Status as ProjectStatus,
-    sessions, tokens, with_retry,
+    projects::status as project_status,
+    sessions,
+    text::parse_text,
+    tokens, with_retry,
 };
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -246,11 +246,8 @@ async fn check_draft(
         ));
     }
     for p in &found {
-        let status = ProjectStatus::parse(&p.status).unwrap_or(ProjectStatus::Proposed);
-        if !matches!(
-            status,
-            ProjectStatus::Proposed | ProjectStatus::Candidate | ProjectStatus::Reserve
-        ) {
+        let status = project_status::of(p);
+        if !status.may_stand() {
             return Err(Error::invalid_field(
                 "project_not_eligible",
                 "candidate_ids",
@@ -295,16 +292,7 @@ async fn store_candidates(db: &impl ConnectionTrait, vote_id: Uuid, ids: &[Uuid]
     vote_candidates::Entity::insert_many(rows)
         .exec_without_returning(db)
         .await?;
-    projects::Entity::update_many()
-        .col_expr(
-            projects::Column::Status,
-            Expr::value(ProjectStatus::Candidate.as_str()),
-        )
-        .col_expr(projects::Column::UpdatedAt, Expr::value(Utc::now()))
-        .filter(projects::Column::Id.is_in(ids.to_vec()))
-        .exec(db)
-        .await?;
-    Ok(())
+    project_status::mark_candidates(db, ids).await
 }
 
 async fn insert_vote(
@@ -406,15 +394,7 @@ pub async fn update(
             .filter(|p| !d.candidate_ids.contains(p))
             .copied()
             .collect();
-        projects::Entity::update_many()
-            .col_expr(
-                projects::Column::Status,
-                Expr::value(ProjectStatus::Proposed.as_str()),
-            )
-            .filter(projects::Column::Id.is_in(dropped))
-            .filter(projects::Column::Status.eq(ProjectStatus::Candidate.as_str()))
-            .exec(&txn)
-            .await?;
+        project_status::withdraw_candidates(&txn, &dropped).await?;
         store_candidates(&txn, id, &d.candidate_ids).await?;
     }
     txn.commit().await?;
@@ -585,19 +565,8 @@ pub async fn publish(db: &DatabaseConnection, actor: &Actor, id: Uuid) -> Result
         .map(|c| c.project_id)
         .collect();
     let now = Utc::now();
-    let adopted_ids = adopted.clone();
-    for (ids, status) in [
-        (adopted, ProjectStatus::Adopted),
-        (reserve, ProjectStatus::Reserve),
-    ] {
-        projects::Entity::update_many()
-            .col_expr(projects::Column::Status, Expr::value(status.as_str()))
-            .col_expr(projects::Column::UpdatedAt, Expr::value(now))
-            .filter(projects::Column::Id.is_in(ids))
-            .exec(&txn)
-            .await?;
-    }
-    crate::followup::progress::freeze_baselines(&txn, &adopted_ids, crate::clock::china_date(now))
+    project_status::settle(&txn, &adopted, &reserve, now).await?;
+    crate::followup::progress::freeze_baselines(&txn, &adopted, crate::clock::china_date(now))
         .await?;
     let mut row: votes::ActiveModel = vote.into();
     row.status = Set(VoteStatus::Published.as_str().to_owned());
