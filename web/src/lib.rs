@@ -59,7 +59,7 @@ impl WebState {
 
 /// Every page route. The caller merges it beside the API.
 pub fn router<S: Clone + Send + Sync + 'static>(state: WebState) -> Router<S> {
-    use pages::{admin, deputy, login, public, screen};
+    use pages::{admin, deputy, login, materials, office, public, screen};
     Router::new()
         .route("/", get(login::home))
         .route("/login", get(login::form).post(login::submit))
@@ -74,6 +74,27 @@ pub fn router<S: Clone + Send + Sync + 'static>(state: WebState) -> Router<S> {
         .route("/d/votes/{id}", get(deputy::ballot).post(deputy::review))
         .route("/d/votes/{id}/cast", post(deputy::cast))
         .route("/admin", get(admin::home))
+        .route("/admin/sessions", post(office::create_session))
+        .route(
+            "/admin/deputies",
+            get(office::deputies).post(office::add_deputy),
+        )
+        .route("/admin/deputies/import", post(office::import_deputies))
+        .route(
+            "/admin/projects",
+            get(materials::list).post(materials::create),
+        )
+        .route("/admin/projects/new", get(materials::new_form))
+        .route(
+            "/admin/projects/{id}",
+            get(materials::edit_form).post(materials::update),
+        )
+        .route("/admin/sessions/{id}/votes/new", get(materials::new_vote))
+        .route("/admin/sessions/{id}/votes", post(materials::create_vote))
+        .route(
+            "/admin/votes/{id}/edit",
+            get(materials::edit_vote).post(materials::update_vote),
+        )
         .route("/admin/sessions/{id}", get(admin::session))
         .route("/admin/sessions/{id}/attendance", post(admin::attendance))
         .route(

@@ -69,18 +69,40 @@ pub fn outcome_word(t: &Msg, o: &Outcome) -> &'static str {
 struct HomePage {
     c: Chrome,
     sessions: Vec<SessionSummary>,
+    /// The new-session form, kept as typed after a refusal.
+    new_name: String,
+    new_year: String,
+    error: Option<String>,
 }
 
 /// `GET /admin`: the sessions, newest first, each with its attendance and quorum.
 pub async fn home(State(state): State<WebState>, user: PageUser) -> PageResult {
     require_admin(&user)?;
+    let year = minsheng_domain::clock::today().format("%Y").to_string();
+    home_page(&state, &user, String::new(), year, None).await
+}
+
+/// The console's start page, with the new-session form and its refusal, if any.
+pub async fn home_page(
+    state: &WebState,
+    user: &PageUser,
+    new_name: String,
+    new_year: String,
+    refused: Option<(StatusCode, String)>,
+) -> PageResult {
     let page = sessions::list(&state.db, &user.actor, 50, 0)
         .await
-        .map_err(fail(&user))?;
-    Ok(html(&HomePage {
-        c: Chrome::for_user(&user, "/admin"),
+        .map_err(fail(user))?;
+    let status = refused.as_ref().map_or(StatusCode::OK, |(s, _)| *s);
+    let mut resp = html(&HomePage {
+        c: Chrome::for_user(user, "/admin"),
         sessions: page.items,
-    }))
+        new_name,
+        new_year,
+        error: refused.map(|(_, s)| s),
+    });
+    *resp.status_mut() = status;
+    Ok(resp)
 }
 
 struct VoteLine {

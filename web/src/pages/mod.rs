@@ -3,6 +3,8 @@
 pub mod admin;
 pub mod deputy;
 pub mod login;
+pub mod materials;
+pub mod office;
 pub mod public;
 pub mod screen;
 
