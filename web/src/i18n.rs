@@ -230,6 +230,11 @@ pub struct Msg {
     pub r_vote_not_draft: &'static str,
     pub r_runoff_fixed: &'static str,
     pub r_method: &'static str,
+    pub roster_title: &'static str,
+    pub edit_roster: &'static str,
+    pub roster_hint: &'static str,
+    pub r_roster_locked: &'static str,
+    pub r_unknown_deputy: &'static str,
 }
 
 pub static ZH: Msg = Msg {
@@ -439,6 +444,11 @@ pub static ZH: Msg = Msg {
     r_vote_not_draft: "票决已开始，不能再修改。",
     r_runoff_fixed: "再次投票只在并列项目之间进行，候选项目不能更改。",
     r_method: "请选择投票方式和计算基数。",
+    roster_title: "实有代表名单",
+    edit_roster: "编辑实有代表名单",
+    roster_hint: "勾选本次会议的实有代表（应到人数按此计算）。第一次表决开始后，名单不能再改。",
+    r_roster_locked: "本次会议已开始表决，实有代表名单不能再改。",
+    r_unknown_deputy: "名单中有不存在的代表，请刷新页面后重试。",
 };
 
 pub static EN: Msg = Msg {
@@ -648,6 +658,11 @@ pub static EN: Msg = Msg {
     r_vote_not_draft: "The vote has opened and can no longer change.",
     r_runoff_fixed: "A runoff is among the tied candidates only; they cannot change.",
     r_method: "Choose the method and the base.",
+    roster_title: "Roster (deputies in office)",
+    edit_roster: "Edit the roster",
+    roster_hint: "Tick the deputies in office for this session (应到 counts them). Once the first vote opens the roster is fixed.",
+    r_roster_locked: "A vote of this session has opened; the roster can no longer change.",
+    r_unknown_deputy: "Some deputies do not exist; reload the page and try again.",
 };
 
 impl Msg {

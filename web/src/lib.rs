@@ -76,6 +76,10 @@ pub fn router<S: Clone + Send + Sync + 'static>(state: WebState) -> Router<S> {
         .route("/admin", get(admin::home))
         .route("/admin/sessions", post(office::create_session))
         .route(
+            "/admin/sessions/{id}/roster",
+            get(office::roster).post(office::set_roster),
+        )
+        .route(
             "/admin/deputies",
             get(office::deputies).post(office::add_deputy),
         )

@@ -566,3 +566,76 @@ async fn a_deputy_is_refused_every_office_page() {
         1
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_roster_is_replaced_from_the_page_until_a_vote_opens() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    let setup = app.session_with(&admin, 3).await;
+    let others = app.deputies(&admin, 1).await;
+    let mut v = office(&app).await;
+    let page = v.get(&format!("/admin/sessions/{}/roster", setup.id)).await;
+    assert_status(&page, 200);
+    for (id, _) in &setup.deputies {
+        page.assert_contains(&format!(r#"value="{id}" checked"#));
+    }
+    page.assert_lacks(&format!(r#"value="{}" checked"#, others[0].0));
+    let csrf = page.csrf();
+    // Two of the three, plus the fourth.
+    let form = vec![
+        ("csrf", csrf.clone()),
+        ("deputy_ids", setup.deputies[0].0.clone()),
+        ("deputy_ids", setup.deputies[1].0.clone()),
+        ("deputy_ids", others[0].0.clone()),
+    ];
+    let p = post(
+        &mut v,
+        format!("/admin/sessions/{}/roster", setup.id),
+        form.clone(),
+    )
+    .await;
+    assert_status(&p, 303);
+    let s = app
+        .get(&format!("/api/v1/sessions/{}", setup.id), Some(&admin))
+        .await
+        .expect(200);
+    assert_eq!(s["roster_size"], 3);
+    let roster = app
+        .get(
+            &format!("/api/v1/sessions/{}/roster", setup.id),
+            Some(&admin),
+        )
+        .await
+        .expect(200);
+    let text = roster.to_string();
+    assert!(
+        text.contains(&others[0].0) && !text.contains(&setup.deputies[2].0),
+        "{text}"
+    );
+
+    // Once a vote has opened, the roster is fixed: the sentence, and the ticks kept.
+    let projects = app.projects(&admin, 2).await;
+    app.open_vote(
+        &admin,
+        &setup.id,
+        json!({"title": "票决", "method": "choose_up_to_n", "seats": 1, "candidate_ids": projects}),
+    )
+    .await;
+    let mut form = form;
+    form.push(("deputy_ids", setup.deputies[2].0.clone()));
+    let p = post(&mut v, format!("/admin/sessions/{}/roster", setup.id), form).await;
+    assert_status(&p, 409);
+    p.assert_contains(r#"<p class="alert" role="alert">本次会议已开始表决"#)
+        .assert_contains(&format!(r#"value="{}" checked"#, setup.deputies[2].0));
+    // A deputy may not see it.
+    let username = app
+        .get("/api/v1/me", Some(&setup.deputies[0].1))
+        .await
+        .expect(200)["username"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let mut d = Visitor::logged_in(&app.base, &username, "deputy-password-1").await;
+    let p = d.get(&format!("/admin/sessions/{}/roster", setup.id)).await;
+    assert_status(&p, 403);
+}

@@ -5,7 +5,7 @@
 use askama::Template;
 use axum::{
     Form,
-    extract::{Multipart, Query, State},
+    extract::{Multipart, Path, Query, State},
     http::{HeaderMap, StatusCode, header},
     response::{IntoResponse, Redirect},
 };
@@ -13,10 +13,12 @@ use minsheng_domain::{
     Error,
     accounts::{self, CreatedDeputy, NewDeputy},
     entities::deputies,
-    sessions,
+    sessions::{self, SessionSummary},
 };
 use serde::Deserialize;
+use uuid::Uuid;
 
+use super::field;
 use crate::{
     WebState,
     error::{PageError, PageResult},
@@ -117,6 +119,8 @@ pub(crate) fn sentence(
         "candidate_in_other_vote" => t.r_in_other_vote.to_owned(),
         "vote_not_draft" => t.r_vote_not_draft.to_owned(),
         "runoff_candidates_fixed" => t.r_runoff_fixed.to_owned(),
+        "roster_locked" => t.r_roster_locked.to_owned(),
+        "unknown_deputy" => t.r_unknown_deputy.to_owned(),
         other => t.for_code(other).to_owned(),
     };
     match row {
@@ -429,4 +433,93 @@ pub async fn create_session(
         },
     };
     super::admin::home_page(&state, &user, f.name, f.year, Some(refused)).await
+}
+
+struct RosterLine {
+    deputy: deputies::Model,
+    on: bool,
+}
+
+#[derive(Template)]
+#[template(path = "admin_roster.html")]
+struct RosterPage {
+    c: Chrome,
+    s: SessionSummary,
+    lines: Vec<RosterLine>,
+    error: Option<String>,
+}
+
+/// Every deputy, ticked when on the roster (or, after a refusal, when the office had ticked it).
+async fn roster_page(
+    state: &WebState,
+    user: &PageUser,
+    id: Uuid,
+    ticked: Option<Vec<Uuid>>,
+    refused: Option<(StatusCode, String)>,
+) -> PageResult {
+    let fail = |e| PageError::from_domain(e, user.prefs);
+    let s = sessions::get(&state.db, &user.actor, id)
+        .await
+        .map_err(fail)?;
+    let ticked = match ticked {
+        Some(t) => t,
+        None => sessions::roster(&state.db, &user.actor, id)
+            .await
+            .map_err(fail)?
+            .into_iter()
+            .map(|r| r.deputy.id)
+            .collect(),
+    };
+    let all = accounts::list_deputies(&state.db, &user.actor, 10_000, 0)
+        .await
+        .map_err(fail)?;
+    let code = refused.as_ref().map_or(StatusCode::OK, |(c, _)| *c);
+    let mut resp = html(&RosterPage {
+        c: Chrome::for_user(user, &format!("/admin/sessions/{id}/roster")),
+        s,
+        lines: all
+            .items
+            .into_iter()
+            .map(|d| RosterLine {
+                on: ticked.contains(&d.id),
+                deputy: d,
+            })
+            .collect(),
+        error: refused.map(|(_, m)| m),
+    });
+    *resp.status_mut() = code;
+    Ok(resp)
+}
+
+/// `GET /admin/sessions/{id}/roster`: the deputies in office (实有代表) for this session.
+pub async fn roster(
+    State(state): State<WebState>,
+    user: PageUser,
+    Path(id): Path<Uuid>,
+) -> PageResult {
+    require_admin(&user)?;
+    roster_page(&state, &user, id, None, None).await
+}
+
+/// `POST /admin/sessions/{id}/roster` (`deputy_ids`, repeated): replaces the roster; refused
+/// once a vote of the session has opened.
+pub async fn set_roster(
+    State(state): State<WebState>,
+    user: PageUser,
+    Path(id): Path<Uuid>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> PageResult {
+    user.check_form(field(&pairs, "csrf").unwrap_or(""))?;
+    let ticked: Vec<Uuid> = pairs
+        .iter()
+        .filter(|(k, _)| k == "deputy_ids")
+        .filter_map(|(_, v)| v.parse().ok())
+        .collect();
+    match sessions::set_roster(&state.db, &user.actor, id, &ticked).await {
+        Ok(_) => Ok(Redirect::to(&format!("/admin/sessions/{id}")).into_response()),
+        Err(e) => {
+            let refused = refusal(&user, e, &[])?;
+            roster_page(&state, &user, id, Some(ticked), Some(refused)).await
+        }
+    }
 }
