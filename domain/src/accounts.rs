@@ -38,7 +38,7 @@ impl AccountView {
     pub fn new(a: accounts::Model, deputy: Option<deputies::Model>) -> Self {
         Self {
             id: a.id,
-            role: Role::parse(&a.role).unwrap_or(Role::Deputy),
+            role: a.role,
             username: a.username,
             display_name: a.display_name,
             department: a.department,
@@ -96,7 +96,7 @@ fn account_row(
         id: Set(id),
         username: Set(username),
         display_name: Set(display_name),
-        role: Set(role.as_str().to_owned()),
+        role: Set(role),
         department: Set(department),
         password_hash: Set(password_hash),
         must_change_password: Set(temporary),
@@ -266,7 +266,7 @@ pub async fn update_account(
         row.display_name = Set(parse_text("display_name", name, 100)?);
     }
     if let Some(dep) = &change.department {
-        if current.role != Role::Department.as_str() {
+        if current.role != Role::Department {
             return Err(Error::invalid_field(
                 "not_a_department_account",
                 "department",
@@ -706,7 +706,7 @@ pub async fn ensure_first_admin(
     password: Option<&str>,
 ) -> Result<Option<String>> {
     let any_admin = accounts::Entity::find()
-        .filter(accounts::Column::Role.eq("admin"))
+        .filter(accounts::Column::Role.eq(Role::Admin))
         .count(db)
         .await?
         > 0;

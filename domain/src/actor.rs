@@ -4,32 +4,7 @@ use uuid::Uuid;
 
 use crate::error::{Error, Result};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    Admin,
-    Deputy,
-    Department,
-}
-
-impl Role {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Admin => "admin",
-            Role::Deputy => "deputy",
-            Role::Department => "department",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Role> {
-        match s {
-            "admin" => Some(Role::Admin),
-            "deputy" => Some(Role::Deputy),
-            "department" => Some(Role::Department),
-            _ => None,
-        }
-    }
-}
+pub use crate::vocabulary::Role;
 
 /// An authenticated, enabled account, loaded fresh from the database on every request so that
 /// disabling an account takes effect at once on every node.

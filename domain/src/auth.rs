@@ -380,8 +380,7 @@ pub async fn authenticate(db: &DatabaseConnection, account_id: Uuid) -> Result<A
             "this account is disabled",
         ));
     }
-    let role = Role::parse(&account.role)
-        .ok_or_else(|| Error::Internal(format!("unknown role {}", account.role)))?;
+    let role = account.role;
     let deputy_id = if role == Role::Deputy {
         deputies::Entity::find()
             .filter(deputies::Column::AccountId.eq(account.id))

@@ -209,7 +209,7 @@ pub async fn seed(db: &DatabaseConnection, hasher: &PasswordHasher) -> Result<De
         });
     }
     let admin_account = accounts::Entity::find()
-        .filter(accounts::Column::Role.eq("admin"))
+        .filter(accounts::Column::Role.eq(Role::Admin))
         .one(db)
         .await?
         .ok_or_else(|| Error::Internal("create the admin before seeding".into()))?;

@@ -59,7 +59,7 @@ pub async fn desk(db: &DatabaseConnection, actor: &Actor) -> Result<Option<Desk>
     let mut items = Vec::new();
     let vote_rows = votes::Entity::find()
         .filter(votes::Column::SessionId.eq(session.id))
-        .filter(votes::Column::Status.ne(VoteStatus::Draft.as_str()))
+        .filter(votes::Column::Status.ne(VoteStatus::Draft))
         .order_by_asc(votes::Column::CreatedAt)
         .all(db)
         .await?;
@@ -73,7 +73,7 @@ pub async fn desk(db: &DatabaseConnection, actor: &Actor) -> Result<Option<Desk>
         .collect();
     for v in vote_rows {
         items.push(DeskItem {
-            status: VoteStatus::parse(&v.status)?,
+            status: v.status,
             voted: voted.contains(&v.id),
             is_rating: false,
             id: v.id,
@@ -82,7 +82,7 @@ pub async fn desk(db: &DatabaseConnection, actor: &Actor) -> Result<Option<Desk>
     }
     let rounds = evaluations::Entity::find()
         .filter(evaluations::Column::SessionId.eq(session.id))
-        .filter(evaluations::Column::Status.ne(VoteStatus::Draft.as_str()))
+        .filter(evaluations::Column::Status.ne(VoteStatus::Draft))
         .order_by_asc(evaluations::Column::CreatedAt)
         .all(db)
         .await?;
@@ -96,7 +96,7 @@ pub async fn desk(db: &DatabaseConnection, actor: &Actor) -> Result<Option<Desk>
         .collect();
     for e in rounds {
         items.push(DeskItem {
-            status: VoteStatus::parse(&e.status)?,
+            status: e.status,
             voted: rated.contains(&e.id),
             is_rating: true,
             id: e.id,

@@ -125,25 +125,22 @@ pub async fn snapshot(db: &DatabaseConnection, session_id: Uuid) -> Result<Snaps
     let summary = sessions::summary(db, session).await?;
     let rows = votes::Entity::find()
         .filter(votes::Column::SessionId.eq(session_id))
-        .filter(votes::Column::Status.ne(VoteStatus::Draft.as_str()))
+        .filter(votes::Column::Status.ne(VoteStatus::Draft))
         .order_by_desc(votes::Column::OpenedAt)
         .all(db)
         .await?;
     let focus = rows
         .iter()
-        .find(|v| v.status == VoteStatus::Open.as_str())
+        .find(|v| v.status == VoteStatus::Open)
+        .or_else(|| rows.iter().find(|v| v.status == VoteStatus::Closed))
         .or_else(|| {
             rows.iter()
-                .find(|v| v.status == VoteStatus::Closed.as_str())
-        })
-        .or_else(|| {
-            rows.iter()
-                .filter(|v| v.status == VoteStatus::Published.as_str())
+                .filter(|v| v.status == VoteStatus::Published)
                 .max_by_key(|v| v.published_at)
         });
     let vote = match focus {
         None => None,
-        Some(v) if v.status == VoteStatus::Published.as_str() => {
+        Some(v) if v.status == VoteStatus::Published => {
             let r = vote_service::results(db, None, v.id).await?;
             let candidates = r
                 .tally
@@ -182,7 +179,7 @@ pub async fn snapshot(db: &DatabaseConnection, session_id: Uuid) -> Result<Snaps
             let view = vote_service::turnout(db, v.clone()).await?;
             Some(ScreenVote {
                 title: v.title.clone(),
-                status: if v.status == VoteStatus::Open.as_str() {
+                status: if v.status == VoteStatus::Open {
                     "open"
                 } else {
                     "closed"

@@ -20,6 +20,7 @@ pub mod projects;
 pub mod sessions;
 pub mod text;
 pub mod tokens;
+pub mod vocabulary;
 pub mod votes;
 
 pub use actor::{Actor, Role};

@@ -23,6 +23,7 @@ const LEAVES: &[&str] = &[
     "passwords",
     "text",
     "tokens",
+    "vocabulary",
     "projects::status",
     "votes::rules",
     "evaluations::grade",

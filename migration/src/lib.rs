@@ -8,6 +8,7 @@ mod m0001_accounts;
 mod m0002_votes;
 mod m0003_follow_up;
 mod m0004_display_links;
+mod m0005_vocabulary;
 
 pub struct Migrator;
 
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0002_votes::Migration),
             Box::new(m0003_follow_up::Migration),
             Box::new(m0004_display_links::Migration),
+            Box::new(m0005_vocabulary::Migration),
         ]
     }
 }

@@ -68,14 +68,12 @@ pub struct EvaluationDto {
 
 impl From<EvaluationView> for EvaluationDto {
     fn from(v: EvaluationView) -> Self {
-        use minsheng_domain::votes::{rules::ThresholdBase, service::VoteStatus};
+        use minsheng_domain::votes::service::VoteStatus;
         Self {
             id: v.evaluation.id,
             session_id: v.evaluation.session_id,
             title: v.evaluation.title.clone(),
-            threshold_base: ThresholdBase::parse(&v.evaluation.threshold_base)
-                .unwrap_or(ThresholdBase::AllDeputies)
-                .into(),
+            threshold_base: v.evaluation.threshold_base.into(),
             status: match v.status {
                 VoteStatus::Draft => VoteStatusDto::Draft,
                 VoteStatus::Open => VoteStatusDto::Open,
@@ -131,25 +129,28 @@ pub struct EvaluationResultsDto {
     pub projects: Vec<ProjectRatingDto>,
 }
 
-impl From<EvaluationResults> for EvaluationResultsDto {
-    fn from(r: EvaluationResults) -> Self {
-        Self {
+impl TryFrom<EvaluationResults> for EvaluationResultsDto {
+    type Error = minsheng_domain::Error;
+    fn try_from(r: EvaluationResults) -> Result<Self, Self::Error> {
+        Ok(Self {
             base: r.base,
             not_voted: r.not_voted,
             projects: r
                 .projects
                 .into_iter()
-                .map(|p| ProjectRatingDto {
-                    satisfied: p.counts.satisfied,
-                    basically_satisfied: p.counts.basically_satisfied,
-                    unsatisfied: p.counts.unsatisfied,
-                    satisfaction_permille: p.satisfaction_permille,
-                    grade: p.grade.into(),
-                    project: p.project.into(),
+                .map(|p| {
+                    Ok(ProjectRatingDto {
+                        satisfied: p.counts.satisfied,
+                        basically_satisfied: p.counts.basically_satisfied,
+                        unsatisfied: p.counts.unsatisfied,
+                        satisfaction_permille: p.satisfaction_permille,
+                        grade: p.grade.into(),
+                        project: p.project.try_into()?,
+                    })
                 })
-                .collect(),
+                .collect::<Result<_, Self::Error>>()?,
             evaluation: r.view.into(),
-        }
+        })
     }
 }
 
@@ -246,7 +247,9 @@ pub async fn publish_evaluation(
     Auth(actor): Auth,
     ApiPath(id): ApiPath<Uuid>,
 ) -> ApiResult<Json<EvaluationResultsDto>> {
-    Ok(Json(service::publish(&state.db, &actor, id).await?.into()))
+    Ok(Json(
+        service::publish(&state.db, &actor, id).await?.try_into()?,
+    ))
 }
 
 /// Rate every project of the round, secretly, once. Roles: deputy on the roster who has checked in.
@@ -287,6 +290,6 @@ pub async fn evaluation_results(
     Ok(Json(
         service::results(&state.db, actor.as_ref(), id)
             .await?
-            .into(),
+            .try_into()?,
     ))
 }

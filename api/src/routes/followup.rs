@@ -163,7 +163,7 @@ impl From<inspections::Model> for InspectionDto {
         Self {
             id: i.id,
             project_id: i.project_id,
-            kind: i.kind,
+            kind: i.kind.as_str().to_owned(),
             held_on: i.held_on,
             location: i.location,
             participants: i.participants,
@@ -236,19 +236,19 @@ impl From<ProblemView> for ProblemDto {
             id: p.id,
             project_id: p.project_id,
             description: p.description,
-            severity: p.severity,
+            severity: p.severity.as_str().to_owned(),
             responsible_department: p.responsible_department,
             deadline: p.deadline,
-            status: p.status,
+            status: p.status.as_str().to_owned(),
             raised_at: p.created_at,
             closed_at: p.closed_at,
             events: v
                 .events
                 .into_iter()
                 .map(|e| ProblemEventDto {
-                    kind: e.kind,
+                    kind: e.kind.as_str().to_owned(),
                     note: e.note,
-                    by_role: e.actor_role,
+                    by_role: e.actor_role.as_str().to_owned(),
                     at: e.created_at,
                 })
                 .collect(),
@@ -325,7 +325,7 @@ impl From<escalations::Model> for EscalationDto {
         Self {
             id: e.id,
             project_id: e.project_id,
-            kind: e.kind,
+            kind: e.kind.as_str().to_owned(),
             held_on: e.held_on,
             note: e.note,
         }
@@ -790,7 +790,7 @@ pub async fn follow_up(
             started_on: f.baseline.started_on,
             planned_completion: f.baseline.planned_completion,
         },
-        project: f.project.into(),
+        project: f.project.try_into()?,
         latest_grade,
         grades,
     }))

@@ -72,11 +72,12 @@ impl SourceDto {
             SourceDto::Department => "department",
         }
     }
-    fn parse(s: &str) -> Self {
+    fn parse(s: &str) -> Option<Self> {
         match s {
-            "deputy" => SourceDto::Deputy,
-            "department" => SourceDto::Department,
-            _ => SourceDto::Public,
+            "deputy" => Some(SourceDto::Deputy),
+            "public" => Some(SourceDto::Public),
+            "department" => Some(SourceDto::Department),
+            _ => None,
         }
     }
 }
@@ -100,11 +101,18 @@ pub struct ProjectDto {
     pub updated_at: chrono::DateTime<chrono::Utc>,
 }
 
-impl From<entity::Model> for ProjectDto {
-    fn from(p: entity::Model) -> Self {
-        Self {
-            status: Status::parse(&p.status).unwrap_or(Status::Proposed).into(),
-            source: SourceDto::parse(&p.source),
+/// A stored word the code does not know is an internal error, never a default.
+impl TryFrom<entity::Model> for ProjectDto {
+    type Error = minsheng_domain::Error;
+    fn try_from(p: entity::Model) -> Result<Self, Self::Error> {
+        Ok(Self {
+            status: minsheng_domain::projects::status::of(&p)?.into(),
+            source: SourceDto::parse(&p.source).ok_or_else(|| {
+                minsheng_domain::Error::Internal(format!(
+                    "project {} has an unknown source {}",
+                    p.id, p.source
+                ))
+            })?,
             id: p.id,
             title: p.title,
             summary: p.summary,
@@ -115,7 +123,7 @@ impl From<entity::Model> for ProjectDto {
             planned_completion: p.planned_completion,
             created_at: p.created_at,
             updated_at: p.updated_at,
-        }
+        })
     }
 }
 
@@ -219,7 +227,11 @@ pub async fn create_project(
     };
     Ok((
         StatusCode::CREATED,
-        Json(projects::create(&state.db, &actor, input).await?.into()),
+        Json(
+            projects::create(&state.db, &actor, input)
+                .await?
+                .try_into()?,
+        ),
     ))
 }
 
@@ -248,7 +260,11 @@ pub async fn list_projects(
     )
     .await?;
     Ok(Json(Page {
-        items: page.items.into_iter().map(Into::into).collect(),
+        items: page
+            .items
+            .into_iter()
+            .map(ProjectDto::try_from)
+            .collect::<Result<_, _>>()?,
         total: page.total,
     }))
 }
@@ -263,7 +279,9 @@ pub async fn get_project(
     ApiPath(id): ApiPath<Uuid>,
 ) -> ApiResult<Json<ProjectDto>> {
     Ok(Json(
-        projects::get(&state.db, actor.as_ref(), id).await?.into(),
+        projects::get(&state.db, actor.as_ref(), id)
+            .await?
+            .try_into()?,
     ))
 }
 
@@ -292,6 +310,6 @@ pub async fn update_project(
     Ok(Json(
         projects::update(&state.db, &actor, id, change)
             .await?
-            .into(),
+            .try_into()?,
     ))
 }

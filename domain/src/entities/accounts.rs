@@ -2,6 +2,8 @@
 
 use sea_orm::entity::prelude::*;
 
+use crate::vocabulary::Role;
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "accounts")]
 pub struct Model {
@@ -10,7 +12,7 @@ pub struct Model {
     #[sea_orm(unique)]
     pub username: String,
     pub display_name: String,
-    pub role: String,
+    pub role: Role,
     pub department: Option<String>,
     pub password_hash: String,
     pub must_change_password: bool,

@@ -2,13 +2,15 @@
 
 use sea_orm::entity::prelude::*;
 
+use crate::vocabulary::EscalationKind;
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "escalations")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: Uuid,
     pub project_id: Uuid,
-    pub kind: String,
+    pub kind: EscalationKind,
     pub held_on: Date,
     #[sea_orm(column_type = "Text")]
     pub note: String,

@@ -2,6 +2,8 @@
 
 use sea_orm::entity::prelude::*;
 
+use crate::vocabulary::{ThresholdBase, VoteStatus};
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "evaluations")]
 pub struct Model {
@@ -9,8 +11,8 @@ pub struct Model {
     pub id: Uuid,
     pub session_id: Uuid,
     pub title: String,
-    pub threshold_base: String,
-    pub status: String,
+    pub threshold_base: ThresholdBase,
+    pub status: VoteStatus,
     pub roster_at_open: Option<i32>,
     pub present_at_close: Option<i32>,
     pub opened_at: Option<DateTimeUtc>,

@@ -2,6 +2,8 @@
 
 use sea_orm::entity::prelude::*;
 
+use crate::vocabulary::{ProblemStatus, Severity};
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "problems")]
 pub struct Model {
@@ -10,10 +12,10 @@ pub struct Model {
     pub project_id: Uuid,
     #[sea_orm(column_type = "Text")]
     pub description: String,
-    pub severity: String,
+    pub severity: Severity,
     pub responsible_department: String,
     pub deadline: Date,
-    pub status: String,
+    pub status: ProblemStatus,
     pub raised_by: Uuid,
     pub created_at: DateTimeUtc,
     pub closed_at: Option<DateTimeUtc>,

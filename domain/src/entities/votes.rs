@@ -2,6 +2,8 @@
 
 use sea_orm::entity::prelude::*;
 
+use crate::vocabulary::{Method, ThresholdBase, VoteStatus};
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "votes")]
 pub struct Model {
@@ -9,11 +11,11 @@ pub struct Model {
     pub id: Uuid,
     pub session_id: Uuid,
     pub title: String,
-    pub method: String,
+    pub method: Method,
     pub seats: i32,
-    pub threshold_base: String,
+    pub threshold_base: ThresholdBase,
     pub secret: bool,
-    pub status: String,
+    pub status: VoteStatus,
     pub runoff_of: Option<Uuid>,
     pub roster_at_open: Option<i32>,
     pub present_at_open: Option<i32>,

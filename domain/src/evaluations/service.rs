@@ -19,7 +19,7 @@ use crate::{
         evaluations, projects,
     },
     error::{Error, Result},
-    projects::status::Status as ProjectStatus,
+    projects::status as project_status,
     sessions,
     text::parse_text,
     tokens,
@@ -129,7 +129,7 @@ async fn view(db: &impl ConnectionTrait, e: evaluations::Model) -> Result<Evalua
         None => present_now(db, &e).await?,
     };
     Ok(EvaluationView {
-        status: VoteStatus::parse(&e.status)?,
+        status: e.status,
         entitled,
         present,
         ballots_cast,
@@ -185,10 +185,11 @@ pub async fn create(
             "some ids are not projects",
         ));
     }
-    if found
-        .iter()
-        .any(|p| !ProjectStatus::parse(&p.status).is_some_and(ProjectStatus::is_public))
-    {
+    let mut all_public = true;
+    for p in &found {
+        all_public &= project_status::of(p)?.is_public();
+    }
+    if !all_public {
         return Err(Error::invalid_field(
             "project_not_adopted",
             "project_ids",
@@ -199,8 +200,8 @@ pub async fn create(
         id: Set(Uuid::new_v4()),
         session_id: Set(session_id),
         title: Set(title),
-        threshold_base: Set(d.threshold_base.as_str().to_owned()),
-        status: Set(VoteStatus::Draft.as_str().to_owned()),
+        threshold_base: Set(d.threshold_base),
+        status: Set(VoteStatus::Draft),
         roster_at_open: Set(None),
         present_at_close: Set(None),
         opened_at: Set(None),
@@ -232,7 +233,7 @@ pub async fn get(
     id: Uuid,
 ) -> Result<EvaluationView> {
     let e = find(db, id).await?;
-    if actor.is_none() && e.status != VoteStatus::Published.as_str() {
+    if actor.is_none() && e.status != VoteStatus::Published {
         return Err(Error::unauthenticated(
             "missing_token",
             "log in to see a rating before it is published",
@@ -272,7 +273,7 @@ pub async fn open(db: &DatabaseConnection, actor: &Actor, id: Uuid) -> Result<Ev
     let e = db::find_locked::<evaluations::Entity>(&txn, id)
         .await?
         .ok_or_else(|| Error::not_found("evaluation"))?;
-    if e.status != VoteStatus::Draft.as_str() {
+    if e.status != VoteStatus::Draft {
         return Err(Error::conflict(
             "vote_not_draft",
             "only a draft rating can be opened",
@@ -292,7 +293,7 @@ pub async fn open(db: &DatabaseConnection, actor: &Actor, id: Uuid) -> Result<Ev
         ));
     }
     let mut row: evaluations::ActiveModel = e.into();
-    row.status = Set(VoteStatus::Open.as_str().to_owned());
+    row.status = Set(VoteStatus::Open);
     row.roster_at_open = Set(Some(s.roster_size as i32));
     row.opened_at = Set(Some(Utc::now()));
     let e = row.update(&txn).await?;
@@ -316,7 +317,7 @@ async fn close_once(db: &DatabaseConnection, id: Uuid) -> Result<evaluations::Mo
         )
         .col_expr(evaluations::Column::ClosedAt, Expr::value(Utc::now()))
         .filter(evaluations::Column::Id.eq(id))
-        .filter(evaluations::Column::Status.eq(VoteStatus::Open.as_str()))
+        .filter(evaluations::Column::Status.eq(VoteStatus::Open))
         .exec(&txn)
         .await?;
     if closed.rows_affected != 1 {
@@ -367,7 +368,7 @@ pub async fn publish(
         )
         .col_expr(evaluations::Column::PublishedAt, Expr::value(Utc::now()))
         .filter(evaluations::Column::Id.eq(id))
-        .filter(evaluations::Column::Status.eq(VoteStatus::Closed.as_str()))
+        .filter(evaluations::Column::Status.eq(VoteStatus::Closed))
         .exec(db)
         .await?;
     if updated.rows_affected != 1 {
@@ -438,7 +439,7 @@ async fn cast_once(
         .one(&txn)
         .await?
         .ok_or_else(|| Error::not_found("evaluation"))?;
-    if e.status != VoteStatus::Open.as_str() {
+    if e.status != VoteStatus::Open {
         return Err(Error::conflict(
             "vote_not_open",
             format!("the rating is {}, not open", e.status),
@@ -492,7 +493,7 @@ async fn count(
 }
 
 fn base_of(e: &evaluations::Model, roster: u32, present: u32, cast: u32) -> u32 {
-    match ThresholdBase::parse(&e.threshold_base).unwrap_or(ThresholdBase::AllDeputies) {
+    match e.threshold_base {
         ThresholdBase::AllDeputies | ThresholdBase::None => roster,
         ThresholdBase::Present => present,
         ThresholdBase::BallotsCast => cast,
@@ -506,7 +507,7 @@ pub async fn results(
     id: Uuid,
 ) -> Result<EvaluationResults> {
     let e = find(db, id).await?;
-    match VoteStatus::parse(&e.status)? {
+    match e.status {
         VoteStatus::Published => {}
         VoteStatus::Closed if actor.is_some_and(|a| a.role == Role::Admin) => {}
         VoteStatus::Closed => {
@@ -557,7 +558,7 @@ pub async fn grades_of(db: &impl ConnectionTrait, project_id: Uuid) -> Result<Ve
         .await?;
     let rounds = evaluations::Entity::find()
         .filter(evaluations::Column::Id.is_in(ids))
-        .filter(evaluations::Column::Status.eq(VoteStatus::Published.as_str()))
+        .filter(evaluations::Column::Status.eq(VoteStatus::Published))
         .order_by_asc(evaluations::Column::PublishedAt)
         .all(db)
         .await?;

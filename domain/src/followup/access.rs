@@ -22,7 +22,7 @@ use crate::{
         project_baselines, projects, supervision_group_members, supervision_group_projects,
     },
     error::{Error, Result},
-    projects::status::Status,
+    projects::status::{self as project_status, Status},
 };
 
 /// The project, if it is under follow-up (adopted, in progress or completed).
@@ -34,7 +34,7 @@ pub async fn followed_project(
         .one(db)
         .await?
         .ok_or_else(|| Error::not_found("project"))?;
-    if !Status::parse(&p.status).is_some_and(Status::is_public) {
+    if !project_status::of(&p)?.is_public() {
         return Err(Error::conflict(
             "project_not_adopted",
             "follow-up starts when the project is adopted",
@@ -54,7 +54,7 @@ pub async fn writable_project(
 ) -> Result<projects::Model> {
     db::find_locked::<projects::Entity>(txn, project_id).await?;
     let p = followed_project(txn, project_id).await?;
-    if Status::parse(&p.status) == Some(Status::Completed) {
+    if project_status::of(&p)? == Status::Completed {
         return Err(Error::conflict(
             "project_completed",
             "the project is completed; its follow-up record is closed",

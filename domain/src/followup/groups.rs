@@ -14,7 +14,7 @@ use crate::{
         supervision_groups,
     },
     error::{Error, Result},
-    projects::status::Status,
+    projects::status as project_status,
     text::parse_text,
 };
 
@@ -74,10 +74,10 @@ async fn check_projects(db: &impl ConnectionTrait, ids: &[Uuid]) -> Result<()> {
             "some project ids are not projects",
         ));
     }
-    if let Some(p) = found
-        .iter()
-        .find(|p| !Status::parse(&p.status).is_some_and(Status::is_public))
-    {
+    for p in &found {
+        if project_status::of(p)?.is_public() {
+            continue;
+        }
         return Err(Error::invalid_field(
             "project_not_adopted",
             "project_ids",

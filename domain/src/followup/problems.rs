@@ -19,17 +19,6 @@ use crate::{
     text::parse_text,
 };
 
-/// 视察 / 调研 / 听取汇报 / 专题询问.
-pub const INSPECTION_KINDS: [&str; 4] = ["inspection", "research", "briefing", "special_inquiry"];
-/// 询问 / 约见 / 质询 / 特定问题调查.
-pub const ESCALATION_KINDS: [&str; 4] = [
-    "inquiry",
-    "appointment",
-    "interpellation",
-    "special_investigation",
-];
-pub const SEVERITIES: [&str; 3] = ["low", "medium", "high"];
-
 fn long_text(field: &str, raw: &str, max: usize) -> Result<String> {
     let t = raw.trim();
     if t.is_empty() || raw.chars().count() > max {
@@ -42,16 +31,19 @@ fn long_text(field: &str, raw: &str, max: usize) -> Result<String> {
     Ok(t.to_owned())
 }
 
-fn one_of(field: &str, value: &str, allowed: &[&str]) -> Result<String> {
-    if allowed.contains(&value) {
-        Ok(value.to_owned())
-    } else {
-        Err(Error::invalid_field(
+/// A word of the vocabulary `T`, or the `invalid_kind` error naming the words allowed.
+fn one_of<T>(field: &str, value: &str) -> Result<T>
+where
+    T: Copy + sea_orm::Iterable + sea_orm::ActiveEnum<Value = String>,
+{
+    T::iter().find(|v| v.to_value() == value).ok_or_else(|| {
+        let words: Vec<String> = T::iter().map(|v| v.to_value()).collect();
+        Error::invalid_field(
             "invalid_kind",
             field,
-            format!("{field} is one of {}", allowed.join(", ")),
-        ))
-    }
+            format!("{field} is one of {}", words.join(", ")),
+        )
+    })
 }
 
 pub struct NewInspection {
@@ -74,7 +66,7 @@ pub async fn record_inspection(
     let created = inspections::ActiveModel {
         id: Set(Uuid::new_v4()),
         project_id: Set(project_id),
-        kind: Set(one_of("kind", &i.kind, &INSPECTION_KINDS)?),
+        kind: Set(one_of("kind", &i.kind)?),
         held_on: Set(i.held_on),
         location: Set(parse_text("location", &i.location, 200)?),
         participants: Set(long_text("participants", &i.participants, 2000)?),
@@ -100,32 +92,8 @@ pub async fn inspections_of(
         .await?)
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ProblemStatus {
-    /// Raised, or sent back after a rectification: waiting for the department.
-    Open,
-    /// The department answered; waiting for the group to verify.
-    Rectified,
-    /// Verified by the group.
-    Closed,
-}
-
-impl ProblemStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ProblemStatus::Open => "open",
-            ProblemStatus::Rectified => "rectified",
-            ProblemStatus::Closed => "closed",
-        }
-    }
-    pub fn parse(s: &str) -> ProblemStatus {
-        match s {
-            "rectified" => ProblemStatus::Rectified,
-            "closed" => ProblemStatus::Closed,
-            _ => ProblemStatus::Open,
-        }
-    }
-}
+use crate::vocabulary::ProblemEventKind;
+pub use crate::vocabulary::ProblemStatus;
 
 /// A step on a problem.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -155,17 +123,17 @@ pub struct ProblemView {
 async fn event(
     db: &impl ConnectionTrait,
     problem_id: Uuid,
-    kind: &str,
+    kind: ProblemEventKind,
     note: &str,
     actor: &Actor,
 ) -> Result<()> {
     problem_events::ActiveModel {
         id: Set(Uuid::new_v4()),
         problem_id: Set(problem_id),
-        kind: Set(kind.to_owned()),
+        kind: Set(kind),
         note: Set(note.trim().to_owned()),
         actor_id: Set(actor.account_id),
-        actor_role: Set(actor.role.as_str().to_owned()),
+        actor_role: Set(actor.role),
         created_at: Set(Utc::now()),
     }
     .insert(db)
@@ -202,17 +170,24 @@ pub async fn raise_problem(
         id: Set(Uuid::new_v4()),
         project_id: Set(project_id),
         description: Set(description.clone()),
-        severity: Set(one_of("severity", &p.severity, &SEVERITIES)?),
+        severity: Set(one_of("severity", &p.severity)?),
         responsible_department: Set(department),
         deadline: Set(p.deadline),
-        status: Set(ProblemStatus::Open.as_str().to_owned()),
+        status: Set(ProblemStatus::Open),
         raised_by: Set(actor.account_id),
         created_at: Set(Utc::now()),
         closed_at: Set(None),
     }
     .insert(&txn)
     .await?;
-    event(&txn, problem.id, "raised", &description, actor).await?;
+    event(
+        &txn,
+        problem.id,
+        ProblemEventKind::Raised,
+        &description,
+        actor,
+    )
+    .await?;
     txn.commit().await?;
     problem_view(db, problem).await
 }
@@ -238,7 +213,7 @@ pub async fn act_on_problem(
         .await?
         .ok_or_else(|| Error::not_found("problem"))?;
     writable_project(&txn, problem.project_id).await?;
-    let status = ProblemStatus::parse(&problem.status);
+    let status = problem.status;
     let (next, kind) = match action {
         ProblemAction::Rectify => {
             if !is_department(actor, &problem.responsible_department) {
@@ -263,7 +238,7 @@ pub async fn act_on_problem(
                     "only an open problem can be rectified",
                 ));
             }
-            (ProblemStatus::Rectified, "rectified")
+            (ProblemStatus::Rectified, ProblemEventKind::Rectified)
         }
         ProblemAction::Verify | ProblemAction::SendBack => {
             require_group_member(&txn, actor, problem.project_id).await?;
@@ -274,14 +249,14 @@ pub async fn act_on_problem(
                 ));
             }
             if action == ProblemAction::Verify {
-                (ProblemStatus::Closed, "verified")
+                (ProblemStatus::Closed, ProblemEventKind::Verified)
             } else {
-                (ProblemStatus::Open, "sent_back")
+                (ProblemStatus::Open, ProblemEventKind::SentBack)
             }
         }
     };
     let mut row: problems::ActiveModel = problem.into();
-    row.status = Set(next.as_str().to_owned());
+    row.status = Set(next);
     row.closed_at = Set((next == ProblemStatus::Closed).then(Utc::now));
     let problem = row.update(&txn).await?;
     event(&txn, id, kind, note, actor).await?;
@@ -336,7 +311,7 @@ pub async fn record_escalation(
     let created = escalations::ActiveModel {
         id: Set(Uuid::new_v4()),
         project_id: Set(project_id),
-        kind: Set(one_of("kind", &e.kind, &ESCALATION_KINDS)?),
+        kind: Set(one_of("kind", &e.kind)?),
         held_on: Set(e.held_on),
         note: Set(long_text("note", &e.note, 5000)?),
         recorded_by: Set(actor.account_id),

@@ -18,6 +18,7 @@ use crate::{
     error::Result,
     evaluations::service::{GradeRecord, grades_of},
     projects::status::Status,
+    vocabulary::ProblemEventKind,
 };
 
 #[derive(Debug, Clone)]
@@ -75,7 +76,7 @@ pub async fn follow_up(
     let problems = problems_of(db, project_id).await?;
     let open: Vec<NaiveDate> = problems
         .iter()
-        .filter(|p| ProblemStatus::parse(&p.problem.status) != ProblemStatus::Closed)
+        .filter(|p| p.problem.status != ProblemStatus::Closed)
         .map(|p| p.problem.deadline)
         .collect();
     let overdue_milestones = milestones
@@ -223,13 +224,13 @@ pub async fn timeline(db: &impl ConnectionTrait, project_id: Uuid) -> Result<Vec
     }
     for p in problems_of(db, project_id).await? {
         for e in &p.events {
-            let kind = match e.kind.as_str() {
-                "raised" => "problem_raised",
-                "rectified" => "problem_rectified",
-                "sent_back" => "problem_sent_back",
-                _ => "problem_verified",
+            let kind = match e.kind {
+                ProblemEventKind::Raised => "problem_raised",
+                ProblemEventKind::Rectified => "problem_rectified",
+                ProblemEventKind::SentBack => "problem_sent_back",
+                ProblemEventKind::Verified => "problem_verified",
             };
-            let summary = if e.kind == "raised" {
+            let summary = if e.kind == ProblemEventKind::Raised {
                 format!(
                     "[{}] {} (responsible: {}, deadline {})",
                     p.problem.severity,
@@ -246,7 +247,7 @@ pub async fn timeline(db: &impl ConnectionTrait, project_id: Uuid) -> Result<Vec
                 kind,
                 summary,
                 p.problem.id,
-                Some(&e.actor_role),
+                Some(e.actor_role.as_str()),
             ));
         }
     }
@@ -286,7 +287,7 @@ pub async fn check_completion(db: &impl ConnectionTrait, project_id: Uuid) -> Re
     let problems = problems_of(db, project_id).await?;
     if problems
         .iter()
-        .any(|p| ProblemStatus::parse(&p.problem.status) != ProblemStatus::Closed)
+        .any(|p| p.problem.status != ProblemStatus::Closed)
     {
         return Err(crate::Error::conflict(
             "open_problems",

@@ -97,8 +97,8 @@ pub async fn create(
 }
 
 /// Logged-in users read every project; the public reads adopted projects and later only.
-fn may_read(actor: Option<&Actor>, p: &projects::Model) -> bool {
-    actor.is_some() || status::of(p).is_public()
+fn may_read(actor: Option<&Actor>, p: &projects::Model) -> Result<bool> {
+    Ok(actor.is_some() || status::of(p)?.is_public())
 }
 
 pub async fn get(
@@ -110,7 +110,7 @@ pub async fn get(
         .one(db)
         .await?
         .ok_or_else(|| Error::not_found("project"))?;
-    if !may_read(actor, &p) {
+    if !may_read(actor, &p)? {
         return Err(Error::not_found("project"));
     }
     Ok(p)
@@ -178,7 +178,7 @@ pub async fn update(
     let current = crate::db::find_locked::<projects::Entity>(&txn, id)
         .await?
         .ok_or_else(|| Error::not_found("project"))?;
-    let status = status::of(&current);
+    let status = status::of(&current)?;
     let edits_materials = change.title.is_some()
         || change.summary.is_some()
         || change.category.is_some()

@@ -7,43 +7,14 @@ use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, sea_query::Expr};
 use uuid::Uuid;
 
-use crate::{entities::projects, error::Result};
+use crate::{
+    entities::projects,
+    error::{Error, Result},
+};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Status {
-    Proposed,
-    Candidate,
-    Adopted,
-    Reserve,
-    InProgress,
-    Completed,
-}
+pub use crate::vocabulary::{ProjectStatus as Status, Source};
 
 impl Status {
-    pub const ALL: [Status; 6] = [
-        Status::Proposed,
-        Status::Candidate,
-        Status::Adopted,
-        Status::Reserve,
-        Status::InProgress,
-        Status::Completed,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Status::Proposed => "proposed",
-            Status::Candidate => "candidate",
-            Status::Adopted => "adopted",
-            Status::Reserve => "reserve",
-            Status::InProgress => "in_progress",
-            Status::Completed => "completed",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Status> {
-        Self::ALL.into_iter().find(|x| x.as_str() == s)
-    }
-
     /// Adopted projects and later: what the public may read.
     pub fn is_public(self) -> bool {
         matches!(
@@ -72,12 +43,18 @@ impl Status {
     }
 }
 
-/// Where a proposal came from (征集).
+/// Where a proposal came from (征集): the stored words of [`Source`].
 pub const SOURCES: [&str; 3] = ["deputy", "public", "department"];
 
-/// The status of a stored project.
-pub fn of(p: &projects::Model) -> Status {
-    Status::parse(&p.status).unwrap_or(Status::Proposed)
+/// The status of a stored project. An unknown stored word is an internal error: the schema's
+/// CHECK constraint should have refused it, so the database and the code disagree.
+pub fn of(p: &projects::Model) -> Result<Status> {
+    Status::parse(&p.status).ok_or_else(|| {
+        Error::Internal(format!(
+            "project {} has an unknown status {}",
+            p.id, p.status
+        ))
+    })
 }
 
 /// A draft vote drew these projects as candidates (候选项目).

@@ -9,63 +9,9 @@ use uuid::Uuid;
 
 use crate::error::{Error, Result};
 
-/// How deputies mark a ballot (a per-vote setting).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Method {
-    /// 代表勾选: mark at most `seats` candidates; a mark is a yes.
-    ChooseUpToN,
-    /// 赞成/反对/弃权 per candidate, with at most `seats` yes marks.
-    YesNoAbstain,
-}
-
-impl Method {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Method::ChooseUpToN => "choose_up_to_n",
-            Method::YesNoAbstain => "yes_no_abstain",
-        }
-    }
-    pub fn parse(s: &str) -> Option<Self> {
-        match s {
-            "choose_up_to_n" => Some(Method::ChooseUpToN),
-            "yes_no_abstain" => Some(Method::YesNoAbstain),
-            _ => None,
-        }
-    }
-}
-
-/// What the pass threshold is a majority of (a per-vote setting, fixed when the vote opens).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ThresholdBase {
-    /// 全体代表的过半数: more than half of the deputies in office (the law's default).
-    AllDeputies,
-    /// More than half of the deputies present.
-    Present,
-    /// More than half of the ballots cast.
-    BallotsCast,
-    /// No threshold: plain ranking; a candidate needs at least one yes.
-    None,
-}
+pub use crate::vocabulary::{Method, ThresholdBase};
 
 impl ThresholdBase {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ThresholdBase::AllDeputies => "all_deputies",
-            ThresholdBase::Present => "present",
-            ThresholdBase::BallotsCast => "ballots_cast",
-            ThresholdBase::None => "none",
-        }
-    }
-    pub fn parse(s: &str) -> Option<Self> {
-        match s {
-            "all_deputies" => Some(ThresholdBase::AllDeputies),
-            "present" => Some(ThresholdBase::Present),
-            "ballots_cast" => Some(ThresholdBase::BallotsCast),
-            "none" => Some(ThresholdBase::None),
-            _ => None,
-        }
-    }
-
     /// Yes votes a candidate needs: more than half of the base (327 → 164), or 1 with no base.
     pub fn required_yes(self, roster: u32, present: u32, ballots_cast: u32) -> u32 {
         let base = match self {

@@ -30,33 +30,7 @@ use crate::{
     tokens, with_retry,
 };
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum VoteStatus {
-    Draft,
-    Open,
-    Closed,
-    Published,
-}
-
-impl VoteStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            VoteStatus::Draft => "draft",
-            VoteStatus::Open => "open",
-            VoteStatus::Closed => "closed",
-            VoteStatus::Published => "published",
-        }
-    }
-    pub fn parse(s: &str) -> Result<Self> {
-        match s {
-            "draft" => Ok(VoteStatus::Draft),
-            "open" => Ok(VoteStatus::Open),
-            "closed" => Ok(VoteStatus::Closed),
-            "published" => Ok(VoteStatus::Published),
-            other => Err(Error::Internal(format!("unknown vote status {other}"))),
-        }
-    }
-}
+pub use crate::vocabulary::VoteStatus;
 
 /// A vote's definition as the admin drafts it.
 #[derive(Debug, Clone)]
@@ -111,12 +85,7 @@ pub struct BulletinEntry {
 }
 
 fn parse_stored(v: &votes::Model) -> Result<(VoteStatus, Method, ThresholdBase)> {
-    let status = VoteStatus::parse(&v.status)?;
-    let method = Method::parse(&v.method)
-        .ok_or_else(|| Error::Internal(format!("bad method {}", v.method)))?;
-    let base = ThresholdBase::parse(&v.threshold_base)
-        .ok_or_else(|| Error::Internal(format!("bad base {}", v.threshold_base)))?;
-    Ok((status, method, base))
+    Ok((v.status, v.method, v.threshold_base))
 }
 
 /// The vote, locked for the rest of the transaction, so that two admins acting at once (open,
@@ -246,7 +215,7 @@ async fn check_draft(
         ));
     }
     for p in &found {
-        let status = project_status::of(p);
+        let status = project_status::of(p)?;
         if !status.may_stand() {
             return Err(Error::invalid_field(
                 "project_not_eligible",
@@ -263,7 +232,7 @@ async fn check_draft(
     let busy = vote_candidates::Entity::find()
         .inner_join(votes::Entity)
         .filter(vote_candidates::Column::ProjectId.is_in(d.candidate_ids.clone()))
-        .filter(votes::Column::Status.is_in(["draft", "open"]))
+        .filter(votes::Column::Status.is_in([VoteStatus::Draft, VoteStatus::Open]))
         .filter(votes::Column::Id.ne(own_vote.unwrap_or(Uuid::nil())))
         .count(db)
         .await?;
@@ -305,11 +274,11 @@ async fn insert_vote(
         id: Set(Uuid::new_v4()),
         session_id: Set(session_id),
         title: Set(d.title.clone()),
-        method: Set(d.method.as_str().to_owned()),
+        method: Set(d.method),
         seats: Set(d.seats as i32),
-        threshold_base: Set(d.threshold_base.as_str().to_owned()),
+        threshold_base: Set(d.threshold_base),
         secret: Set(d.secret),
-        status: Set(VoteStatus::Draft.as_str().to_owned()),
+        status: Set(VoteStatus::Draft),
         runoff_of: Set(runoff_of),
         roster_at_open: Set(None),
         present_at_open: Set(None),
@@ -382,9 +351,9 @@ pub async fn update(
     }
     let mut row: votes::ActiveModel = current.into();
     row.title = Set(d.title.clone());
-    row.method = Set(d.method.as_str().to_owned());
+    row.method = Set(d.method);
     row.seats = Set(d.seats as i32);
-    row.threshold_base = Set(d.threshold_base.as_str().to_owned());
+    row.threshold_base = Set(d.threshold_base);
     row.secret = Set(d.secret);
     let vote = row.update(&txn).await?;
     if d.candidate_ids != old_candidates {
@@ -404,7 +373,7 @@ pub async fn update(
 /// Anyone logged in reads a vote's definition and turnout; the public reads published votes.
 pub async fn get(db: &DatabaseConnection, actor: Option<&Actor>, id: Uuid) -> Result<VoteView> {
     let vote = find(db, id).await?;
-    if actor.is_none() && vote.status != VoteStatus::Published.as_str() {
+    if actor.is_none() && vote.status != VoteStatus::Published {
         return Err(Error::unauthenticated(
             "missing_token",
             "log in to see a vote before it is published",
@@ -446,7 +415,7 @@ pub async fn open(db: &DatabaseConnection, actor: &Actor, id: Uuid) -> Result<Vo
     actor.require_admin()?;
     let txn = db::begin_write(db).await?;
     let vote = find_for_update(&txn, id).await?;
-    if vote.status != VoteStatus::Draft.as_str() {
+    if vote.status != VoteStatus::Draft {
         return Err(Error::conflict(
             "vote_not_draft",
             "only a draft vote can be opened",
@@ -469,7 +438,7 @@ pub async fn open(db: &DatabaseConnection, actor: &Actor, id: Uuid) -> Result<Vo
         ));
     }
     let mut row: votes::ActiveModel = vote.into();
-    row.status = Set(VoteStatus::Open.as_str().to_owned());
+    row.status = Set(VoteStatus::Open);
     row.roster_at_open = Set(Some(summary.roster_size as i32));
     row.present_at_open = Set(Some(summary.present as i32));
     row.opened_at = Set(Some(Utc::now()));
@@ -500,7 +469,7 @@ async fn close_once(db: &DatabaseConnection, id: Uuid) -> Result<votes::Model> {
         )
         .col_expr(votes::Column::ClosedAt, Expr::value(Utc::now()))
         .filter(votes::Column::Id.eq(id))
-        .filter(votes::Column::Status.eq(VoteStatus::Open.as_str()))
+        .filter(votes::Column::Status.eq(VoteStatus::Open))
         .exec(&txn)
         .await?;
     if closed.rows_affected != 1 {
@@ -541,7 +510,7 @@ pub async fn publish(db: &DatabaseConnection, actor: &Actor, id: Uuid) -> Result
     actor.require_admin()?;
     let txn = db::begin_write(db).await?;
     let vote = find_for_update(&txn, id).await?;
-    if vote.status != VoteStatus::Closed.as_str() {
+    if vote.status != VoteStatus::Closed {
         return Err(Error::conflict(
             "vote_not_closed",
             "only a closed vote can be published",
@@ -569,7 +538,7 @@ pub async fn publish(db: &DatabaseConnection, actor: &Actor, id: Uuid) -> Result
     crate::followup::progress::freeze_baselines(&txn, &adopted, crate::clock::china_date(now))
         .await?;
     let mut row: votes::ActiveModel = vote.into();
-    row.status = Set(VoteStatus::Published.as_str().to_owned());
+    row.status = Set(VoteStatus::Published);
     row.published_at = Set(Some(now));
     row.update(&txn).await?;
     txn.commit().await?;
@@ -629,7 +598,7 @@ pub async fn results(db: &DatabaseConnection, actor: Option<&Actor>, id: Uuid) -
 /// Every ballot of a published vote with its receipt, ordered by receipt.
 pub async fn bulletin(db: &DatabaseConnection, id: Uuid) -> Result<(VoteView, Vec<BulletinEntry>)> {
     let vote = find(db, id).await?;
-    if vote.status != VoteStatus::Published.as_str() {
+    if vote.status != VoteStatus::Published {
         return Err(Error::conflict(
             "results_not_published",
             "the bulletin is public once the vote is published",
@@ -801,7 +770,7 @@ pub async fn in_active_vote(db: &impl ConnectionTrait, project_id: Uuid) -> Resu
     Ok(vote_candidates::Entity::find()
         .inner_join(votes::Entity)
         .filter(vote_candidates::Column::ProjectId.eq(project_id))
-        .filter(votes::Column::Status.is_in(["open", "closed"]))
+        .filter(votes::Column::Status.is_in([VoteStatus::Open, VoteStatus::Closed]))
         .count(db)
         .await?
         > 0)

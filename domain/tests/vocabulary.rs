@@ -1,0 +1,128 @@
+//! The typed vocabulary on a real database: every word the code knows is one the schema accepts,
+//! the schema refuses any other (CHECK constraints on PostgreSQL, triggers on SQLite), migration
+//! m0005 goes down and up again, and a word the code does not know, if one is ever stored, is an
+//! internal error when read, never a default.
+
+mod common;
+
+use chrono::Utc;
+use common::FreshDb;
+use minsheng_domain::{
+    Actor, Error, Role,
+    entities::projects,
+    vocabulary::{ProjectStatus, Source},
+};
+use minsheng_migration::{Migrator, MigratorTrait};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, Set};
+use uuid::Uuid;
+
+fn admin() -> Actor {
+    Actor {
+        account_id: Uuid::new_v4(),
+        username: "office".into(),
+        role: Role::Admin,
+        deputy_id: None,
+        department: None,
+        must_change_password: false,
+    }
+}
+
+async fn insert_project(db: &impl ConnectionTrait, status: &str) -> Result<Uuid, sea_orm::DbErr> {
+    let id = Uuid::new_v4();
+    let now = Utc::now();
+    projects::ActiveModel {
+        id: Set(id),
+        title: Set("道路硬化".into()),
+        summary: Set(String::new()),
+        category: Set("交通".into()),
+        department: Set("交通局".into()),
+        budget_yuan: Set(1_000_000),
+        year: Set(2027),
+        source: Set(Source::Public.as_str().into()),
+        planned_completion: Set(None),
+        status: Set(status.into()),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(db)
+    .await?;
+    Ok(id)
+}
+
+async fn set_status(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+    status: &str,
+) -> Result<(), sea_orm::DbErr> {
+    let backend = db.get_database_backend();
+    let sql = match backend {
+        sea_orm::DatabaseBackend::Postgres => "UPDATE projects SET status = $1 WHERE id = $2",
+        _ => "UPDATE projects SET status = ? WHERE id = ?",
+    };
+    db.execute_raw(sea_orm::Statement::from_sql_and_values(
+        backend,
+        sql,
+        [status.into(), id.into()],
+    ))
+    .await
+    .map(|_| ())
+}
+
+#[tokio::test]
+async fn the_schema_holds_the_vocabulary_and_reading_an_unknown_word_is_an_error() {
+    let f = FreshDb::migrated().await;
+    let db = &f.db;
+
+    // Every word the code knows is stored and read back.
+    for s in ProjectStatus::ALL {
+        let id = insert_project(db, s.as_str())
+            .await
+            .expect("a known status is stored");
+        let p = minsheng_domain::projects::get(db, Some(&admin()), id)
+            .await
+            .unwrap();
+        assert_eq!(minsheng_domain::projects::status::of(&p).unwrap(), *s);
+    }
+
+    // Any other word is refused on insert and on update.
+    let err = insert_project(db, "approved")
+        .await
+        .expect_err("unknown status refused");
+    assert!(err.to_string().contains("vocab_projects_status"), "{err}");
+    let id = insert_project(db, "proposed").await.unwrap();
+    let err = set_status(db, id, "done")
+        .await
+        .expect_err("unknown status refused on update");
+    assert!(err.to_string().contains("vocab_projects_status"), "{err}");
+
+    // Down: the constraint is gone, and a bad word can be stored (as it could before m0005)...
+    Migrator::down(db, Some(1)).await.expect("m0005 goes down");
+    set_status(db, id, "done")
+        .await
+        .expect("no constraint after down");
+    // ...and reading it is an internal error, not a silent `proposed`.
+    let err = minsheng_domain::projects::get(db, Some(&admin()), id)
+        .await
+        .map(|p| minsheng_domain::projects::status::of(&p))
+        .expect("the row loads")
+        .expect_err("an unknown stored status is an error");
+    assert!(matches!(err, Error::Internal(_)), "{err:?}");
+    // The public listing check reads the status too.
+    let err = minsheng_domain::projects::get(db, None, id)
+        .await
+        .expect_err("internal");
+    assert!(matches!(err, Error::Internal(_)), "{err:?}");
+
+    // Up again refuses to hide the bad row behind a new constraint, and names it.
+    let err = Migrator::up(db, None)
+        .await
+        .expect_err("bad rows stop the migration");
+    assert!(err.to_string().contains("projects.status"), "{err}");
+    set_status(db, id, "proposed").await.unwrap();
+    Migrator::up(db, None).await.expect("m0005 goes up again");
+    set_status(db, id, "done")
+        .await
+        .expect_err("constraint back after up");
+
+    f.drop_db().await;
+}
