@@ -107,6 +107,11 @@ impl Config {
             },
             database_url,
         };
+        if let Some(p) = &cfg.admin_password {
+            // Named here: the domain's message alone would not say which setting is wrong.
+            minsheng_domain::passwords::check_policy("MINSHENG_ADMIN_PASSWORD", p)
+                .map_err(|e| anyhow::anyhow!("MINSHENG_ADMIN_PASSWORD is not usable: {e}"))?;
+        }
         if !(60..=24 * 3600).contains(&cfg.access_ttl_secs) {
             bail!("MINSHENG_ACCESS_TOKEN_TTL_SECS must be between 60 and 86400");
         }

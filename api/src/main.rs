@@ -2,9 +2,13 @@
 
 use minsheng_api::{config::Config, startup};
 
-const USAGE: &str = "usage: minsheng [serve | migrate | demo | help]\n\
+const USAGE: &str = "usage: minsheng [serve | migrate | demo | reset-admin-password [USERNAME] | version | help]\n\
   serve     start the service (default); migrations run first\n\
   migrate   apply pending migrations and exit\n\
+  reset-admin-password [USERNAME]\n\
+            give the admin account USERNAME (default: admin) a new one-time password, printed\n\
+            once, and end its sessions; run it on the machine that holds the database\n\
+  version   print the version (also --version)\n\
   demo      seed a demonstration congress (327 deputies, 15 projects, a draft vote) into\n\
             minsheng-demo.db unless MINSHENG_DATABASE_URL says otherwise, then serve\n\
 configuration: MINSHENG_* environment variables, see README.md";
@@ -61,7 +65,10 @@ async fn demo_screen_key(
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
+    use std::io::IsTerminal;
     tracing_subscriber::fmt()
+        // Colour codes only on a terminal: a log file or journal gets plain text.
+        .with_ansi(std::io::stdout().is_terminal())
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("MINSHENG_LOG").unwrap_or_else(|_| {
                 tracing_subscriber::EnvFilter::new("info,sqlx=warn,sea_orm=warn")
@@ -83,9 +90,14 @@ async fn main() -> anyhow::Result<()> {
             Ok(())
         }
         "demo" => {
-            // The demo never touches the real database unless told to.
+            // The demo never touches the real database, nor its signing secret, unless told to.
             if std::env::var_os("MINSHENG_DATABASE_URL").is_none() {
                 config.database_url = "sqlite://minsheng-demo.db".into();
+            }
+            if std::env::var_os("MINSHENG_JWT_SECRET_FILE").is_none() {
+                config.jwt_secret_file = config
+                    .jwt_secret_file
+                    .with_file_name("minsheng-demo.jwt-secret");
             }
             let admin_password = config
                 .admin_password
@@ -97,6 +109,29 @@ async fn main() -> anyhow::Result<()> {
             print_demo(&config, &admin_password, &info, key.as_deref());
             let listener = tokio::net::TcpListener::bind(config.bind).await?;
             startup::serve(listener, state, config.body_limit).await
+        }
+        "reset-admin-password" => {
+            let username = std::env::args().nth(2).unwrap_or_else(|| "admin".into());
+            let db = minsheng_domain::db::connect(&config.database_url).await?;
+            startup::migrate(&db).await?;
+            let hasher = minsheng_domain::passwords::PasswordHasher::default();
+            // A database that never served has no admin yet: create it, then reset it as usual.
+            minsheng_domain::accounts::ensure_first_admin(&db, &hasher, None).await?;
+            let reset =
+                minsheng_domain::recovery::reset_admin_password(&db, &hasher, &username).await?;
+            // On the console only, never in the log.
+            println!(
+                "\n  `{username}` now has the one-time password: {}\n  It must be changed at the next login; every session of `{username}` has ended.\n",
+                reset.password
+            );
+            if reset.disabled {
+                println!("  Note: `{username}` is disabled; another admin must re-enable it.\n");
+            }
+            Ok(())
+        }
+        "version" | "-V" | "--version" => {
+            println!("minsheng {}", env!("CARGO_PKG_VERSION"));
+            Ok(())
         }
         "help" | "-h" | "--help" => {
             println!("{USAGE}");

@@ -99,7 +99,13 @@ pub fn app(state: AppState, body_limit: usize) -> Router {
         state.cookie_secure,
     ));
     router
-        .merge(SwaggerUi::new("/docs").url("/api/openapi.json", spec))
+        // The UI finds the spec by a relative address, so it works behind a reverse proxy that
+        // serves Minsheng under a path prefix (`/minsheng/docs/` → `/minsheng/api/openapi.json`).
+        .merge(
+            SwaggerUi::new("/docs")
+                .url("/api/openapi.json", spec)
+                .config(utoipa_swagger_ui::Config::new(["../api/openapi.json"])),
+        )
         .merge(pages)
         .fallback(error::not_found)
         .method_not_allowed_fallback(error::method_not_allowed)
@@ -198,7 +204,7 @@ pub async fn prepare(config: &Config) -> anyhow::Result<AppState> {
     {
         // Printed once, on the console only, never to the log.
         println!(
-            "\n  First start: created account `admin` with password: {password}\n  Log in and keep it safe; it will not be shown again.\n"
+            "\n  First start: created account `admin` with password: {password}\n  Log in and keep it safe; it will not be shown again.\n  Missed it? On this machine, `minsheng reset-admin-password` prints a new one-time password.\n"
         );
     }
     let secret = config.load_jwt_secret()?;
@@ -237,10 +243,14 @@ pub async fn serve(
     body_limit: usize,
 ) -> anyhow::Result<()> {
     let addr: SocketAddr = listener.local_addr()?;
-    tracing::info!(%addr, "minsheng listening; API docs at /docs");
+    tracing::info!(
+        %addr,
+        "minsheng listening: pages at /login, API docs at /docs; a lost admin password is reset with `minsheng reset-admin-password`"
+    );
     axum::serve(listener, app(state, body_limit))
         .with_graceful_shutdown(shutdown_signal())
         .await?;
+    tracing::info!("minsheng stopped cleanly: every request in flight was answered");
     Ok(())
 }
 
@@ -258,4 +268,5 @@ async fn shutdown_signal() {
     #[cfg(not(unix))]
     let term = std::future::pending::<()>();
     tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+    tracing::info!("shutting down: no new connections, finishing requests in flight");
 }

@@ -17,10 +17,10 @@ pub mod login_state;
 pub mod page_sessions;
 pub mod passwords;
 pub mod projects;
+pub mod recovery;
 pub mod sessions;
 pub mod text;
 pub mod tokens;
-pub mod vocabulary;
 pub mod votes;
 
 pub use actor::{Actor, Role};

@@ -73,6 +73,11 @@ pub fn router<S: Clone + Send + Sync + 'static>(state: WebState) -> Router<S> {
         .route("/d/sessions/{id}/check-in", post(deputy::check_in))
         .route("/d/votes/{id}", get(deputy::ballot).post(deputy::review))
         .route("/d/votes/{id}/cast", post(deputy::cast))
+        .route(
+            "/d/ratings/{id}",
+            get(pages::rating::form).post(pages::rating::review),
+        )
+        .route("/d/ratings/{id}/cast", post(pages::rating::cast))
         .route("/admin", get(admin::home))
         .route("/admin/sessions", post(office::create_session))
         .route(

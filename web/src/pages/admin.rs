@@ -347,8 +347,8 @@ async fn vote_page(
         c: Chrome::for_user(user, &format!("/admin/votes/{id}")),
         status: status_word(t, v.status),
         method: match v.method {
-            Method::ChooseUpToN => "choose_up_to_n",
-            Method::YesNoAbstain => "yes_no_abstain",
+            Method::ChooseUpToN => t.method_choose,
+            Method::YesNoAbstain => t.method_yna,
         },
         base: base_word(t, v.threshold_base),
         results,

@@ -6,6 +6,7 @@ pub mod login;
 pub mod materials;
 pub mod office;
 pub mod public;
+pub mod rating;
 pub mod screen;
 
 use serde::Deserialize;
