@@ -21,6 +21,7 @@ pub mod recovery;
 pub mod sessions;
 pub mod text;
 pub mod tokens;
+pub mod vocabulary;
 pub mod votes;
 
 pub use actor::{Actor, Role};
