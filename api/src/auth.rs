@@ -5,6 +5,7 @@ use axum::{
     http::{StatusCode, header, request::Parts},
 };
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation, decode, encode};
+use minsheng_domain::error::ErrorCode;
 use minsheng_domain::{Actor, Error, auth::authenticate_session};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -77,7 +78,7 @@ impl JwtKeys {
         let invalid = || {
             ApiError::new(
                 StatusCode::UNAUTHORIZED,
-                "invalid_token",
+                ErrorCode::InvalidToken,
                 "the access token is missing, expired or invalid",
             )
         };
@@ -111,7 +112,7 @@ async fn actor_from(parts: &Parts, state: &AppState) -> Result<Option<Actor>, Ap
 fn missing() -> ApiError {
     ApiError::new(
         StatusCode::UNAUTHORIZED,
-        "missing_token",
+        ErrorCode::MissingToken,
         "send an access token: Authorization: Bearer <token>",
     )
 }
@@ -127,7 +128,7 @@ impl FromRequestParts<AppState> for Auth {
         if actor.must_change_password {
             return Err(ApiError::new(
                 StatusCode::FORBIDDEN,
-                "password_change_required",
+                ErrorCode::PasswordChangeRequired,
                 "this account has a temporary password; change it with PUT /api/v1/me/password first",
             ));
         }

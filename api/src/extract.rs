@@ -8,6 +8,7 @@ use axum::{
     },
     http::{StatusCode, header, request::Parts},
 };
+use minsheng_domain::error::ErrorCode;
 use serde::de::DeserializeOwned;
 
 use crate::error::ApiError;
@@ -30,13 +31,13 @@ fn bytes_rejection(r: &BytesRejection) -> ApiError {
     if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
         ApiError::new(
             StatusCode::PAYLOAD_TOO_LARGE,
-            "payload_too_large",
+            ErrorCode::PayloadTooLarge,
             "the request body is too large",
         )
     } else {
         ApiError::new(
             StatusCode::BAD_REQUEST,
-            "unreadable_body",
+            ErrorCode::UnreadableBody,
             "the request body could not be read",
         )
     }
@@ -46,12 +47,12 @@ fn json_rejection(r: JsonRejection) -> ApiError {
     match r {
         JsonRejection::MissingJsonContentType(_) => ApiError::new(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "unsupported_media_type",
+            ErrorCode::UnsupportedMediaType,
             "send the body as application/json",
         ),
         JsonRejection::JsonSyntaxError(e) => ApiError::new(
             StatusCode::BAD_REQUEST,
-            "malformed_json",
+            ErrorCode::MalformedJson,
             format!("the body is not valid JSON: {}", e.body_text()),
         ),
         JsonRejection::JsonDataError(e) => {
@@ -63,13 +64,17 @@ fn json_rejection(r: JsonRejection) -> ApiError {
                 .unwrap_or_else(|| "body".to_owned());
             ApiError::new(
                 StatusCode::UNPROCESSABLE_ENTITY,
-                "invalid_body",
+                ErrorCode::InvalidBody,
                 text.clone(),
             )
             .with_field(&field, text)
         }
         JsonRejection::BytesRejection(e) => bytes_rejection(&e),
-        other => ApiError::new(StatusCode::BAD_REQUEST, "invalid_body", other.body_text()),
+        other => ApiError::new(
+            StatusCode::BAD_REQUEST,
+            ErrorCode::InvalidBody,
+            other.body_text(),
+        ),
     }
 }
 
@@ -93,7 +98,7 @@ impl<S: Send + Sync> FromRequest<S> for CsvBody {
         if media != "text/csv" && media != "text/plain" {
             return Err(ApiError::new(
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                "unsupported_media_type",
+                ErrorCode::UnsupportedMediaType,
                 "send the file as text/csv",
             ));
         }
@@ -108,7 +113,7 @@ impl<S: Send + Sync> FromRequest<S> for CsvBody {
             .ok_or_else(|| {
                 ApiError::new(
                     StatusCode::BAD_REQUEST,
-                    "invalid_encoding",
+                    ErrorCode::InvalidEncoding,
                     "the file must be UTF-8 or GBK text",
                 )
             })
@@ -136,7 +141,7 @@ impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for ApiPath
             .map_err(|e: PathRejection| {
                 ApiError::new(
                     StatusCode::BAD_REQUEST,
-                    "invalid_path_parameter",
+                    ErrorCode::InvalidPathParameter,
                     e.body_text(),
                 )
             })
@@ -154,7 +159,11 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
             .await
             .map(|q| ApiQuery(q.0))
             .map_err(|e: QueryRejection| {
-                ApiError::new(StatusCode::BAD_REQUEST, "invalid_query", e.body_text())
+                ApiError::new(
+                    StatusCode::BAD_REQUEST,
+                    ErrorCode::InvalidQuery,
+                    e.body_text(),
+                )
             })
     }
 }

@@ -20,7 +20,11 @@ Each operation's description names the roles it allows.",
         version = "1.0.0",
         license(name = "Apache-2.0", identifier = "Apache-2.0"),
     ),
-    components(schemas(crate::error::Problem, crate::error::ProblemField)),
+    components(schemas(
+        crate::error::Problem,
+        crate::error::ProblemField,
+        crate::error::ErrorCodeSchema
+    )),
     tags(
         (name = "auth", description = "Login, tokens and the caller's own account"),
         (name = "accounts", description = "Account administration"),

@@ -1,6 +1,7 @@
 //! Accounts and deputies: creation one by one or by CSV import, listing, disabling, password resets,
 //! and the first admin.
 
+use crate::error::ErrorCode;
 use std::collections::HashSet;
 
 use chrono::Utc;
@@ -59,7 +60,7 @@ pub fn parse_username(field: &str, raw: &str) -> Result<String> {
         .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "._-".contains(c));
     if !(3..=64).contains(&u.chars().count()) || !ok_chars {
         return Err(Error::invalid_field(
-            "invalid_username",
+            ErrorCode::InvalidUsername,
             field,
             "a username has 3 to 64 characters: letters, digits, '.', '_' or '-'",
         ));
@@ -108,7 +109,7 @@ fn account_row(
 
 fn map_unique(e: sea_orm::DbErr, what: &str) -> Error {
     if db::is_unique_violation(&e) {
-        Error::conflict("already_exists", format!("{what} already exists"))
+        Error::conflict(ErrorCode::AlreadyExists, format!("{what} already exists"))
     } else {
         Error::Db(e)
     }
@@ -128,7 +129,7 @@ pub async fn create_account(
     let department = match (input.role, input.department.as_deref()) {
         (Role::Deputy, _) => {
             return Err(Error::invalid_field(
-                "use_deputies_endpoint",
+                ErrorCode::UseDeputiesEndpoint,
                 "role",
                 "deputy accounts are created with POST /api/v1/deputies, which records the deputy too",
             ));
@@ -136,7 +137,7 @@ pub async fn create_account(
         (Role::Department, Some(d)) => Some(parse_text("department", d, 100)?),
         (Role::Department, None) => {
             return Err(Error::invalid_field(
-                "department_required",
+                ErrorCode::DepartmentRequired,
                 "department",
                 "a department account names its department",
             ));
@@ -144,14 +145,17 @@ pub async fn create_account(
         (Role::Admin, None) => None,
         (Role::Admin, Some(_)) => {
             return Err(Error::invalid_field(
-                "department_not_allowed",
+                ErrorCode::DepartmentNotAllowed,
                 "department",
                 "only department accounts have a department",
             ));
         }
     };
     if username_taken(db, &username).await? {
-        return Err(Error::conflict("username_taken", "that username is taken"));
+        return Err(Error::conflict(
+            ErrorCode::UsernameTaken,
+            "that username is taken",
+        ));
     }
     let (password, hash, temporary) = match credentials {
         Credentials::OneTime(hasher) => {
@@ -257,7 +261,7 @@ pub async fn update_account(
         .ok_or_else(|| Error::not_found("account"))?;
     if change.disabled == Some(true) && id == actor.account_id {
         return Err(Error::conflict(
-            "cannot_disable_self",
+            ErrorCode::CannotDisableSelf,
             "an admin cannot disable their own account",
         ));
     }
@@ -268,7 +272,7 @@ pub async fn update_account(
     if let Some(dep) = &change.department {
         if current.role != Role::Department {
             return Err(Error::invalid_field(
-                "not_a_department_account",
+                ErrorCode::NotADepartmentAccount,
                 "department",
                 "only department accounts have a department",
             ));
@@ -317,7 +321,7 @@ impl DeputyInput {
             .all(|c| c.is_ascii_alphanumeric() || "._-".contains(c));
         if !(3..=32).contains(&deputy_code.len()) || !code_ok {
             return Err(Error::invalid_field(
-                "invalid_deputy_code",
+                ErrorCode::InvalidDeputyCode,
                 "deputy_code",
                 "a deputy code has 3 to 32 characters: letters, digits, '.', '_' or '-'",
             ));
@@ -434,14 +438,14 @@ fn header_columns(record: &csv::StringRecord) -> Result<Option<Vec<Option<Column
         }
         let Some(c) = Column::from_header(cell) else {
             return Err(Error::invalid_field(
-                "unknown_column",
+                ErrorCode::UnknownColumn,
                 cell,
                 format!("unknown column \"{cell}\"; the columns are {HEADER_NAMES}"),
             ));
         };
         if columns.contains(&Some(c)) {
             return Err(Error::invalid_field(
-                "duplicate_column",
+                ErrorCode::DuplicateColumn,
                 cell,
                 format!("column \"{cell}\" appears twice"),
             ));
@@ -455,7 +459,7 @@ fn header_columns(record: &csv::StringRecord) -> Result<Option<Vec<Option<Column
     ] {
         if !columns.contains(&Some(required)) {
             return Err(Error::invalid(
-                "missing_column",
+                ErrorCode::MissingColumn,
                 format!("the header has no {name} column"),
             ));
         }
@@ -481,8 +485,8 @@ pub fn parse_deputies_csv(text: &str) -> Result<Vec<(Option<u64>, DeputyInput)>>
     let mut first = true;
     for (i, record) in reader.records().enumerate() {
         let line = i as u64 + 1;
-        let record =
-            record.map_err(|e| row_error(line, Error::invalid("invalid_csv", e.to_string())))?;
+        let record = record
+            .map_err(|e| row_error(line, Error::invalid(ErrorCode::InvalidCsv, e.to_string())))?;
         if record.iter().all(str::is_empty) {
             continue;
         }
@@ -498,7 +502,7 @@ pub fn parse_deputies_csv(text: &str) -> Result<Vec<(Option<u64>, DeputyInput)>>
                     return Err(row_error(
                         line,
                         Error::invalid(
-                            "invalid_csv",
+                            ErrorCode::InvalidCsv,
                             format!(
                                 "{} fields, but the header names {} columns",
                                 record.len(),
@@ -525,7 +529,7 @@ pub fn parse_deputies_csv(text: &str) -> Result<Vec<(Option<u64>, DeputyInput)>>
                     return Err(row_error(
                         line,
                         Error::invalid(
-                            "invalid_csv",
+                            ErrorCode::InvalidCsv,
                             format!("expected 3 or 4 fields, found {}", record.len()),
                         ),
                     ));
@@ -545,7 +549,10 @@ pub fn parse_deputies_csv(text: &str) -> Result<Vec<(Option<u64>, DeputyInput)>>
         out.push((Some(line), input));
     }
     if out.is_empty() {
-        return Err(Error::invalid("empty_csv", "the file has no deputy rows"));
+        return Err(Error::invalid(
+            ErrorCode::EmptyCsv,
+            "the file has no deputy rows",
+        ));
     }
     Ok(out)
 }
@@ -573,13 +580,16 @@ pub async fn create_deputies(
         if !codes.insert(r.deputy_code.clone()) {
             return Err(wrap(
                 *line,
-                Error::conflict("duplicate_deputy_code", "deputy code repeated in the file"),
+                Error::conflict(
+                    ErrorCode::DuplicateDeputyCode,
+                    "deputy code repeated in the file",
+                ),
             ));
         }
         if !names.insert(r.username.clone()) {
             return Err(wrap(
                 *line,
-                Error::conflict("username_taken", "username repeated in the file"),
+                Error::conflict(ErrorCode::UsernameTaken, "username repeated in the file"),
             ));
         }
     }
@@ -598,7 +608,7 @@ pub async fn create_deputies(
             return Err(wrap(
                 line,
                 Error::conflict(
-                    "duplicate_deputy_code",
+                    ErrorCode::DuplicateDeputyCode,
                     format!("deputy code {} already exists", d.deputy_code),
                 ),
             ));
@@ -615,7 +625,7 @@ pub async fn create_deputies(
             return Err(wrap(
                 line,
                 Error::conflict(
-                    "username_taken",
+                    ErrorCode::UsernameTaken,
                     format!("username {} is taken", a.username),
                 ),
             ));
@@ -683,7 +693,7 @@ pub async fn list_deputies(
 ) -> Result<Page<deputies::Model>> {
     if actor.role == Role::Department {
         return Err(Error::forbidden(
-            "forbidden",
+            ErrorCode::Forbidden,
             "departments do not read the deputy list",
         ));
     }

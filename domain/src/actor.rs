@@ -1,5 +1,6 @@
 //! Who is calling, and the role checks every use case starts with.
 
+use crate::error::ErrorCode;
 use uuid::Uuid;
 
 use crate::error::{Error, Result};
@@ -31,7 +32,7 @@ impl Actor {
             Ok(())
         } else {
             Err(Error::forbidden(
-                "forbidden",
+                ErrorCode::Forbidden,
                 format!("this needs the {} role", role.as_str()),
             ))
         }
@@ -42,7 +43,7 @@ impl Actor {
         match (self.role, self.deputy_id) {
             (Role::Deputy, Some(id)) => Ok(id),
             _ => Err(Error::forbidden(
-                "not_a_deputy",
+                ErrorCode::NotADeputy,
                 "only deputies may do this",
             )),
         }

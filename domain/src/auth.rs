@@ -5,6 +5,7 @@
 //! Access tokens (JWT) are minted by the API layer; everything that has state lives here, in the
 //! database, so any number of nodes can serve the same users.
 
+use crate::error::ErrorCode;
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
@@ -51,12 +52,15 @@ pub struct Session {
 }
 
 fn invalid_credentials() -> Error {
-    Error::unauthenticated("invalid_credentials", "unknown username or wrong password")
+    Error::unauthenticated(
+        ErrorCode::InvalidCredentials,
+        "unknown username or wrong password",
+    )
 }
 
 fn invalid_refresh() -> Error {
     Error::unauthenticated(
-        "invalid_refresh_token",
+        ErrorCode::InvalidRefreshToken,
         "the refresh token is not valid; log in again",
     )
 }
@@ -121,7 +125,7 @@ pub async fn login(
     };
     if account.disabled {
         return Err(Error::forbidden(
-            "account_disabled",
+            ErrorCode::AccountDisabled,
             "this account is disabled",
         ));
     }
@@ -238,7 +242,7 @@ pub async fn refresh(
     if row.used_at.is_some() {
         revoke_family(db, row.family_id).await?;
         return Err(Error::unauthenticated(
-            "refresh_token_reused",
+            ErrorCode::RefreshTokenReused,
             "this refresh token was already used; the session is revoked",
         ));
     }
@@ -252,7 +256,7 @@ pub async fn refresh(
         .ok_or_else(invalid_refresh)?;
     if account.disabled {
         return Err(Error::unauthenticated(
-            "account_disabled",
+            ErrorCode::AccountDisabled,
             "this account is disabled",
         ));
     }
@@ -269,7 +273,7 @@ pub async fn refresh(
         drop(txn);
         revoke_family(db, row.family_id).await?;
         return Err(Error::unauthenticated(
-            "refresh_token_reused",
+            ErrorCode::RefreshTokenReused,
             "this refresh token was already used; the session is revoked",
         ));
     }
@@ -313,14 +317,14 @@ pub async fn change_password(
         || !hasher.verify(current, &account.password_hash).await?
     {
         return Err(Error::forbidden(
-            "wrong_password",
+            ErrorCode::WrongPassword,
             "the current password is wrong",
         ));
     }
     passwords::check_policy("new_password", new)?;
     if new == current {
         return Err(Error::invalid_field(
-            "password_unchanged",
+            ErrorCode::PasswordUnchanged,
             "new_password",
             "the new password must differ from the current one",
         ));
@@ -360,7 +364,7 @@ pub async fn authenticate_session(
     let actor = authenticate(db, account_id).await?;
     if live == 0 {
         return Err(Error::unauthenticated(
-            "session_revoked",
+            ErrorCode::SessionRevoked,
             "this session has ended; log in again",
         ));
     }
@@ -373,10 +377,12 @@ pub async fn authenticate(db: &DatabaseConnection, account_id: Uuid) -> Result<A
     let account = accounts::Entity::find_by_id(account_id)
         .one(db)
         .await?
-        .ok_or_else(|| Error::unauthenticated("invalid_token", "the access token is not valid"))?;
+        .ok_or_else(|| {
+            Error::unauthenticated(ErrorCode::InvalidToken, "the access token is not valid")
+        })?;
     if account.disabled {
         return Err(Error::unauthenticated(
-            "account_disabled",
+            ErrorCode::AccountDisabled,
             "this account is disabled",
         ));
     }

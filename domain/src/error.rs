@@ -39,45 +39,197 @@ pub enum Error {
     Internal(String),
 }
 
+/// Declares [`ErrorCode`]: the variants, their strings, `ALL`, `as_str` and `parse`.
+macro_rules! error_codes {
+    ($($variant:ident = $code:literal,)+) => {
+        /// Every stable machine-readable `code` a problem document can carry, as one enum, so the
+        /// compiler holds the list and the OpenAPI document publishes it (schema `ErrorCode`) for
+        /// clients to switch on. The strings never change once shipped; a new outcome gets a new
+        /// code. Codes from the HTTP layer (`invalid_body`, `method_not_allowed`, ...) are here too,
+        /// as words only: this crate still knows nothing about HTTP.
+        ///
+        /// Rating rounds answer with the `vote_*` codes (`vote_not_open`, `vote_not_draft`,
+        /// `vote_not_closed`) and `already_voted`, `results_not_published`: a rating round is a
+        /// ballot box like a vote, and clients already switch on these codes for both.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum ErrorCode {
+            $($variant,)+
+        }
+
+        impl ErrorCode {
+            /// Every code, in alphabetical order.
+            pub const ALL: &'static [ErrorCode] = &[$(ErrorCode::$variant),+];
+
+            /// The code as clients see it.
+            pub const fn as_str(self) -> &'static str {
+                match self {
+                    $(ErrorCode::$variant => $code,)+
+                }
+            }
+
+            /// The code a string names, if it is one.
+            pub fn parse(s: &str) -> Option<Self> {
+                match s {
+                    $($code => Some(ErrorCode::$variant),)+
+                    _ => None,
+                }
+            }
+        }
+    };
+}
+
+error_codes! {
+    AccountDisabled = "account_disabled",
+    AlreadyExists = "already_exists",
+    AlreadyVoted = "already_voted",
+    Busy = "busy",
+    CandidateInOtherVote = "candidate_in_other_vote",
+    CannotDisableSelf = "cannot_disable_self",
+    DepartmentNotAllowed = "department_not_allowed",
+    DepartmentRequired = "department_required",
+    DuplicateCandidate = "duplicate_candidate",
+    DuplicateColumn = "duplicate_column",
+    DuplicateDeputyCode = "duplicate_deputy_code",
+    DuplicateMark = "duplicate_mark",
+    EmptyCsv = "empty_csv",
+    Forbidden = "forbidden",
+    IncompleteBallot = "incomplete_ballot",
+    InternalError = "internal_error",
+    InvalidAmount = "invalid_amount",
+    InvalidBody = "invalid_body",
+    InvalidBudget = "invalid_budget",
+    InvalidCredentials = "invalid_credentials",
+    InvalidCsv = "invalid_csv",
+    InvalidDeputyCode = "invalid_deputy_code",
+    InvalidEncoding = "invalid_encoding",
+    InvalidKind = "invalid_kind",
+    InvalidPathParameter = "invalid_path_parameter",
+    InvalidPercent = "invalid_percent",
+    InvalidPeriod = "invalid_period",
+    InvalidProjects = "invalid_projects",
+    InvalidQuery = "invalid_query",
+    InvalidRefreshToken = "invalid_refresh_token",
+    InvalidSeats = "invalid_seats",
+    InvalidSource = "invalid_source",
+    InvalidStatusChange = "invalid_status_change",
+    InvalidText = "invalid_text",
+    InvalidThresholdBase = "invalid_threshold_base",
+    InvalidToken = "invalid_token",
+    InvalidUsername = "invalid_username",
+    InvalidYear = "invalid_year",
+    MalformedJson = "malformed_json",
+    MethodNotAllowed = "method_not_allowed",
+    MissingColumn = "missing_column",
+    MissingToken = "missing_token",
+    NoRunoffNeeded = "no_runoff_needed",
+    NotADepartmentAccount = "not_a_department_account",
+    NotADeputy = "not_a_deputy",
+    NotAnAdmin = "not_an_admin",
+    NotEnoughCandidates = "not_enough_candidates",
+    NotEntitled = "not_entitled",
+    NotFinished = "not_finished",
+    NotFound = "not_found",
+    NotGroupMember = "not_group_member",
+    NotOnRoster = "not_on_roster",
+    NotPresent = "not_present",
+    NotReady = "not_ready",
+    NotResponsibleDepartment = "not_responsible_department",
+    OpenProblems = "open_problems",
+    PasswordChangeRequired = "password_change_required",
+    PasswordTooLong = "password_too_long",
+    PasswordUnchanged = "password_unchanged",
+    PayloadTooLarge = "payload_too_large",
+    ProblemNotOpen = "problem_not_open",
+    ProblemNotRectified = "problem_not_rectified",
+    ProjectCompleted = "project_completed",
+    ProjectFrozen = "project_frozen",
+    ProjectInVote = "project_in_vote",
+    ProjectNotAdopted = "project_not_adopted",
+    ProjectNotEligible = "project_not_eligible",
+    QuorumNotMet = "quorum_not_met",
+    RefreshTokenReused = "refresh_token_reused",
+    ResultsNotPublished = "results_not_published",
+    RosterLocked = "roster_locked",
+    RunoffCandidatesFixed = "runoff_candidates_fixed",
+    RunoffExists = "runoff_exists",
+    SessionEnded = "session_ended",
+    SessionRevoked = "session_revoked",
+    TooManyAttempts = "too_many_attempts",
+    TooManyMarks = "too_many_marks",
+    UnknownCandidate = "unknown_candidate",
+    UnknownColumn = "unknown_column",
+    UnknownDeputy = "unknown_deputy",
+    UnknownProject = "unknown_project",
+    UnreadableBody = "unreadable_body",
+    UnsupportedMediaType = "unsupported_media_type",
+    UseDeputiesEndpoint = "use_deputies_endpoint",
+    UsernameTaken = "username_taken",
+    VoteNotClosed = "vote_not_closed",
+    VoteNotDraft = "vote_not_draft",
+    VoteNotOpen = "vote_not_open",
+    WeakPassword = "weak_password",
+    WrongBallotForm = "wrong_ballot_form",
+    WrongPassword = "wrong_password",
+}
+
+/// What a constructor of [`Error`] accepts as its code: an [`ErrorCode`], or, for code written
+/// before the enum, a string, which the API checks against [`ErrorCode::ALL`] and a test holds to
+/// the list.
+pub trait IntoCode {
+    fn into_code(self) -> &'static str;
+}
+
+impl IntoCode for ErrorCode {
+    fn into_code(self) -> &'static str {
+        self.as_str()
+    }
+}
+
+impl IntoCode for &'static str {
+    fn into_code(self) -> &'static str {
+        self
+    }
+}
+
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
-    pub fn unauthenticated(code: &'static str, message: impl Into<String>) -> Self {
+    pub fn unauthenticated(code: impl IntoCode, message: impl Into<String>) -> Self {
         Self::Unauthenticated {
-            code,
+            code: code.into_code(),
             message: message.into(),
         }
     }
-    pub fn forbidden(code: &'static str, message: impl Into<String>) -> Self {
+    pub fn forbidden(code: impl IntoCode, message: impl Into<String>) -> Self {
         Self::Forbidden {
-            code,
+            code: code.into_code(),
             message: message.into(),
         }
     }
     pub fn not_found(what: &str) -> Self {
         Self::NotFound {
-            code: "not_found",
+            code: ErrorCode::NotFound.as_str(),
             message: format!("{what} not found"),
         }
     }
-    pub fn conflict(code: &'static str, message: impl Into<String>) -> Self {
+    pub fn conflict(code: impl IntoCode, message: impl Into<String>) -> Self {
         Self::Conflict {
-            code,
+            code: code.into_code(),
             message: message.into(),
         }
     }
-    pub fn invalid(code: &'static str, message: impl Into<String>) -> Self {
+    pub fn invalid(code: impl IntoCode, message: impl Into<String>) -> Self {
         Self::Invalid {
-            code,
+            code: code.into_code(),
             message: message.into(),
             fields: Vec::new(),
         }
     }
     /// A validation failure on one named field.
-    pub fn invalid_field(code: &'static str, field: &str, message: impl Into<String>) -> Self {
+    pub fn invalid_field(code: impl IntoCode, field: &str, message: impl Into<String>) -> Self {
         let message = message.into();
         Self::Invalid {
-            code,
+            code: code.into_code(),
             fields: vec![FieldError {
                 field: field.to_owned(),
                 message: message.clone(),

@@ -6,6 +6,7 @@
 //! A page session renews itself while it is used: a deputy reading the candidate materials for half
 //! an hour keeps the ballot form.
 
+use crate::error::ErrorCode;
 use chrono::{Duration, Utc};
 use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
 
@@ -18,7 +19,10 @@ use crate::{
 };
 
 fn ended() -> Error {
-    Error::unauthenticated("session_ended", "this session has ended; log in again")
+    Error::unauthenticated(
+        ErrorCode::SessionEnded,
+        "this session has ended; log in again",
+    )
 }
 
 /// The caller behind a page cookie. Refused (`session_ended`) when the token is unknown, traded,

@@ -4,6 +4,7 @@
 //! sized to the cores: a burst of logins queues here instead of stalling the async workers that
 //! serve ballots.
 
+use crate::error::ErrorCode;
 use std::sync::{Arc, OnceLock};
 
 use argon2::{
@@ -106,14 +107,14 @@ impl PasswordHasher {
 pub fn check_policy(field: &str, password: &str) -> Result<()> {
     if password.chars().count() < MIN_PASSWORD_CHARS {
         return Err(Error::invalid_field(
-            "weak_password",
+            ErrorCode::WeakPassword,
             field,
             format!("a password needs at least {MIN_PASSWORD_CHARS} characters"),
         ));
     }
     if password.chars().count() > MAX_PASSWORD_CHARS {
         return Err(Error::invalid_field(
-            "password_too_long",
+            ErrorCode::PasswordTooLong,
             field,
             format!("a password may have at most {MAX_PASSWORD_CHARS} characters"),
         ));

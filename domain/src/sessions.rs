@@ -1,5 +1,6 @@
 //! Congress sessions (会议): the roster of deputies in office, attendance by check-in, and quorum.
 
+use crate::error::ErrorCode;
 use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, JoinType,
@@ -29,7 +30,7 @@ pub struct SessionSummary {
 fn may_read(actor: &Actor) -> Result<()> {
     if actor.role == Role::Department {
         return Err(Error::forbidden(
-            "forbidden",
+            ErrorCode::Forbidden,
             "sessions are read by admins and deputies",
         ));
     }
@@ -130,7 +131,7 @@ pub async fn create(
     let name = parse_text("name", name, 200)?;
     if !(2000..=2100).contains(&year) {
         return Err(Error::invalid_field(
-            "invalid_year",
+            ErrorCode::InvalidYear,
             "year",
             "the year must be between 2000 and 2100",
         ));
@@ -233,7 +234,7 @@ pub async fn set_roster(
         .ok_or_else(|| Error::not_found("session"))?;
     if roster_locked(&txn, id).await? {
         return Err(Error::conflict(
-            "roster_locked",
+            ErrorCode::RosterLocked,
             "the roster is fixed once a vote or rating round of the session has opened",
         ));
     }
@@ -243,7 +244,7 @@ pub async fn set_roster(
         .await?;
     if known as usize != wanted.len() {
         return Err(Error::invalid_field(
-            "unknown_deputy",
+            ErrorCode::UnknownDeputy,
             "deputy_ids",
             "some ids are not deputies",
         ));
@@ -280,11 +281,11 @@ pub async fn require_present(
         .await?
     {
         None => Err(Error::forbidden(
-            "not_entitled",
+            ErrorCode::NotEntitled,
             "you are not on this session's roster",
         )),
         Some(entry) if !entry.present => Err(Error::forbidden(
-            "not_present",
+            ErrorCode::NotPresent,
             "check in to the session before voting",
         )),
         Some(_) => Ok(()),
@@ -303,7 +304,7 @@ pub async fn check_in(db: &DatabaseConnection, actor: &Actor, id: Uuid) -> Resul
         .await?;
     if updated.rows_affected == 0 {
         return Err(Error::forbidden(
-            "not_entitled",
+            ErrorCode::NotEntitled,
             "you are not on this session's roster",
         ));
     }
@@ -333,7 +334,7 @@ pub async fn set_attendance(
             .await?;
         if updated.rows_affected as usize != chunk.len() {
             return Err(Error::invalid_field(
-                "not_on_roster",
+                ErrorCode::NotOnRoster,
                 "deputy_ids",
                 "some deputies are not on this session's roster",
             ));

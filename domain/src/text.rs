@@ -1,6 +1,7 @@
 //! Helpers every service shares and that know no rule: a page of a listing, and the checked
 //! one-line text of a form field.
 
+use crate::error::ErrorCode;
 use crate::error::{Error, Result};
 
 /// One page of a listing and the total number of rows the filter matched.
@@ -14,7 +15,7 @@ pub fn parse_text(field: &str, raw: &str, max: usize) -> Result<String> {
     let t = raw.trim();
     if t.is_empty() || raw.chars().count() > max || t.chars().any(char::is_control) {
         return Err(Error::invalid_field(
-            "invalid_text",
+            ErrorCode::InvalidText,
             field,
             format!("{field} must be 1 to {max} characters on one line"),
         ));

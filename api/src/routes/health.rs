@@ -1,6 +1,7 @@
 //! Liveness and readiness probes.
 
 use axum::{Json, extract::State, http::StatusCode};
+use minsheng_domain::error::ErrorCode;
 use minsheng_migration::{Migrator, MigratorTrait};
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -34,7 +35,7 @@ pub async fn ready(State(state): State<AppState>) -> ApiResult<Json<HealthStatus
         tracing::warn!(reason = %detail, "not ready");
         ApiError::new(
             StatusCode::SERVICE_UNAVAILABLE,
-            "not_ready",
+            ErrorCode::NotReady,
             "the database is not ready",
         )
     };

@@ -12,6 +12,7 @@ pub mod sessions;
 pub mod votes;
 
 use axum::http::StatusCode;
+use minsheng_domain::error::ErrorCode;
 use serde::{Deserialize, Serialize};
 
 use crate::error::ApiError;
@@ -38,7 +39,7 @@ impl Paging {
         if !(1..=MAX_LIMIT).contains(&limit) || offset > MAX_OFFSET {
             return Err(ApiError::new(
                 StatusCode::BAD_REQUEST,
-                "invalid_query",
+                ErrorCode::InvalidQuery,
                 format!("limit must be 1 to {MAX_LIMIT} and offset at most {MAX_OFFSET}"),
             ));
         }

@@ -2,6 +2,7 @@
 //! (`evaluation_participation`) and what was rated (`evaluation_ballots`) are stored apart, keyed so
 //! that storage order does not follow the order of rating, and rewritten at close, as for votes.
 
+use crate::error::ErrorCode;
 use std::collections::{BTreeMap, HashSet};
 
 use chrono::{DateTime, Utc};
@@ -154,7 +155,7 @@ pub async fn create(
     let title = parse_text("title", &d.title, 200)?;
     if d.threshold_base == ThresholdBase::None {
         return Err(Error::invalid_field(
-            "invalid_threshold_base",
+            ErrorCode::InvalidThresholdBase,
             "threshold_base",
             "a rating's grade needs a base",
         ));
@@ -164,7 +165,7 @@ pub async fn create(
     ids.dedup();
     if ids.is_empty() || ids.len() != d.project_ids.len() {
         return Err(Error::invalid_field(
-            "invalid_projects",
+            ErrorCode::InvalidProjects,
             "project_ids",
             "name each project to rate once",
         ));
@@ -180,7 +181,7 @@ pub async fn create(
         .await?;
     if found.len() != ids.len() {
         return Err(Error::invalid_field(
-            "unknown_project",
+            ErrorCode::UnknownProject,
             "project_ids",
             "some ids are not projects",
         ));
@@ -191,7 +192,7 @@ pub async fn create(
     }
     if !all_public {
         return Err(Error::invalid_field(
-            "project_not_adopted",
+            ErrorCode::ProjectNotAdopted,
             "project_ids",
             "only adopted projects are rated",
         ));
@@ -235,7 +236,7 @@ pub async fn get(
     let e = find(db, id).await?;
     if actor.is_none() && e.status != VoteStatus::Published {
         return Err(Error::unauthenticated(
-            "missing_token",
+            ErrorCode::MissingToken,
             "log in to see a rating before it is published",
         ));
     }
@@ -249,7 +250,7 @@ pub async fn list_for_session(
 ) -> Result<Vec<EvaluationView>> {
     if actor.role == Role::Department {
         return Err(Error::forbidden(
-            "forbidden",
+            ErrorCode::Forbidden,
             "ratings are read by admins and deputies",
         ));
     }
@@ -275,7 +276,7 @@ pub async fn open(db: &DatabaseConnection, actor: &Actor, id: Uuid) -> Result<Ev
         .ok_or_else(|| Error::not_found("evaluation"))?;
     if e.status != VoteStatus::Draft {
         return Err(Error::conflict(
-            "vote_not_draft",
+            ErrorCode::VoteNotDraft,
             "only a draft rating can be opened",
         ));
     }
@@ -285,7 +286,7 @@ pub async fn open(db: &DatabaseConnection, actor: &Actor, id: Uuid) -> Result<Ev
     let s = sessions::summary(&txn, session).await?;
     if !s.quorum_met {
         return Err(Error::conflict(
-            "quorum_not_met",
+            ErrorCode::QuorumNotMet,
             format!(
                 "{} of {} deputies present; opening needs {}",
                 s.present, s.roster_size, s.quorum_needed
@@ -323,7 +324,7 @@ async fn close_once(db: &DatabaseConnection, id: Uuid) -> Result<evaluations::Mo
     if closed.rows_affected != 1 {
         find(&txn, id).await?;
         return Err(Error::conflict(
-            "vote_not_open",
+            ErrorCode::VoteNotOpen,
             "only an open rating can be closed",
         ));
     }
@@ -374,7 +375,7 @@ pub async fn publish(
     if updated.rows_affected != 1 {
         find(db, id).await?;
         return Err(Error::conflict(
-            "vote_not_closed",
+            ErrorCode::VoteNotClosed,
             "only a closed rating can be published",
         ));
     }
@@ -391,14 +392,14 @@ pub fn parse_ratings(
     for (p, r) in ratings {
         if !known.contains(&p) {
             return Err(Error::invalid_field(
-                "unknown_candidate",
+                ErrorCode::UnknownCandidate,
                 "ratings",
                 format!("{p} is not rated in this round"),
             ));
         }
         if out.insert(p, r).is_some() {
             return Err(Error::invalid_field(
-                "duplicate_mark",
+                ErrorCode::DuplicateMark,
                 "ratings",
                 format!("{p} is rated twice"),
             ));
@@ -406,7 +407,7 @@ pub fn parse_ratings(
     }
     if out.len() != projects.len() {
         return Err(Error::invalid_field(
-            "incomplete_ballot",
+            ErrorCode::IncompleteBallot,
             "ratings",
             "rate every project of this round",
         ));
@@ -441,7 +442,7 @@ async fn cast_once(
         .ok_or_else(|| Error::not_found("evaluation"))?;
     if e.status != VoteStatus::Open {
         return Err(Error::conflict(
-            "vote_not_open",
+            ErrorCode::VoteNotOpen,
             format!("the rating is {}, not open", e.status),
         ));
     }
@@ -456,7 +457,10 @@ async fn cast_once(
         .await
     {
         return Err(if db::is_unique_violation(&err) {
-            Error::conflict("already_voted", "you have already rated in this round")
+            Error::conflict(
+                ErrorCode::AlreadyVoted,
+                "you have already rated in this round",
+            )
         } else {
             err.into()
         });
@@ -512,13 +516,13 @@ pub async fn results(
         VoteStatus::Closed if actor.is_some_and(|a| a.role == Role::Admin) => {}
         VoteStatus::Closed => {
             return Err(Error::conflict(
-                "results_not_published",
+                ErrorCode::ResultsNotPublished,
                 "results are public once published",
             ));
         }
         _ => {
             return Err(Error::conflict(
-                "vote_not_closed",
+                ErrorCode::VoteNotClosed,
                 "there are no results before the rating closes",
             ));
         }

@@ -10,6 +10,7 @@
 //!
 //! Every write on a completed project is refused (`project_completed`, [`writable_project`]).
 
+use crate::error::ErrorCode;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter,
     QuerySelect,
@@ -36,7 +37,7 @@ pub async fn followed_project(
         .ok_or_else(|| Error::not_found("project"))?;
     if !project_status::of(&p)?.is_public() {
         return Err(Error::conflict(
-            "project_not_adopted",
+            ErrorCode::ProjectNotAdopted,
             "follow-up starts when the project is adopted",
         ));
     }
@@ -56,7 +57,7 @@ pub async fn writable_project(
     let p = followed_project(txn, project_id).await?;
     if project_status::of(&p)? == Status::Completed {
         return Err(Error::conflict(
-            "project_completed",
+            ErrorCode::ProjectCompleted,
             "the project is completed; its follow-up record is closed",
         ));
     }
@@ -73,13 +74,11 @@ pub async fn readable_project(
     followed_project(db, project_id)
         .await
         .map_err(|e| match (&e, actor) {
-            (
-                Error::Conflict {
-                    code: "project_not_adopted",
-                    ..
-                },
-                None,
-            ) => Error::not_found("project"),
+            (Error::Conflict { code, .. }, None)
+                if *code == ErrorCode::ProjectNotAdopted.as_str() =>
+            {
+                Error::not_found("project")
+            }
             _ => e,
         })
 }
@@ -110,7 +109,7 @@ pub async fn require_department(
         Ok(())
     } else {
         Err(Error::forbidden(
-            "not_responsible_department",
+            ErrorCode::NotResponsibleDepartment,
             format!("only {dept} reports on this project"),
         ))
     }
@@ -161,7 +160,7 @@ pub async fn require_group_member(
         Ok(())
     } else {
         Err(Error::forbidden(
-            "not_group_member",
+            ErrorCode::NotGroupMember,
             "only members of a supervision group following this project may do this",
         ))
     }

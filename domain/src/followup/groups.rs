@@ -1,5 +1,6 @@
 //! Supervision groups (监督组): name, year, leader, deputy members, and the adopted projects they follow.
 
+use crate::error::ErrorCode;
 use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
@@ -54,7 +55,7 @@ async fn check_members(db: &impl ConnectionTrait, ids: &[Uuid]) -> Result<()> {
         .await?;
     if found as usize != ids.len() {
         return Err(Error::invalid_field(
-            "unknown_deputy",
+            ErrorCode::UnknownDeputy,
             "member_ids",
             "some member ids are not deputies",
         ));
@@ -69,7 +70,7 @@ async fn check_projects(db: &impl ConnectionTrait, ids: &[Uuid]) -> Result<()> {
         .await?;
     if found.len() != ids.len() {
         return Err(Error::invalid_field(
-            "unknown_project",
+            ErrorCode::UnknownProject,
             "project_ids",
             "some project ids are not projects",
         ));
@@ -79,7 +80,7 @@ async fn check_projects(db: &impl ConnectionTrait, ids: &[Uuid]) -> Result<()> {
             continue;
         }
         return Err(Error::invalid_field(
-            "project_not_adopted",
+            ErrorCode::ProjectNotAdopted,
             "project_ids",
             format!("project {} is not adopted", p.id),
         ));
@@ -153,7 +154,7 @@ pub async fn create(db: &DatabaseConnection, actor: &Actor, g: GroupInput) -> Re
     let name = parse_text("name", &g.name, 200)?;
     if !(2000..=2100).contains(&g.year) {
         return Err(Error::invalid_field(
-            "invalid_year",
+            ErrorCode::InvalidYear,
             "year",
             "the year must be between 2000 and 2100",
         ));
@@ -219,7 +220,7 @@ fn may_read(actor: &Actor) -> Result<()> {
     match actor.role {
         Role::Admin | Role::Deputy => Ok(()),
         Role::Department => Err(Error::forbidden(
-            "forbidden",
+            ErrorCode::Forbidden,
             "supervision groups are read by admins and deputies",
         )),
     }

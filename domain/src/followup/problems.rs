@@ -2,6 +2,7 @@
 //! responsible, its rectification, verified or sent back), and escalations. Every step of a problem
 //! is kept with who took it and when.
 
+use crate::error::ErrorCode;
 use chrono::{NaiveDate, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
@@ -23,7 +24,7 @@ fn long_text(field: &str, raw: &str, max: usize) -> Result<String> {
     let t = raw.trim();
     if t.is_empty() || raw.chars().count() > max {
         return Err(Error::invalid_field(
-            "invalid_text",
+            ErrorCode::InvalidText,
             field,
             format!("{field} must be 1 to {max} characters"),
         ));
@@ -39,7 +40,7 @@ where
     T::iter().find(|v| v.to_value() == value).ok_or_else(|| {
         let words: Vec<String> = T::iter().map(|v| v.to_value()).collect();
         Error::invalid_field(
-            "invalid_kind",
+            ErrorCode::InvalidKind,
             field,
             format!("{field} is one of {}", words.join(", ")),
         )
@@ -202,7 +203,7 @@ pub async fn act_on_problem(
 ) -> Result<ProblemView> {
     if note.chars().count() > 5000 {
         return Err(Error::invalid_field(
-            "invalid_text",
+            ErrorCode::InvalidText,
             "note",
             "the note has at most 5000 characters",
         ));
@@ -218,7 +219,7 @@ pub async fn act_on_problem(
         ProblemAction::Rectify => {
             if !is_department(actor, &problem.responsible_department) {
                 return Err(Error::forbidden(
-                    "not_responsible_department",
+                    ErrorCode::NotResponsibleDepartment,
                     format!(
                         "only {} rectifies this problem",
                         problem.responsible_department
@@ -227,14 +228,14 @@ pub async fn act_on_problem(
             }
             if note.trim().is_empty() {
                 return Err(Error::invalid_field(
-                    "invalid_text",
+                    ErrorCode::InvalidText,
                     "note",
                     "describe the rectification",
                 ));
             }
             if status != ProblemStatus::Open {
                 return Err(Error::conflict(
-                    "problem_not_open",
+                    ErrorCode::ProblemNotOpen,
                     "only an open problem can be rectified",
                 ));
             }
@@ -244,7 +245,7 @@ pub async fn act_on_problem(
             require_group_member(&txn, actor, problem.project_id).await?;
             if status != ProblemStatus::Rectified {
                 return Err(Error::conflict(
-                    "problem_not_rectified",
+                    ErrorCode::ProblemNotRectified,
                     "verify or send back a problem after its rectification",
                 ));
             }

@@ -1,5 +1,6 @@
 //! The baseline frozen at adoption, milestones (节点) and progress reports.
 
+use crate::error::ErrorCode;
 use chrono::{NaiveDate, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
@@ -166,7 +167,7 @@ pub fn period_end(period: &str) -> Option<NaiveDate> {
 pub fn parse_period(period: &str) -> Result<String> {
     if period_end(period).is_none() {
         return Err(Error::invalid_field(
-            "invalid_period",
+            ErrorCode::InvalidPeriod,
             "period",
             "the period is a month (2027-05), a quarter (2027-Q2), a half year (2027-H1) or a year (2027)",
         ));
@@ -201,21 +202,21 @@ pub async fn report_progress(
     require_department(&txn, actor, &project).await?;
     if !(0..=100).contains(&r.percent_complete) {
         return Err(Error::invalid_field(
-            "invalid_percent",
+            ErrorCode::InvalidPercent,
             "percent_complete",
             "percent complete is 0 to 100",
         ));
     }
     if r.spent_yuan < 0 {
         return Err(Error::invalid_field(
-            "invalid_amount",
+            ErrorCode::InvalidAmount,
             "spent_yuan",
             "money spent is a whole number of yuan, not negative",
         ));
     }
     if r.note.chars().count() > 5000 {
         return Err(Error::invalid_field(
-            "invalid_text",
+            ErrorCode::InvalidText,
             "note",
             "the note has at most 5000 characters",
         ));

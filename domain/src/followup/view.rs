@@ -3,6 +3,7 @@
 //! happened, in date order. Public once the project is adopted; nothing about accounts is in it
 //! beyond the role that took a step.
 
+use crate::error::ErrorCode;
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{ConnectionTrait, EntityTrait};
 use uuid::Uuid;
@@ -290,7 +291,7 @@ pub async fn check_completion(db: &impl ConnectionTrait, project_id: Uuid) -> Re
         .any(|p| p.problem.status != ProblemStatus::Closed)
     {
         return Err(crate::Error::conflict(
-            "open_problems",
+            ErrorCode::OpenProblems,
             "a project with open problems cannot be marked completed",
         ));
     }
@@ -300,7 +301,7 @@ pub async fn check_completion(db: &impl ConnectionTrait, project_id: Uuid) -> Re
         .unwrap_or(0);
     if percent < 100 {
         return Err(crate::Error::conflict(
-            "not_finished",
+            ErrorCode::NotFinished,
             format!("the latest progress report says {percent} %, not 100 %"),
         ));
     }

@@ -1,6 +1,7 @@
 //! Livelihood projects (民生实事项目): their materials, and the office's hand-made status moves.
 //! The status itself and the moves votes, follow-up and ratings make live in [`status`].
 
+use crate::error::ErrorCode;
 use chrono::{NaiveDate, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
@@ -34,21 +35,21 @@ pub struct ProjectInput {
 fn check(input: &ProjectInput) -> Result<ProjectInput> {
     if input.budget_yuan < 0 {
         return Err(Error::invalid_field(
-            "invalid_budget",
+            ErrorCode::InvalidBudget,
             "budget_yuan",
             "the budget is a whole number of yuan, not negative",
         ));
     }
     if !(2000..=2100).contains(&input.year) {
         return Err(Error::invalid_field(
-            "invalid_year",
+            ErrorCode::InvalidYear,
             "year",
             "the year must be between 2000 and 2100",
         ));
     }
     if !SOURCES.contains(&input.source.as_str()) {
         return Err(Error::invalid_field(
-            "invalid_source",
+            ErrorCode::InvalidSource,
             "source",
             "source is deputy, public or department",
         ));
@@ -56,7 +57,7 @@ fn check(input: &ProjectInput) -> Result<ProjectInput> {
     let summary = input.summary.trim();
     if input.summary.chars().count() > 5000 {
         return Err(Error::invalid_field(
-            "invalid_text",
+            ErrorCode::InvalidText,
             "summary",
             "the summary has at most 5000 characters",
         ));
@@ -189,13 +190,13 @@ pub async fn update(
         || change.planned_completion.is_some();
     if edits_materials && !status.may_stand() {
         return Err(Error::conflict(
-            "project_frozen",
+            ErrorCode::ProjectFrozen,
             "an adopted project's materials are its baseline and cannot change",
         ));
     }
     if edits_materials && crate::votes::service::in_active_vote(&txn, id).await? {
         return Err(Error::conflict(
-            "project_in_vote",
+            ErrorCode::ProjectInVote,
             "the project is a candidate of a vote that has opened",
         ));
     }
@@ -215,7 +216,7 @@ pub async fn update(
     {
         if !status.may_move_to(to) {
             return Err(Error::conflict(
-                "invalid_status_change",
+                ErrorCode::InvalidStatusChange,
                 format!(
                     "a project cannot move from {} to {} by hand",
                     status.as_str(),

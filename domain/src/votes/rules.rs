@@ -2,6 +2,7 @@
 //! ballot is valid for its vote. A ballot is parsed into a [`Ballot`] here; an invalid one never
 //! reaches storage.
 
+use crate::error::ErrorCode;
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use serde::{Deserialize, Serialize};
@@ -81,14 +82,14 @@ impl Ballot {
         let check = |id: &Uuid, seen: &mut HashSet<Uuid>| -> Result<()> {
             if !known.contains(id) {
                 return Err(Error::invalid_field(
-                    "unknown_candidate",
+                    ErrorCode::UnknownCandidate,
                     "ballot",
                     format!("{id} is not a candidate of this vote"),
                 ));
             }
             if !seen.insert(*id) {
                 return Err(Error::invalid_field(
-                    "duplicate_mark",
+                    ErrorCode::DuplicateMark,
                     "ballot",
                     format!("{id} is marked more than once"),
                 ));
@@ -97,7 +98,7 @@ impl Ballot {
         };
         let too_many = |yes: usize| {
             Error::invalid_field(
-                "too_many_marks",
+                ErrorCode::TooManyMarks,
                 "ballot",
                 format!("{yes} yes marks for {seats} seats: a ballot may mark at most {seats}"),
             )
@@ -127,12 +128,12 @@ impl Ballot {
                 Ok(Ballot::Choices(all))
             }
             (Method::ChooseUpToN, _) => Err(Error::invalid_field(
-                "wrong_ballot_form",
+                ErrorCode::WrongBallotForm,
                 "selections",
                 "this vote takes {\"selections\": [project_id, ...]}",
             )),
             (Method::YesNoAbstain, _) => Err(Error::invalid_field(
-                "wrong_ballot_form",
+                ErrorCode::WrongBallotForm,
                 "choices",
                 "this vote takes {\"choices\": {project_id: \"yes\" | \"no\" | \"abstain\"}}",
             )),

@@ -6,6 +6,7 @@
 //! closing a vote rewrites both in key order, which also drops any trace (row versions, page
 //! order) of the order of casting.
 
+use crate::error::ErrorCode;
 use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection,
@@ -181,7 +182,7 @@ async fn check_draft(
 ) -> Result<()> {
     if d.seats < 1 {
         return Err(Error::invalid_field(
-            "invalid_seats",
+            ErrorCode::InvalidSeats,
             "seats",
             "a vote has at least one seat",
         ));
@@ -191,14 +192,14 @@ async fn check_draft(
     sorted.dedup();
     if sorted.len() != d.candidate_ids.len() {
         return Err(Error::invalid_field(
-            "duplicate_candidate",
+            ErrorCode::DuplicateCandidate,
             "candidate_ids",
             "a project is listed twice",
         ));
     }
     if d.candidate_ids.len() as u32 <= d.seats {
         return Err(Error::invalid_field(
-            "not_enough_candidates",
+            ErrorCode::NotEnoughCandidates,
             "candidate_ids",
             "a vote needs more candidates than seats (差额)",
         ));
@@ -209,7 +210,7 @@ async fn check_draft(
         .await?;
     if found.len() != d.candidate_ids.len() {
         return Err(Error::invalid_field(
-            "unknown_project",
+            ErrorCode::UnknownProject,
             "candidate_ids",
             "some candidate ids are not projects",
         ));
@@ -218,7 +219,7 @@ async fn check_draft(
         let status = project_status::of(p)?;
         if !status.may_stand() {
             return Err(Error::invalid_field(
-                "project_not_eligible",
+                ErrorCode::ProjectNotEligible,
                 "candidate_ids",
                 format!(
                     "project {} is {} and cannot be a candidate",
@@ -238,7 +239,7 @@ async fn check_draft(
         .await?;
     if busy > 0 {
         return Err(Error::conflict(
-            "candidate_in_other_vote",
+            ErrorCode::CandidateInOtherVote,
             "a candidate already stands in another undecided vote",
         ));
     }
@@ -325,7 +326,7 @@ pub async fn update(
     let (status, method, base) = parse_stored(&current)?;
     if status != VoteStatus::Draft {
         return Err(Error::conflict(
-            "vote_not_draft",
+            ErrorCode::VoteNotDraft,
             "a vote can be changed only while it is a draft",
         ));
     }
@@ -345,7 +346,7 @@ pub async fn update(
     if current.runoff_of.is_some() && c.candidate_ids.is_some() && d.candidate_ids != old_candidates
     {
         return Err(Error::conflict(
-            "runoff_candidates_fixed",
+            ErrorCode::RunoffCandidatesFixed,
             "a runoff is among the tied candidates only",
         ));
     }
@@ -375,7 +376,7 @@ pub async fn get(db: &DatabaseConnection, actor: Option<&Actor>, id: Uuid) -> Re
     let vote = find(db, id).await?;
     if actor.is_none() && vote.status != VoteStatus::Published {
         return Err(Error::unauthenticated(
-            "missing_token",
+            ErrorCode::MissingToken,
             "log in to see a vote before it is published",
         ));
     }
@@ -389,7 +390,7 @@ pub async fn list_for_session(
 ) -> Result<Vec<VoteView>> {
     if actor.role == Role::Department {
         return Err(Error::forbidden(
-            "forbidden",
+            ErrorCode::Forbidden,
             "votes are read by admins and deputies",
         ));
     }
@@ -417,7 +418,7 @@ pub async fn open(db: &DatabaseConnection, actor: &Actor, id: Uuid) -> Result<Vo
     let vote = find_for_update(&txn, id).await?;
     if vote.status != VoteStatus::Draft {
         return Err(Error::conflict(
-            "vote_not_draft",
+            ErrorCode::VoteNotDraft,
             "only a draft vote can be opened",
         ));
     }
@@ -430,7 +431,7 @@ pub async fn open(db: &DatabaseConnection, actor: &Actor, id: Uuid) -> Result<Vo
     .await?;
     if !summary.quorum_met {
         return Err(Error::conflict(
-            "quorum_not_met",
+            ErrorCode::QuorumNotMet,
             format!(
                 "{} of {} deputies present; opening needs {} (two-thirds of the deputies in office)",
                 summary.present, summary.roster_size, summary.quorum_needed
@@ -475,7 +476,7 @@ async fn close_once(db: &DatabaseConnection, id: Uuid) -> Result<votes::Model> {
     if closed.rows_affected != 1 {
         find(&txn, id).await?;
         return Err(Error::conflict(
-            "vote_not_open",
+            ErrorCode::VoteNotOpen,
             "only an open vote can be closed",
         ));
     }
@@ -512,7 +513,7 @@ pub async fn publish(db: &DatabaseConnection, actor: &Actor, id: Uuid) -> Result
     let vote = find_for_update(&txn, id).await?;
     if vote.status != VoteStatus::Closed {
         return Err(Error::conflict(
-            "vote_not_closed",
+            ErrorCode::VoteNotClosed,
             "only a closed vote can be published",
         ));
     }
@@ -577,13 +578,13 @@ pub async fn results(db: &DatabaseConnection, actor: Option<&Actor>, id: Uuid) -
         VoteStatus::Closed if actor.is_some_and(|a| a.role == Role::Admin) => {}
         VoteStatus::Closed => {
             return Err(Error::conflict(
-                "results_not_published",
+                ErrorCode::ResultsNotPublished,
                 "results are public once the vote is published",
             ));
         }
         VoteStatus::Draft | VoteStatus::Open => {
             return Err(Error::conflict(
-                "vote_not_closed",
+                ErrorCode::VoteNotClosed,
                 "there are no results before the vote closes",
             ));
         }
@@ -600,7 +601,7 @@ pub async fn bulletin(db: &DatabaseConnection, id: Uuid) -> Result<(VoteView, Ve
     let vote = find(db, id).await?;
     if vote.status != VoteStatus::Published {
         return Err(Error::conflict(
-            "results_not_published",
+            ErrorCode::ResultsNotPublished,
             "the bulletin is public once the vote is published",
         ));
     }
@@ -655,7 +656,7 @@ async fn cast_once(
     let (status, method, _) = parse_stored(&vote)?;
     if status != VoteStatus::Open {
         return Err(Error::conflict(
-            "vote_not_open",
+            ErrorCode::VoteNotOpen,
             format!("the vote is {}, not open", status.as_str()),
         ));
     }
@@ -675,7 +676,10 @@ async fn cast_once(
         .await
     {
         return Err(if db::is_unique_violation(&e) {
-            Error::conflict("already_voted", "you have already voted in this vote")
+            Error::conflict(
+                ErrorCode::AlreadyVoted,
+                "you have already voted in this vote",
+            )
         } else {
             e.into()
         });
@@ -728,13 +732,13 @@ pub async fn runoff(db: &DatabaseConnection, actor: &Actor, id: Uuid) -> Result<
     let (status, method, base) = parse_stored(&vote)?;
     if !matches!(status, VoteStatus::Closed | VoteStatus::Published) {
         return Err(Error::conflict(
-            "vote_not_closed",
+            ErrorCode::VoteNotClosed,
             "a runoff follows a closed vote",
         ));
     }
     let Outcome::RunoffRequired { tied, seats_left } = count(&txn, &vote).await?.outcome else {
         return Err(Error::conflict(
-            "no_runoff_needed",
+            ErrorCode::NoRunoffNeeded,
             "this vote's result has no tie at the cut-off",
         ));
     };
@@ -744,7 +748,7 @@ pub async fn runoff(db: &DatabaseConnection, actor: &Actor, id: Uuid) -> Result<
         .await?;
     if existing > 0 {
         return Err(Error::conflict(
-            "runoff_exists",
+            ErrorCode::RunoffExists,
             "this vote already has a runoff",
         ));
     }
