@@ -292,9 +292,25 @@ async fn a_whole_choose_up_to_n_vote_from_the_pages() {
     let page = office.get(&format!("/admin/votes/{vote}")).await;
     page.assert_contains(r#"data-k="ballots_cast">2<"#);
     let csrf = page.csrf();
+    // Closing cannot be undone: the first press asks, with the turnout, and changes nothing.
+    let asked = office
+        .post(&format!("/admin/votes/{vote}/close"), &[("csrf", &csrf)])
+        .await;
+    assert_status(&asked, 200);
+    asked
+        .assert_contains("结束后不能再投票。目前已投票 2 人，实到 3 人。")
+        .assert_contains(r#"name="confirm" value="yes""#);
+    let v = app
+        .get(&format!("/api/v1/votes/{vote}"), Some(&admin))
+        .await
+        .expect(200);
+    assert_eq!(v["status"], "open");
     assert_status(
         &office
-            .post(&format!("/admin/votes/{vote}/close"), &[("csrf", &csrf)])
+            .post(
+                &format!("/admin/votes/{vote}/close"),
+                &[("csrf", &csrf), ("confirm", "yes")],
+            )
             .await,
         303,
     );
@@ -305,12 +321,28 @@ async fn a_whole_choose_up_to_n_vote_from_the_pages() {
     // Not public before publication.
     let mut public = Visitor::new(&app.base);
     assert_status(&public.get(&format!("/votes/{vote}/results")).await, 409);
+    office
+        .post(&format!("/admin/votes/{vote}/publish"), &[("csrf", &csrf)])
+        .await
+        .assert_contains("发布后结果向社会公开");
     assert_status(
         &office
-            .post(&format!("/admin/votes/{vote}/publish"), &[("csrf", &csrf)])
+            .post(
+                &format!("/admin/votes/{vote}/publish"),
+                &[("csrf", &csrf), ("confirm", "yes")],
+            )
             .await,
         303,
     );
+    // Publishing twice is refused in a sentence that says why.
+    let twice = office
+        .post(
+            &format!("/admin/votes/{vote}/publish"),
+            &[("csrf", &csrf), ("confirm", "yes")],
+        )
+        .await;
+    assert_status(&twice, 409);
+    twice.assert_contains("结果已经发布");
     let results = public.get(&format!("/votes/{vote}/results")).await;
     assert_status(&results, 200);
     // 3 on the roster: 2 yes needed; p0 has 2, p1 has 1.
@@ -493,7 +525,12 @@ async fn roles_csrf_and_display_links() {
         .csrf();
     let close = format!("/admin/votes/{vote}/close");
     assert_status(&office.post(&close, &[("csrf", "0")]).await, 403);
-    assert_status(&office.post(&close, &[("csrf", &csrf)]).await, 303);
+    assert_status(
+        &office
+            .post(&close, &[("csrf", &csrf), ("confirm", "yes")])
+            .await,
+        303,
+    );
     // ... which another session's token is not.
     let other = d.get("/d").await.csrf();
     assert_ne!(other, csrf);
@@ -505,7 +542,7 @@ async fn roles_csrf_and_display_links() {
     ] {
         assert_status(
             &office
-                .post_with(&publish, &[("csrf", &csrf)], &headers)
+                .post_with(&publish, &[("csrf", &csrf), ("confirm", "yes")], &headers)
                 .await,
             403,
         );
@@ -737,4 +774,39 @@ async fn a_satisfaction_rating_from_the_pages() {
         .await
         .expect(200);
     assert_eq!(view["ballots_cast"], 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn opening_without_quorum_says_the_numbers() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    let s = app.session_with(&admin, 3).await;
+    let p = app.projects(&admin, 2).await;
+    let vote = app
+        .draft_vote(
+            &admin,
+            &s.id,
+            json!({"title": "法定人数", "method": "choose_up_to_n", "seats": 1, "candidate_ids": p}),
+        )
+        .await;
+    let absent: Vec<&String> = s.deputies.iter().take(2).map(|(d, _)| d).collect();
+    app.put(
+        &format!("/api/v1/sessions/{}/attendance", s.id),
+        Some(&admin),
+        json!({"deputy_ids": absent, "present": false}),
+    )
+    .await
+    .expect(200);
+    let mut office = Visitor::logged_in(&app.base, "admin", ADMIN_PASSWORD).await;
+    let csrf = office.get(&format!("/admin/votes/{vote}")).await.csrf();
+    let refused = office
+        .post(&format!("/admin/votes/{vote}/open"), &[("csrf", &csrf)])
+        .await;
+    assert_status(&refused, 409);
+    refused.assert_contains("不足法定人数：实到 1 人，应到 3 人，开始投票至少需要 2 人");
+    let v = app
+        .get(&format!("/api/v1/votes/{vote}"), Some(&admin))
+        .await
+        .expect(200);
+    assert_eq!(v["status"], "draft");
 }

@@ -313,6 +313,8 @@ struct VotePage {
     outcome: &'static str,
     runoff_needed: bool,
     error: Option<String>,
+    /// `close` or `publish` awaiting the office's confirmation, with the question to ask.
+    confirming: Option<(String, String)>,
 }
 
 async fn vote_page(
@@ -320,6 +322,7 @@ async fn vote_page(
     user: &PageUser,
     id: Uuid,
     error: Option<String>,
+    confirming: Option<String>,
 ) -> PageResult {
     let v = vote_service::get(&state.db, Some(&user.actor), id)
         .await
@@ -356,6 +359,16 @@ async fn vote_page(
         outcome,
         runoff_needed,
         error,
+        confirming: confirming.map(|action| {
+            let question = if action == "close" {
+                t.confirm_close
+                    .replace("{cast}", &v.ballots_cast.to_string())
+                    .replace("{present}", &v.present.to_string())
+            } else {
+                t.confirm_publish.to_owned()
+            };
+            (action, question)
+        }),
         v,
     });
     if refused {
@@ -371,7 +384,7 @@ pub async fn vote(
     Path(id): Path<Uuid>,
 ) -> PageResult {
     require_admin(&user)?;
-    vote_page(&state, &user, id, None).await
+    vote_page(&state, &user, id, None, None).await
 }
 
 /// `POST /admin/votes/{id}/{open|close|publish|runoff}`. A refusal (no quorum, wrong state) is
@@ -380,11 +393,15 @@ pub async fn vote_action(
     State(state): State<WebState>,
     user: PageUser,
     Path((id, action)): Path<(Uuid, String)>,
-    Form(f): Form<TokenOnly>,
+    Form(pairs): Form<Vec<(String, String)>>,
 ) -> PageResult {
-    user.check_form(&f.csrf)?;
+    user.check_form(field(&pairs, "csrf").unwrap_or(""))?;
     require_admin(&user)?;
     let t = user.prefs.lang.msg();
+    // Closing and publishing cannot be undone: the first press asks, the second acts.
+    if matches!(action.as_str(), "close" | "publish") && field(&pairs, "confirm") != Some("yes") {
+        return vote_page(&state, &user, id, None, Some(action)).await;
+    }
     let done = match action.as_str() {
         "open" => vote_service::open(&state.db, &user.actor, id)
             .await
@@ -402,17 +419,39 @@ pub async fn vote_action(
     };
     match done {
         Ok(next) => Ok(Redirect::to(&format!("/admin/votes/{next}")).into_response()),
-        Err(Error::Conflict { code, message }) => {
+        Err(Error::Conflict { code, .. }) => {
             let sentence = if code == "quorum_not_met" {
-                // The domain's message carries the numbers: present, roster, needed.
-                format!("{}：{message}", t.quorum_not_met)
+                let v = vote_service::get(&state.db, Some(&user.actor), id)
+                    .await
+                    .map_err(fail(&user))?;
+                let s = sessions::get(&state.db, &user.actor, v.vote.session_id)
+                    .await
+                    .map_err(fail(&user))?;
+                t.quorum_numbers
+                    .replace("{present}", &s.present.to_string())
+                    .replace("{roster}", &s.roster_size.to_string())
+                    .replace("{needed}", &s.quorum_needed.to_string())
+            } else if code == "vote_not_closed"
+                && action == "publish"
+                && published(&state, &user, id).await?
+            {
+                // Pressed twice: say what happened, not what the rule is.
+                t.already_published.to_owned()
             } else {
                 t.for_code(code).to_owned()
             };
-            vote_page(&state, &user, id, Some(sentence)).await
+            vote_page(&state, &user, id, Some(sentence), None).await
         }
         Err(e) => Err(PageError::from_domain(e, user.prefs)),
     }
+}
+
+async fn published(state: &WebState, user: &PageUser, id: Uuid) -> Result<bool, PageError> {
+    Ok(vote_service::get(&state.db, Some(&user.actor), id)
+        .await
+        .map_err(fail(user))?
+        .status
+        == VoteStatus::Published)
 }
 
 #[derive(Template)]
