@@ -44,6 +44,8 @@ impl JwtKeys {
         validation.set_audience(&[AUDIENCE]);
         validation.set_required_spec_claims(&["exp", "iat", "iss", "aud", "sub"]);
         validation.leeway = 5;
+        // A `nbf` claim, when present, is honoured.
+        validation.validate_nbf = true;
         Self {
             encoding: EncodingKey::from_secret(secret),
             decoding: DecodingKey::from_secret(secret),
@@ -84,7 +86,13 @@ impl JwtKeys {
         };
         let data =
             decode::<Claims>(token, &self.decoding, &self.validation).map_err(|_| invalid())?;
-        if data.claims.iat > data.claims.exp || data.claims.jti.is_empty() {
+        // A token that lives longer than this service issues is not one of ours, even if signed
+        // with a leaked or shared secret.
+        let lifetime = data.claims.exp.saturating_sub(data.claims.iat);
+        if data.claims.iat > data.claims.exp
+            || lifetime > self.ttl_secs
+            || data.claims.jti.is_empty()
+        {
             return Err(invalid());
         }
         let account_id = data.claims.sub.parse().map_err(|_| invalid())?;

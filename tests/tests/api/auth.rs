@@ -426,6 +426,9 @@ async fn access_tokens_are_validated_strictly() {
         ("iss", json!("someone-else")),
         ("aud", json!("another-api")),
         ("exp", json!(now - 3600)),
+        // Signed with the right key but living a year: longer than this service issues.
+        ("exp", json!(now + 365 * 24 * 3600)),
+        ("nbf", json!(now + 3600)),
         ("sub", json!("not-a-uuid")),
         ("sid", json!("not-a-uuid")),
     ] {

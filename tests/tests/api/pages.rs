@@ -810,3 +810,18 @@ async fn opening_without_quorum_says_the_numbers() {
         .expect(200);
     assert_eq!(v["status"], "draft");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tokens_are_not_cached_and_swagger_ui_cannot_be_framed() {
+    let app = TestApp::spawn().await;
+    let r = app.try_login("admin", ADMIN_PASSWORD).await;
+    assert_eq!(r.status.as_u16(), 200);
+    assert_eq!(r.headers["cache-control"], "no-store");
+    let mut v = Visitor::new(&app.base);
+    let docs = v.get("/docs/").await;
+    assert_status(&docs, 200);
+    let csp = docs.headers["content-security-policy"].to_str().unwrap();
+    assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
+    assert!(csp.contains("script-src 'self'"), "{csp}");
+    assert_eq!(docs.headers["x-frame-options"], "DENY");
+}
