@@ -61,6 +61,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         ))
         .routes(routes!(followup::follow_up))
         .routes(routes!(followup::timeline))
+        .routes(routes!(followup::board))
         .routes(routes!(groups::create_group, groups::list_groups))
         .routes(routes!(groups::get_group, groups::update_group))
         .routes(routes!(
@@ -91,13 +92,16 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
 /// limit.
 pub fn app(state: AppState, body_limit: usize) -> Router {
     let (router, spec) = parts();
-    let pages = minsheng_web::router(minsheng_web::WebState::new(
-        state.db.clone(),
-        state.hasher.clone(),
-        state.throttle,
-        state.refresh_ttl,
-        state.cookie_secure,
-    ));
+    let pages = minsheng_web::router(
+        minsheng_web::WebState::new(
+            state.db.clone(),
+            state.hasher.clone(),
+            state.throttle,
+            state.refresh_ttl,
+            state.cookie_secure,
+        )
+        .with_colour_rule(state.colour_rule),
+    );
     router
         // The UI finds the spec by a relative address, so it works behind a reverse proxy that
         // serves Minsheng under a path prefix (`/minsheng/docs/` → `/minsheng/api/openapi.json`).

@@ -1,6 +1,8 @@
 //! The pages' words, one table per language. Every table is a value of [`Msg`], so a string missing
 //! from a language fails the build. Chinese (zh-CN) first; English for visitors and integrators.
 
+pub mod followup;
+
 /// A page language, chosen by the `lang` cookie (Chinese when absent).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Lang {
@@ -745,6 +747,8 @@ impl Msg {
             "quorum_not_met" => self.quorum_not_met,
             "not_found" => self.not_found,
             "forbidden" | "not_a_deputy" => self.forbidden,
+            "not_responsible_department" | "not_group_member" => self.forbidden,
+            "project_not_adopted" => self.not_found,
             _ => self.internal,
         }
     }

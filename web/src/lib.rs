@@ -14,7 +14,9 @@ use axum::{
     http::{HeaderValue, header},
     routing::{get, post},
 };
-use minsheng_domain::{auth::ThrottlePolicy, passwords::PasswordHasher};
+use minsheng_domain::{
+    auth::ThrottlePolicy, followup::colour::ColourRule, passwords::PasswordHasher,
+};
 use sea_orm::DatabaseConnection;
 
 mod assets;
@@ -36,6 +38,8 @@ pub struct WebState {
     /// Mark cookies `Secure` (the service is reached over TLS).
     pub secure_cookies: bool,
     pub hub: Arc<live::Hub>,
+    /// The thresholds of the follow-up status colour.
+    pub colour_rule: ColourRule,
 }
 
 impl WebState {
@@ -53,7 +57,14 @@ impl WebState {
             throttle,
             session_ttl,
             secure_cookies,
+            colour_rule: ColourRule::default(),
         }
+    }
+
+    /// The colour rule the service is configured with (the same as the API's).
+    pub fn with_colour_rule(mut self, rule: ColourRule) -> Self {
+        self.colour_rule = rule;
+        self
     }
 }
 
@@ -78,6 +89,39 @@ pub fn router<S: Clone + Send + Sync + 'static>(state: WebState) -> Router<S> {
             get(pages::rating::form).post(pages::rating::review),
         )
         .route("/d/ratings/{id}/cast", post(pages::rating::cast))
+        .route("/d/groups", get(pages::desks::groups_home))
+        .route("/d/groups/projects/{id}", get(pages::desks::group_project))
+        .route(
+            "/d/groups/projects/{id}/inspections",
+            post(pages::desks::group_inspection),
+        )
+        .route(
+            "/d/groups/projects/{id}/problems",
+            post(pages::desks::group_problem),
+        )
+        .route(
+            "/d/groups/problems/{id}/verify",
+            post(pages::desks::group_verify),
+        )
+        .route(
+            "/d/groups/problems/{id}/send-back",
+            post(pages::desks::group_send_back),
+        )
+        .route("/dept", get(pages::desks::dept_home))
+        .route("/dept/projects/{id}", get(pages::desks::dept_project))
+        .route(
+            "/dept/projects/{id}/progress",
+            post(pages::desks::dept_progress),
+        )
+        .route(
+            "/dept/projects/{id}/milestones",
+            post(pages::desks::dept_milestone),
+        )
+        .route(
+            "/dept/milestones/{id}/reached",
+            post(pages::desks::dept_reached),
+        )
+        .route("/dept/problems/{id}/rectify", post(pages::desks::dept_rectify))
         .route("/admin", get(admin::home))
         .route("/admin/sessions", post(office::create_session))
         .route(
@@ -120,6 +164,8 @@ pub fn router<S: Clone + Send + Sync + 'static>(state: WebState) -> Router<S> {
         .route("/admin/votes/{id}/announcement", get(admin::announcement))
         .route("/screen/sessions/{id}", get(screen::page))
         .route("/screen/sessions/{id}/events", get(screen::events))
+        .route("/projects", get(pages::followup::board_page))
+        .route("/projects/{id}", get(pages::followup::project_page))
         .route("/votes/{id}/results", get(public::results))
         .route("/votes/{id}/bulletin", get(public::bulletin))
         .route("/assets/{file}", get(assets::serve))

@@ -833,3 +833,118 @@ pub async fn timeline(
         entries,
     }))
 }
+
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct BoardQuery {
+    /// The projects' year; default: the latest year with a followed project.
+    #[param(minimum = 2000, maximum = 2100)]
+    pub year: Option<i32>,
+}
+
+/// One project on the board.
+#[derive(Serialize, ToSchema)]
+pub struct BoardProjectDto {
+    pub id: Uuid,
+    pub title: String,
+    /// `adopted`, `in_progress` or `completed`.
+    pub status: String,
+    /// The responsible department (责任单位) of the baseline.
+    pub department: String,
+    pub budget_yuan: i64,
+    pub planned_completion: NaiveDate,
+    /// Computed by the documented rule, never typed in.
+    pub status_colour: StatusColour,
+    /// Whether any progress report was filed. When false, `percent_complete` is 0 by default,
+    /// not a measurement (pages say 尚未报告).
+    pub reported: bool,
+    pub percent_complete: u32,
+    /// What the linear schedule expects today.
+    pub expected_percent: u32,
+    /// The latest report's period, if any.
+    pub latest_period: Option<String>,
+    pub spent_yuan: i64,
+    pub budget_variance_yuan: i64,
+    pub overdue_milestones: u32,
+    pub open_problems: u32,
+}
+
+/// Projects per colour. `not_reported` counts across the colours.
+#[derive(Serialize, ToSchema)]
+pub struct ColourCountsDto {
+    pub on_schedule: u32,
+    pub behind: u32,
+    pub seriously_behind: u32,
+    pub completed: u32,
+    pub not_reported: u32,
+    pub total: u32,
+}
+
+/// Every followed project of a year with its status colour.
+#[derive(Serialize, ToSchema)]
+pub struct BoardDto {
+    pub year: i32,
+    /// Every year with a followed project, newest first.
+    pub years: Vec<i32>,
+    pub counts: ColourCountsDto,
+    /// Most urgent first: seriously behind, behind, on schedule, completed; then by title.
+    pub projects: Vec<BoardProjectDto>,
+}
+
+/// The year's board (五色督办): every adopted, in-progress and completed project with its status
+/// colour, percent complete against expected, budget and money spent, and counts per colour.
+/// Built in a fixed number of queries. Roles: any; Public.
+#[utoipa::path(get, path = "/api/v1/projects/board", tag = "follow-up", security((), ("bearer" = [])), params(BoardQuery), responses(
+    (status = 200, body = BoardDto),
+    (status = 400, description = "`invalid_query`", body = crate::error::Problem, content_type = "application/problem+json"),
+))]
+pub async fn board(
+    State(state): State<AppState>,
+    crate::extract::ApiQuery(q): crate::extract::ApiQuery<BoardQuery>,
+) -> ApiResult<Json<BoardDto>> {
+    let b = minsheng_domain::followup::board::board(
+        &state.db,
+        q.year,
+        &Default::default(),
+        &state.colour_rule,
+        minsheng_domain::clock::today(),
+    )
+    .await?;
+    let c = b.counts;
+    Ok(Json(BoardDto {
+        year: b.year,
+        years: b.years,
+        counts: ColourCountsDto {
+            on_schedule: c.on_schedule,
+            behind: c.behind,
+            seriously_behind: c.seriously_behind,
+            completed: c.completed,
+            not_reported: c.not_reported,
+            total: c.total,
+        },
+        projects: b
+            .rows
+            .into_iter()
+            .map(|r| {
+                let s = r.standing;
+                BoardProjectDto {
+                    id: r.project.id,
+                    title: r.project.title,
+                    status: r.project.status,
+                    department: r.baseline.department,
+                    budget_yuan: r.baseline.budget_yuan,
+                    planned_completion: r.baseline.planned_completion,
+                    status_colour: colour_dto(s.assessment.colour),
+                    reported: s.reported,
+                    percent_complete: s.percent_complete,
+                    expected_percent: s.assessment.expected_percent,
+                    latest_period: s.latest_period,
+                    spent_yuan: s.spent_yuan,
+                    budget_variance_yuan: s.budget_variance_yuan,
+                    overdue_milestones: s.overdue_milestones,
+                    open_problems: s.open_problems,
+                }
+            })
+            .collect(),
+    }))
+}

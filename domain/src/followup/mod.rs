@@ -3,8 +3,10 @@
 //! computed status colour, and the public timeline.
 
 pub mod access;
+pub mod board;
 pub mod colour;
 pub mod groups;
 pub mod problems;
 pub mod progress;
+pub mod standing;
 pub mod view;

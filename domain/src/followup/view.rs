@@ -10,15 +10,15 @@ use uuid::Uuid;
 
 use super::{
     access::followed_project,
-    colour::{Assessment, ColourRule, Facts, assess},
+    colour::{Assessment, ColourRule},
     problems::{ProblemStatus, escalations_of, inspections_of, problems_of},
     progress::{latest_report, milestones_of, reports_of},
+    standing::{baseline_or_project, standing},
 };
 use crate::{
     entities::{progress_reports, project_baselines, projects},
     error::Result,
     evaluations::service::{GradeRecord, grades_of},
-    projects::status::Status,
     vocabulary::ProblemEventKind,
 };
 
@@ -39,26 +39,6 @@ pub struct FollowUp {
     pub grades: Vec<GradeRecord>,
 }
 
-fn baseline_or_project(
-    p: &projects::Model,
-    b: Option<project_baselines::Model>,
-) -> project_baselines::Model {
-    b.unwrap_or_else(|| {
-        let planned = p
-            .planned_completion
-            .or_else(|| NaiveDate::from_ymd_opt(p.year, 12, 31))
-            .unwrap_or_default();
-        project_baselines::Model {
-            project_id: p.id,
-            budget_yuan: p.budget_yuan,
-            department: p.department.clone(),
-            started_on: NaiveDate::from_ymd_opt(p.year, 1, 1).unwrap_or(planned),
-            planned_completion: planned,
-            frozen_at: p.updated_at,
-        }
-    })
-}
-
 pub async fn follow_up(
     db: &impl ConnectionTrait,
     project_id: Uuid,
@@ -74,50 +54,31 @@ pub async fn follow_up(
     );
     let latest_report = latest_report(db, project_id).await?;
     let milestones = milestones_of(db, project_id).await?;
-    let problems = problems_of(db, project_id).await?;
-    let open: Vec<NaiveDate> = problems
+    let open: Vec<NaiveDate> = problems_of(db, project_id)
+        .await?
         .iter()
         .filter(|p| p.problem.status != ProblemStatus::Closed)
         .map(|p| p.problem.deadline)
         .collect();
-    let overdue_milestones = milestones
-        .iter()
-        .filter(|m| m.done_on.is_none() && m.due_on < today)
-        .count() as u32;
-    let percent = latest_report
-        .as_ref()
-        .map(|r| r.percent_complete as u32)
-        .unwrap_or(0);
-    let spent = latest_report.as_ref().map(|r| r.spent_yuan).unwrap_or(0);
-    let completed = project.status == Status::Completed.as_str();
-    let assessment = assess(
-        &Facts {
-            completed,
-            started_on: baseline.started_on,
-            planned_completion: baseline.planned_completion,
-            today,
-            percent_complete: percent,
-            overdue_milestones,
-            open_problem_deadlines: open.clone(),
-        },
+    let s = standing(
+        &project,
+        &baseline,
+        latest_report.as_ref(),
+        &milestones,
+        open,
         rule,
+        today,
     );
-    let earned = baseline.budget_yuan.saturating_mul(i64::from(percent)) / 100;
-    let days_overdue = if completed {
-        0
-    } else {
-        (today - baseline.planned_completion).num_days().max(0)
-    };
     Ok(FollowUp {
         grades: grades_of(db, project_id).await?,
-        budget_variance_yuan: spent - earned,
-        days_overdue,
-        overdue_milestones,
-        open_problems: open.len() as u32,
+        budget_variance_yuan: s.budget_variance_yuan,
+        days_overdue: s.days_overdue,
+        overdue_milestones: s.overdue_milestones,
+        open_problems: s.open_problems,
         project,
         baseline,
         latest_report,
-        assessment,
+        assessment: s.assessment,
     })
 }
 

@@ -8,6 +8,7 @@ mod errors;
 mod followup;
 mod migrations;
 mod pages;
+mod pages_followup;
 mod pages_office;
 mod secrecy;
 mod storage;

@@ -41,7 +41,8 @@ fn safe_next(next: &str) -> Option<&str> {
 fn home_of(role: Role) -> &'static str {
     match role {
         Role::Admin => "/admin",
-        Role::Deputy | Role::Department => "/d",
+        Role::Deputy => "/d",
+        Role::Department => "/dept",
     }
 }
 

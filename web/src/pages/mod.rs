@@ -2,6 +2,8 @@
 
 pub mod admin;
 pub mod deputy;
+pub mod desks;
+pub mod followup;
 pub mod login;
 pub mod materials;
 pub mod office;

@@ -1,0 +1,205 @@
+//! The words of the follow-up pages (the board, a project's record, the department's and the
+//! supervision group's desks, the office's groups and year report). One macro row per string with
+//! its Chinese and English, so a string cannot exist in one language only.
+
+use super::Lang;
+
+macro_rules! table {
+    ($($name:ident: $zh:literal, $en:literal;)+) => {
+        #[allow(dead_code)] // words of the office pages still to come
+        pub struct FollowMsg {
+            $(pub $name: &'static str,)+
+        }
+        pub static ZH: FollowMsg = FollowMsg { $($name: $zh,)+ };
+        pub static EN: FollowMsg = FollowMsg { $($name: $en,)+ };
+    };
+}
+
+table! {
+    board_title: "民生实事项目进展", "Livelihood projects: progress";
+    year_suffix: "年", "";
+    on_schedule: "按计划", "On schedule";
+    behind: "滞后", "Behind";
+    seriously_behind: "严重滞后", "Seriously behind";
+    completed: "已完成", "Completed";
+    not_reported: "尚未报告", "Not reported yet";
+    all: "全部", "All";
+    all_departments: "全部责任单位", "All departments";
+    all_colours: "全部状态", "All statuses";
+    filter: "筛选", "Filter";
+    status: "状态", "Status";
+    done_pct: "已完成", "Done";
+    expected_pct: "应完成", "Expected";
+    spent: "已支出", "Spent";
+    of_budget: "预算", "Budget";
+    no_projects: "没有符合条件的项目。", "No project matches.";
+    open_problems: "未解决问题", "Open problems";
+    overdue_milestones: "逾期节点", "Overdue milestones";
+    latest_period: "最近报告期", "Latest report";
+    legend_marker: "竖线为按计划应完成的进度。", "The upright line marks the progress the plan expects today.";
+    baseline: "基线（票决通过时冻结）", "Baseline (frozen at adoption)";
+    started_on: "开始日期", "Start";
+    planned_completion: "计划完成", "Planned completion";
+    progress_vs_plan: "进度与计划", "Progress against plan";
+    chart_label: "实际进度（按报告期）与线性计划对比", "Actual percent by period against the linear plan";
+    plan_line: "计划", "Plan";
+    actual_line: "实际", "Actual";
+    milestone: "节点", "Milestone";
+    milestones: "节点", "Milestones";
+    today: "今天", "Today";
+    money: "资金", "Money";
+    variance: "与进度相比", "Against progress";
+    ahead_of_progress: "支出快于进度", "spending ahead of progress";
+    behind_progress: "支出慢于进度", "spending behind progress";
+    on_progress: "与进度相符", "in line with progress";
+    days_overdue: "已超过计划完成日期（天）", "Days past planned completion";
+    due_on: "计划日期", "Due";
+    done_on: "完成日期", "Reached";
+    overdue: "逾期", "Overdue";
+    pending: "未到期", "Not due";
+    reached: "已完成", "Reached";
+    problems: "问题", "Problems";
+    no_open_problems: "没有未解决的问题。", "No open problems.";
+    deadline: "整改期限", "Deadline";
+    severity: "严重程度", "Severity";
+    sev_low: "一般", "Low";
+    sev_medium: "较重", "Medium";
+    sev_high: "严重", "High";
+    responsible: "责任单位", "Responsible";
+    p_open: "待整改", "Open";
+    p_rectified: "已整改待验收", "Rectified, awaiting verification";
+    p_closed: "已验收", "Verified";
+    ratings: "满意度测评", "Satisfaction ratings";
+    no_ratings: "尚无公布的测评结果。", "No published rating yet.";
+    rate: "满意率", "Satisfaction rate";
+    grade: "结果", "Grade";
+    counts: "票数（满意／基本满意／不满意）", "Votes (satisfied / basically / unsatisfied)";
+    timeline: "时间线", "Timeline";
+    reports: "进度报告", "Progress reports";
+    period: "报告期", "Period";
+    percent: "完成百分比", "Percent complete";
+    note: "说明", "Note";
+    no_reports: "尚无进度报告。", "No progress report yet.";
+    back_to_board: "返回项目进展", "Back to the board";
+    // timeline sentences
+    t_adopted: "票决通过，冻结基线：预算", "Adopted; baseline budget";
+    t_planned: "计划完成", "planned completion";
+    t_milestone_due: "节点到期：", "Milestone due: ";
+    t_milestone_done: "节点完成：", "Milestone reached: ";
+    t_progress: "报告进度：", "Progress reported: ";
+    t_complete: "完成", "complete";
+    t_spent: "已支出", "spent";
+    t_inspection: "监督组", "Supervision group ";
+    t_at: "于", " at ";
+    t_problem_raised: "提出问题：", "Problem raised: ";
+    t_problem_rectified: "责任单位报告整改：", "Rectification reported: ";
+    t_problem_sent_back: "监督组退回整改：", "Sent back for rectification: ";
+    t_problem_verified: "监督组验收通过：", "Verified: ";
+    t_escalation: "人大常委会", "Standing committee ";
+    t_rating: "满意度测评结果：", "Rated: ";
+    // inspections and escalations
+    k_inspection: "视察", "Inspection";
+    k_research: "调研", "Research";
+    k_briefing: "听取汇报", "Briefing";
+    k_special_inquiry: "专题询问", "Special inquiry";
+    e_inquiry: "询问", "Inquiry";
+    e_appointment: "约见", "Appointment";
+    e_interpellation: "质询", "Interpellation";
+    e_special_investigation: "特定问题调查", "Special investigation";
+    // department desk
+    dept_title: "责任单位工作台", "Department desk";
+    your_projects: "本单位项目", "Your projects";
+    open_problems_by_deadline: "待整改问题（按期限）", "Problems to answer, by deadline";
+    no_overdue: "没有逾期节点。", "No overdue milestone.";
+    report_progress: "报告进度", "Report progress";
+    period_hint: "如 2027-05（月）、2027-Q2（季）、2027-H1（半年）或 2027（年）", "e.g. 2027-05 (month), 2027-Q2 (quarter), 2027-H1 (half year) or 2027 (year)";
+    spent_wan: "累计已支出（万元）", "Spent so far (万元, 10,000 yuan)";
+    submit_report: "提交进度报告", "Submit report";
+    add_milestone: "新增节点", "Add a milestone";
+    milestone_title: "节点名称", "Milestone";
+    mark_reached: "标记为已完成", "Mark reached";
+    rectify: "报告整改", "Report rectification";
+    rectification: "整改说明", "Rectification";
+    history: "处理记录", "History";
+    work_on: "办理", "Work on it";
+    saved: "已保存。", "Saved.";
+    record_closed: "项目已完成，跟踪记录已关闭。", "The project is completed; its record is closed.";
+    // supervision groups
+    groups_title: "我的监督组", "My supervision groups";
+    no_groups: "您不在任何监督组中。", "You are not in any supervision group.";
+    record_inspection: "记录视察", "Record an inspection";
+    kind: "方式", "Kind";
+    held_on: "日期", "Date";
+    location: "地点", "Place";
+    participants: "参加人员", "Participants";
+    findings: "发现情况", "Findings";
+    raise_problem: "提出问题", "Raise a problem";
+    description: "问题描述", "Description";
+    verify: "验收通过", "Verify";
+    send_back: "退回整改", "Send back";
+    awaiting_verification: "待验收", "Awaiting verification";
+    inspections: "视察记录", "Inspections";
+    no_inspections: "尚无视察记录。", "No inspection yet.";
+    ev_raised: "提出", "Raised";
+    ev_rectified: "整改", "Rectified";
+    ev_verified: "验收通过", "Verified";
+    ev_sent_back: "退回", "Sent back";
+    supervision_groups: "监督组", "Supervision groups";
+    // office
+    nav_followup: "监督", "Follow-up";
+    group_name: "监督组名称", "Group name";
+    leader: "组长", "Leader";
+    members: "成员", "Members";
+    projects: "项目", "Projects";
+    new_group: "新建监督组", "New supervision group";
+    no_groups_yet: "尚未设立监督组。", "No supervision group yet.";
+    escalate: "记录督办措施", "Record an escalation";
+    escalations: "督办措施", "Escalations";
+    year_report: "年度报告", "Year report";
+    year_report_title: "民生实事项目年度监督报告", "Livelihood projects: year report";
+    problems_raised: "提出问题", "Problems raised";
+    problems_closed: "已验收", "Closed";
+    final_percent: "完成进度", "Final percent";
+    print: "打印", "Print";
+    rating_rounds: "满意度测评", "Rating rounds";
+    new_round: "新建测评", "New rating round";
+    round_title: "测评名称", "Title";
+    session: "会议", "Session";
+    threshold_base: "计算基数", "Base";
+    base_all: "全体代表", "All deputies";
+    base_present: "出席代表", "Deputies present";
+    base_cast: "实投票数", "Ballots cast";
+    open_round: "开始测评", "Open";
+    close_round: "结束测评", "Close";
+    publish_round: "公布结果", "Publish";
+    results: "结果", "Results";
+    ballots_cast: "已投", "Cast";
+    view_project: "查看项目", "View the project";
+    // refusals
+    r_period: "报告期格式不对，应如 2027-05、2027-Q2、2027-H1 或 2027。", "The period is a month (2027-05), a quarter (2027-Q2), a half year (2027-H1) or a year (2027).";
+    r_percent: "完成百分比是 0 到 100 的整数。", "Percent complete is a whole number from 0 to 100.";
+    r_amount: "金额请以万元填写，如 35 或 12.5，不能为负数。", "Write the amount in 万元, e.g. 35 or 12.5, not negative.";
+    r_date: "日期格式不对，应如 2027-05-31。", "Write the date as 2027-05-31.";
+    r_not_open: "这个问题不在待整改状态。", "This problem is not waiting for a rectification.";
+    r_not_rectified: "这个问题尚未报告整改，不能验收或退回。", "This problem has no rectification to verify or send back yet.";
+    r_completed: "项目已完成，跟踪记录已关闭。", "The project is completed; its record is closed.";
+    r_choose: "请从列表中选择。", "Choose one from the list.";
+    r_text: "请填写，且不要超过长度限制。", "Fill this in, within the length limit.";
+}
+
+impl Lang {
+    /// The follow-up pages' words in this language.
+    pub fn follow(self) -> &'static FollowMsg {
+        match self {
+            Lang::Zh => &ZH,
+            Lang::En => &EN,
+        }
+    }
+}
+
+impl super::Msg {
+    /// The follow-up words in this table's language (for templates that hold only [`super::Msg`]).
+    pub fn follow(&self) -> &'static FollowMsg {
+        if self.html_lang == "en" { &EN } else { &ZH }
+    }
+}
