@@ -24,6 +24,12 @@ pub struct Config {
     pub colour_rule: ColourRule,
     /// Mark page cookies `Secure`: set when users reach the service over HTTPS (a TLS proxy).
     pub cookie_secure: bool,
+    /// Seconds a client has to send a request's headers.
+    pub header_timeout_secs: u64,
+    /// Seconds a client has to send a request's body.
+    pub body_timeout_secs: u64,
+    /// Most connections open at once.
+    pub max_connections: u64,
 }
 
 fn var(name: &str) -> Option<String> {
@@ -105,8 +111,16 @@ impl Config {
                     anyhow::bail!("MINSHENG_COOKIE_SECURE must be true or false, not {other:?}")
                 }
             },
+            header_timeout_secs: num("MINSHENG_HEADER_TIMEOUT_SECS", 10)?,
+            body_timeout_secs: num("MINSHENG_BODY_TIMEOUT_SECS", 30)?,
+            max_connections: num("MINSHENG_MAX_CONNECTIONS", 4096)?,
             database_url,
         };
+        if cfg.header_timeout_secs == 0 || cfg.body_timeout_secs == 0 || cfg.max_connections == 0 {
+            bail!(
+                "MINSHENG_HEADER_TIMEOUT_SECS, MINSHENG_BODY_TIMEOUT_SECS and MINSHENG_MAX_CONNECTIONS must be at least 1"
+            );
+        }
         if let Some(p) = &cfg.admin_password {
             // Named here: the domain's message alone would not say which setting is wrong.
             minsheng_domain::passwords::check_policy("MINSHENG_ADMIN_PASSWORD", p)
@@ -202,6 +216,9 @@ mod tests {
             body_limit: 1024,
             colour_rule: ColourRule::default(),
             cookie_secure: false,
+            header_timeout_secs: 10,
+            body_timeout_secs: 30,
+            max_connections: 64,
         }
     }
 

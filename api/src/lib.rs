@@ -8,5 +8,6 @@ pub mod extract;
 pub mod headers;
 pub mod openapi;
 pub mod routes;
+pub mod server;
 pub mod startup;
 pub mod state;

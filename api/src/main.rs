@@ -81,7 +81,7 @@ async fn main() -> anyhow::Result<()> {
         "serve" => {
             let state = startup::prepare(&config).await?;
             let listener = tokio::net::TcpListener::bind(config.bind).await?;
-            startup::serve(listener, state, config.body_limit).await
+            startup::serve(listener, state, &config).await
         }
         "migrate" => {
             let db = minsheng_domain::db::connect(&config.database_url).await?;
@@ -108,7 +108,7 @@ async fn main() -> anyhow::Result<()> {
             let key = demo_screen_key(&state.db, &info).await.ok();
             print_demo(&config, &admin_password, &info, key.as_deref());
             let listener = tokio::net::TcpListener::bind(config.bind).await?;
-            startup::serve(listener, state, config.body_limit).await
+            startup::serve(listener, state, &config).await
         }
         "reset-admin-password" => {
             let username = std::env::args().nth(2).unwrap_or_else(|| "admin".into());

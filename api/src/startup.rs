@@ -245,17 +245,23 @@ pub async fn migrate(db: &sea_orm::DatabaseConnection) -> anyhow::Result<()> {
 pub async fn serve(
     listener: tokio::net::TcpListener,
     state: AppState,
-    body_limit: usize,
+    config: &Config,
 ) -> anyhow::Result<()> {
     let addr: SocketAddr = listener.local_addr()?;
     tracing::info!(
         %addr,
         "minsheng listening: pages at /login, API docs at /docs; a lost admin password is reset with `minsheng reset-admin-password`"
     );
-    axum::serve(listener, app(state, body_limit))
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
-    tracing::info!("minsheng stopped cleanly: every request in flight was answered");
+    let app =
+        app(state, config.body_limit).layer(tower_http::timeout::RequestBodyTimeoutLayer::new(
+            std::time::Duration::from_secs(config.body_timeout_secs),
+        ));
+    let limits = crate::server::Limits {
+        header_timeout: std::time::Duration::from_secs(config.header_timeout_secs),
+        max_connections: config.max_connections as usize,
+        shutdown_grace: std::time::Duration::from_secs(10),
+    };
+    crate::server::run(listener, app, limits, shutdown_signal()).await?;
     Ok(())
 }
 
@@ -273,5 +279,4 @@ async fn shutdown_signal() {
     #[cfg(not(unix))]
     let term = std::future::pending::<()>();
     tokio::select! { _ = ctrl_c => {}, _ = term => {} }
-    tracing::info!("shutting down: no new connections, finishing requests in flight");
 }

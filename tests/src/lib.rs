@@ -106,6 +106,9 @@ pub fn test_config(db_url: &str, dir: Option<&std::path::Path>) -> Config {
         body_limit: 1024 * 1024,
         colour_rule: Default::default(),
         cookie_secure: false,
+        header_timeout_secs: 10,
+        body_timeout_secs: 30,
+        max_connections: 1024,
     }
 }
 
@@ -174,13 +177,19 @@ pub struct Login {
 
 impl TestApp {
     pub async fn spawn() -> TestApp {
+        Self::spawn_with(|_| {}).await
+    }
+
+    /// A server whose configuration the test adjusts first (limits, timeouts).
+    pub async fn spawn_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
         let db = TestDb::create().await;
-        let config = test_config(&db.url, None);
+        let mut config = test_config(&db.url, None);
+        adjust(&mut config);
         let state = startup::prepare(&config).await.expect("prepare the server");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         let server = tokio::spawn(async move {
-            startup::serve(listener, state, 1024 * 1024)
+            startup::serve(listener, state, &config)
                 .await
                 .expect("server runs");
         });

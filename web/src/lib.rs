@@ -121,7 +121,10 @@ pub fn router<S: Clone + Send + Sync + 'static>(state: WebState) -> Router<S> {
             "/dept/milestones/{id}/reached",
             post(pages::desks::dept_reached),
         )
-        .route("/dept/problems/{id}/rectify", post(pages::desks::dept_rectify))
+        .route(
+            "/dept/problems/{id}/rectify",
+            post(pages::desks::dept_rectify),
+        )
         .route("/admin", get(admin::home))
         .route("/admin/sessions", post(office::create_session))
         .route(

@@ -6,6 +6,7 @@ mod concurrency;
 mod demo;
 mod errors;
 mod followup;
+mod limits;
 mod migrations;
 mod pages;
 mod pages_followup;
