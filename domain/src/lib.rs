@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod actor;
 pub mod auth;
+pub mod ballot_box;
 pub mod clock;
 pub mod db;
 pub mod demo;

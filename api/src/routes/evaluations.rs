@@ -15,7 +15,7 @@ use crate::{
     extract::{ApiJson, ApiPath, map_entries},
     routes::{
         projects::ProjectDto,
-        votes::{ReceiptDto, ThresholdBaseDto, VoteStatusDto},
+        votes::{ThresholdBaseDto, VoteStatusDto},
     },
     state::AppState,
 };
@@ -257,7 +257,7 @@ pub async fn publish_evaluation(
 /// Refusals store nothing: 409 `vote_not_open`, `already_voted`; 403 `not_entitled`, `not_present`,
 /// `not_a_deputy`; 422 `incomplete_ballot`, `unknown_candidate`, `duplicate_mark`.
 #[utoipa::path(post, path = "/api/v1/evaluations/{id}/ballots", tag = "evaluations", security(("bearer" = [])), params(("id" = Uuid, Path)), request_body = RatingBallotRequest, responses(
-    (status = 201, body = ReceiptDto),
+    (status = 201, body = RatingReceiptDto),
     (status = 409, description = "`vote_not_open` or `already_voted`", body = crate::error::Problem, content_type = "application/problem+json"),
 ))]
 pub async fn rate(
@@ -265,16 +265,30 @@ pub async fn rate(
     Auth(actor): Auth,
     ApiPath(id): ApiPath<Uuid>,
     ApiJson(r): ApiJson<RatingBallotRequest>,
-) -> ApiResult<(StatusCode, Json<ReceiptDto>)> {
+) -> ApiResult<(StatusCode, Json<RatingReceiptDto>)> {
     let ratings = r.ratings.into_iter().map(|(p, x)| (p, x.into())).collect();
     let receipt = service::cast(&state.db, &actor, id, ratings).await?;
     Ok((
         StatusCode::CREATED,
-        Json(ReceiptDto {
+        Json(RatingReceiptDto {
+            evaluation_id: id,
             vote_id: id,
             receipt,
         }),
     ))
+}
+
+/// Proof of a cast rating ballot, shown once (stored nowhere near the deputy).
+#[derive(Serialize, ToSchema)]
+pub struct RatingReceiptDto {
+    /// The rating round the ballot was cast in.
+    pub evaluation_id: Uuid,
+    /// The same id as `evaluation_id`, under the name the first releases used; kept so existing
+    /// clients keep working. Read `evaluation_id`.
+    #[schema(deprecated)]
+    pub vote_id: Uuid,
+    /// 128 random bits, hex.
+    pub receipt: String,
 }
 
 /// Per project: counts, satisfaction rate and grade. Roles: admin once closed; Public once published.

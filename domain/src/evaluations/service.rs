@@ -1,20 +1,25 @@
-//! Running a rating round: draft → open (quorum) → closed → published. Who rated
-//! (`evaluation_participation`) and what was rated (`evaluation_ballots`) are stored apart, keyed so
-//! that storage order does not follow the order of rating, and rewritten at close, as for votes.
+//! Running a rating round: draft → open (quorum) → closed → published. The round is kept in the
+//! shared [`ballot_box`](crate::ballot_box) like a vote: who rated (`evaluation_participation`) and
+//! what was rated (`evaluation_ballots`) are stored apart, keyed so that storage order does not
+//! follow the order of rating, and rewritten at close. What is a rating's own lives here: the
+//! ballot (every project of the round rated once) and the grade rule.
 
 use crate::error::ErrorCode;
 use std::collections::{BTreeMap, HashSet};
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbBackend,
-    EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set, sea_query::Expr,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection,
+    DatabaseTransaction, DbBackend, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+    sea_query::Expr,
 };
 use uuid::Uuid;
 
 use super::grade::{Counts, Grade, Rating, grade};
 use crate::{
-    Actor, Role, db,
+    Actor,
+    ballot_box::{self, BallotBox},
+    db,
     entities::{
         congress_sessions, evaluation_ballots, evaluation_participation, evaluation_projects,
         evaluations, projects,
@@ -23,11 +28,7 @@ use crate::{
     projects::status as project_status,
     sessions,
     text::parse_text,
-    tokens,
-    votes::{
-        rules::{ThresholdBase, present_for_round},
-        service::VoteStatus,
-    },
+    vocabulary::{ThresholdBase, VoteStatus},
     with_retry,
 };
 
@@ -78,11 +79,140 @@ impl GradeRecord {
     }
 }
 
+/// Rating rounds in the shared ballot box: `evaluations`, `evaluation_participation`,
+/// `evaluation_ballots`.
+pub(crate) struct RatingBox;
+
+impl BallotBox for RatingBox {
+    type Round = evaluations::Model;
+    const NOUN: &'static str = "rating";
+    const TABLES: [&'static str; 2] = ["evaluation_ballots", "evaluation_participation"];
+
+    fn id(r: &evaluations::Model) -> Uuid {
+        r.id
+    }
+    fn session_id(r: &evaluations::Model) -> Uuid {
+        r.session_id
+    }
+    fn status(r: &evaluations::Model) -> VoteStatus {
+        r.status
+    }
+    fn roster_at_open(r: &evaluations::Model) -> Option<i32> {
+        r.roster_at_open
+    }
+    fn present_at_close(r: &evaluations::Model) -> Option<i32> {
+        r.present_at_close
+    }
+    async fn find(
+        db: &impl ConnectionTrait,
+        id: Uuid,
+    ) -> Result<Option<evaluations::Model>, DbErr> {
+        evaluations::Entity::find_by_id(id).one(db).await
+    }
+    async fn find_locked(
+        txn: &DatabaseTransaction,
+        id: Uuid,
+    ) -> Result<Option<evaluations::Model>, DbErr> {
+        db::find_locked::<evaluations::Entity>(txn, id).await
+    }
+    async fn find_shared(
+        txn: &DatabaseTransaction,
+        id: Uuid,
+    ) -> Result<Option<evaluations::Model>, DbErr> {
+        let mut q = evaluations::Entity::find_by_id(id);
+        if txn.get_database_backend() == DbBackend::Postgres {
+            q = q.lock_shared();
+        }
+        q.one(txn).await
+    }
+    async fn participants(db: &impl ConnectionTrait, id: Uuid) -> Result<Vec<Uuid>, DbErr> {
+        evaluation_participation::Entity::find()
+            .filter(evaluation_participation::Column::EvaluationId.eq(id))
+            .select_only()
+            .column(evaluation_participation::Column::DeputyId)
+            .into_tuple()
+            .all(db)
+            .await
+    }
+    async fn insert_participation(
+        txn: &DatabaseTransaction,
+        id: Uuid,
+        deputy_id: Uuid,
+    ) -> Result<(), DbErr> {
+        evaluation_participation::Entity::insert(evaluation_participation::ActiveModel {
+            evaluation_id: Set(id),
+            deputy_id: Set(deputy_id),
+        })
+        .exec_without_returning(txn)
+        .await
+        .map(|_| ())
+    }
+    async fn move_status(
+        txn: &impl ConnectionTrait,
+        id: Uuid,
+        from: VoteStatus,
+        to: VoteStatus,
+        at: DateTime<Utc>,
+    ) -> Result<u64, DbErr> {
+        let stamp = match to {
+            VoteStatus::Open => evaluations::Column::OpenedAt,
+            VoteStatus::Published => evaluations::Column::PublishedAt,
+            VoteStatus::Draft | VoteStatus::Closed => evaluations::Column::ClosedAt,
+        };
+        Ok(evaluations::Entity::update_many()
+            .col_expr(evaluations::Column::Status, Expr::value(to.as_str()))
+            .col_expr(stamp, Expr::value(at))
+            .filter(evaluations::Column::Id.eq(id))
+            .filter(evaluations::Column::Status.eq(from))
+            .exec(txn)
+            .await?
+            .rows_affected)
+    }
+    async fn mark_open(
+        txn: &DatabaseTransaction,
+        e: evaluations::Model,
+        s: &sessions::SessionSummary,
+        at: DateTime<Utc>,
+    ) -> Result<evaluations::Model, DbErr> {
+        let mut row: evaluations::ActiveModel = e.into();
+        row.status = Set(VoteStatus::Open);
+        row.roster_at_open = Set(Some(s.roster_size as i32));
+        row.opened_at = Set(Some(at));
+        row.update(txn).await
+    }
+    async fn set_present_at_close(
+        txn: &DatabaseTransaction,
+        id: Uuid,
+        present: u32,
+    ) -> Result<(), DbErr> {
+        evaluations::Entity::update_many()
+            .col_expr(
+                evaluations::Column::PresentAtClose,
+                Expr::value(present as i32),
+            )
+            .filter(evaluations::Column::Id.eq(id))
+            .exec(txn)
+            .await
+            .map(|_| ())
+    }
+    async fn rewrite_in_key_order(txn: &DatabaseTransaction, id: Uuid) -> Result<(), DbErr> {
+        db::rewrite_in_key_order::<evaluation_ballots::Entity>(
+            txn,
+            Condition::all().add(evaluation_ballots::Column::EvaluationId.eq(id)),
+            evaluation_ballots::Column::Receipt,
+        )
+        .await?;
+        db::rewrite_in_key_order::<evaluation_participation::Entity>(
+            txn,
+            Condition::all().add(evaluation_participation::Column::EvaluationId.eq(id)),
+            evaluation_participation::Column::DeputyId,
+        )
+        .await
+    }
+}
+
 async fn find(db: &impl ConnectionTrait, id: Uuid) -> Result<evaluations::Model> {
-    evaluations::Entity::find_by_id(id)
-        .one(db)
-        .await?
-        .ok_or_else(|| Error::not_found("evaluation"))
+    ballot_box::find::<RatingBox>(db, id).await
 }
 
 async fn project_ids(db: &impl ConnectionTrait, id: Uuid) -> Result<Vec<Uuid>> {
@@ -96,20 +226,6 @@ async fn project_ids(db: &impl ConnectionTrait, id: Uuid) -> Result<Vec<Uuid>> {
         .await?)
 }
 
-/// 实到 counted now: deputies marked present plus those who rated in this round and were marked
-/// absent since (the same rule as a vote's, [`present_for_round`]).
-async fn present_now(db: &impl ConnectionTrait, e: &evaluations::Model) -> Result<u32> {
-    let rated: Vec<Uuid> = evaluation_participation::Entity::find()
-        .filter(evaluation_participation::Column::EvaluationId.eq(e.id))
-        .select_only()
-        .column(evaluation_participation::Column::DeputyId)
-        .into_tuple()
-        .all(db)
-        .await?;
-    let marked = sessions::present_deputies(db, e.session_id).await?;
-    Ok(present_for_round(&marked, &rated))
-}
-
 async fn view(db: &impl ConnectionTrait, e: evaluations::Model) -> Result<EvaluationView> {
     let ids = project_ids(db, e.id).await?;
     let mut ps = projects::Entity::find()
@@ -117,18 +233,8 @@ async fn view(db: &impl ConnectionTrait, e: evaluations::Model) -> Result<Evalua
         .all(db)
         .await?;
     ps.sort_by_key(|p| ids.iter().position(|i| *i == p.id));
-    let ballots_cast = evaluation_participation::Entity::find()
-        .filter(evaluation_participation::Column::EvaluationId.eq(e.id))
-        .count(db)
-        .await? as u32;
-    let entitled = match e.roster_at_open {
-        Some(n) => n as u32,
-        None => sessions::counts(db, e.session_id).await?.0,
-    };
-    let present = match e.present_at_close {
-        Some(n) => n as u32,
-        None => present_now(db, &e).await?,
-    };
+    let ballots_cast = ballot_box::ballots_cast::<RatingBox>(db, e.id).await?;
+    let (entitled, present) = ballot_box::entitled_and_present::<RatingBox>(db, &e).await?;
     Ok(EvaluationView {
         status: e.status,
         entitled,
@@ -234,12 +340,7 @@ pub async fn get(
     id: Uuid,
 ) -> Result<EvaluationView> {
     let e = find(db, id).await?;
-    if actor.is_none() && e.status != VoteStatus::Published {
-        return Err(Error::unauthenticated(
-            ErrorCode::MissingToken,
-            "log in to see a rating before it is published",
-        ));
-    }
+    ballot_box::require_visible::<RatingBox>(&e, actor)?;
     view(db, e).await
 }
 
@@ -248,12 +349,8 @@ pub async fn list_for_session(
     actor: &Actor,
     session_id: Uuid,
 ) -> Result<Vec<EvaluationView>> {
-    if actor.role == Role::Department {
-        return Err(Error::forbidden(
-            ErrorCode::Forbidden,
-            "ratings are read by admins and deputies",
-        ));
-    }
+    ballot_box::require_reader(actor, "ratings")?;
+    ballot_box::require_session(db, session_id).await?;
     let rows = evaluations::Entity::find()
         .filter(evaluations::Column::SessionId.eq(session_id))
         .order_by_asc(evaluations::Column::CreatedAt)
@@ -267,118 +364,31 @@ pub async fn list_for_session(
     Ok(out)
 }
 
+/// Opens a draft round (quorum required, roster frozen), as a vote opens.
 pub async fn open(db: &DatabaseConnection, actor: &Actor, id: Uuid) -> Result<EvaluationView> {
     actor.require_admin()?;
-    let txn = db::begin_write(db).await?;
-    // Locked: two admins opening at once are serialized on the row.
-    let e = db::find_locked::<evaluations::Entity>(&txn, id)
-        .await?
-        .ok_or_else(|| Error::not_found("evaluation"))?;
-    if e.status != VoteStatus::Draft {
-        return Err(Error::conflict(
-            ErrorCode::VoteNotDraft,
-            "only a draft rating can be opened",
-        ));
-    }
-    let session = db::find_locked::<congress_sessions::Entity>(&txn, e.session_id)
-        .await?
-        .ok_or_else(|| Error::not_found("session"))?;
-    let s = sessions::summary(&txn, session).await?;
-    if !s.quorum_met {
-        return Err(Error::conflict(
-            ErrorCode::QuorumNotMet,
-            format!(
-                "{} of {} deputies present; opening needs {}",
-                s.present, s.roster_size, s.quorum_needed
-            ),
-        ));
-    }
-    let mut row: evaluations::ActiveModel = e.into();
-    row.status = Set(VoteStatus::Open);
-    row.roster_at_open = Set(Some(s.roster_size as i32));
-    row.opened_at = Set(Some(Utc::now()));
-    let e = row.update(&txn).await?;
-    txn.commit().await?;
+    let e = ballot_box::open::<RatingBox>(db, id).await?;
     view(db, e).await
 }
 
+/// Closes an open round: 实到 fixed, both halves rewritten in key order, as a vote closes.
 pub async fn close(db: &DatabaseConnection, actor: &Actor, id: Uuid) -> Result<EvaluationView> {
     actor.require_admin()?;
-    let e = with_retry!(close_once(db, id).await)?;
-    db::compact_after_close(db, &["evaluation_ballots", "evaluation_participation"]).await;
+    let e = ballot_box::close::<RatingBox>(db, id).await?;
     view(db, e).await
 }
 
-async fn close_once(db: &DatabaseConnection, id: Uuid) -> Result<evaluations::Model> {
-    let txn = db::begin_write(db).await?;
-    let closed = evaluations::Entity::update_many()
-        .col_expr(
-            evaluations::Column::Status,
-            Expr::value(VoteStatus::Closed.as_str()),
-        )
-        .col_expr(evaluations::Column::ClosedAt, Expr::value(Utc::now()))
-        .filter(evaluations::Column::Id.eq(id))
-        .filter(evaluations::Column::Status.eq(VoteStatus::Open))
-        .exec(&txn)
-        .await?;
-    if closed.rows_affected != 1 {
-        find(&txn, id).await?;
-        return Err(Error::conflict(
-            ErrorCode::VoteNotOpen,
-            "only an open rating can be closed",
-        ));
-    }
-    // 实到 is fixed now, once every rating is in (see votes::service::close).
-    let present = present_now(&txn, &find(&txn, id).await?).await?;
-    evaluations::Entity::update_many()
-        .col_expr(
-            evaluations::Column::PresentAtClose,
-            Expr::value(present as i32),
-        )
-        .filter(evaluations::Column::Id.eq(id))
-        .exec(&txn)
-        .await?;
-    // Rewrite both halves in key order (see votes::service::close).
-    db::rewrite_in_key_order::<evaluation_ballots::Entity>(
-        &txn,
-        Condition::all().add(evaluation_ballots::Column::EvaluationId.eq(id)),
-        evaluation_ballots::Column::Receipt,
-    )
-    .await?;
-    db::rewrite_in_key_order::<evaluation_participation::Entity>(
-        &txn,
-        Condition::all().add(evaluation_participation::Column::EvaluationId.eq(id)),
-        evaluation_participation::Column::DeputyId,
-    )
-    .await?;
-    let e = find(&txn, id).await?;
-    txn.commit().await?;
-    Ok(e)
-}
-
+/// Publishes a closed round; its grades then count on each project's follow-up.
 pub async fn publish(
     db: &DatabaseConnection,
     actor: &Actor,
     id: Uuid,
 ) -> Result<EvaluationResults> {
     actor.require_admin()?;
-    let updated = evaluations::Entity::update_many()
-        .col_expr(
-            evaluations::Column::Status,
-            Expr::value(VoteStatus::Published.as_str()),
-        )
-        .col_expr(evaluations::Column::PublishedAt, Expr::value(Utc::now()))
-        .filter(evaluations::Column::Id.eq(id))
-        .filter(evaluations::Column::Status.eq(VoteStatus::Closed))
-        .exec(db)
-        .await?;
-    if updated.rows_affected != 1 {
-        find(db, id).await?;
-        return Err(Error::conflict(
-            ErrorCode::VoteNotClosed,
-            "only a closed rating can be published",
-        ));
-    }
+    let txn = db::begin_write(db).await?;
+    ballot_box::begin_publish::<RatingBox>(&txn, id).await?;
+    ballot_box::mark_published::<RatingBox>(&txn, id, Utc::now()).await?;
+    txn.commit().await?;
     results(db, Some(actor), id).await
 }
 
@@ -432,40 +442,9 @@ async fn cast_once(
     ratings: Vec<(Uuid, Rating)>,
 ) -> Result<String> {
     let txn = db::begin_write(db).await?;
-    let mut q = evaluations::Entity::find_by_id(id);
-    if db.get_database_backend() == DbBackend::Postgres {
-        q = q.lock_shared();
-    }
-    let e = q
-        .one(&txn)
-        .await?
-        .ok_or_else(|| Error::not_found("evaluation"))?;
-    if e.status != VoteStatus::Open {
-        return Err(Error::conflict(
-            ErrorCode::VoteNotOpen,
-            format!("the rating is {}, not open", e.status),
-        ));
-    }
+    let e = ballot_box::begin_cast::<RatingBox>(&txn, id).await?;
     let ballot = parse_ratings(&project_ids(&txn, id).await?, ratings)?;
-    sessions::require_present(&txn, e.session_id, deputy_id).await?;
-    let who = evaluation_participation::ActiveModel {
-        evaluation_id: Set(id),
-        deputy_id: Set(deputy_id),
-    };
-    if let Err(err) = evaluation_participation::Entity::insert(who)
-        .exec_without_returning(&txn)
-        .await
-    {
-        return Err(if db::is_unique_violation(&err) {
-            Error::conflict(
-                ErrorCode::AlreadyVoted,
-                "you have already rated in this round",
-            )
-        } else {
-            err.into()
-        });
-    }
-    let receipt = tokens::random_hex(16);
+    let receipt = ballot_box::admit::<RatingBox>(&txn, &e, deputy_id).await?;
     evaluation_ballots::ActiveModel {
         evaluation_id: Set(id),
         receipt: Set(receipt.clone()),
@@ -511,22 +490,7 @@ pub async fn results(
     id: Uuid,
 ) -> Result<EvaluationResults> {
     let e = find(db, id).await?;
-    match e.status {
-        VoteStatus::Published => {}
-        VoteStatus::Closed if actor.is_some_and(|a| a.role == Role::Admin) => {}
-        VoteStatus::Closed => {
-            return Err(Error::conflict(
-                ErrorCode::ResultsNotPublished,
-                "results are public once published",
-            ));
-        }
-        _ => {
-            return Err(Error::conflict(
-                ErrorCode::VoteNotClosed,
-                "there are no results before the rating closes",
-            ));
-        }
-    }
+    ballot_box::require_results_readable::<RatingBox>(&e, actor)?;
     let view = view(db, e.clone()).await?;
     let (cast, counts) = count(db, &e).await?;
     let base = base_of(&e, view.entitled, view.present, cast);

@@ -7,20 +7,22 @@
 //! order) of the order of casting.
 
 use crate::error::ErrorCode;
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection,
-    DatabaseTransaction, DbBackend, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    DatabaseTransaction, DbBackend, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
     QuerySelect, Set, sea_query::Expr,
 };
 use uuid::Uuid;
 
 use super::{
-    rules::{Ballot, Method, RawBallot, ThresholdBase, present_for_round},
+    rules::{Ballot, Method, RawBallot, ThresholdBase},
     tally::{Outcome, Tally, TallyInput, tally},
 };
 use crate::{
-    Actor, Role, db,
+    Actor,
+    ballot_box::{self, BallotBox},
+    db,
     entities::{
         ballots, congress_sessions, deputies, projects, vote_candidates, vote_participation, votes,
     },
@@ -28,7 +30,7 @@ use crate::{
     projects::status as project_status,
     sessions,
     text::parse_text,
-    tokens, with_retry,
+    with_retry,
 };
 
 pub use crate::vocabulary::VoteStatus;
@@ -85,6 +87,132 @@ pub struct BulletinEntry {
     pub deputy: Option<deputies::Model>,
 }
 
+/// Votes in the shared ballot box: `votes`, `vote_participation`, `ballots`.
+pub(crate) struct VoteBox;
+
+impl BallotBox for VoteBox {
+    type Round = votes::Model;
+    const NOUN: &'static str = "vote";
+    const TABLES: [&'static str; 2] = ["ballots", "vote_participation"];
+
+    fn id(r: &votes::Model) -> Uuid {
+        r.id
+    }
+    fn session_id(r: &votes::Model) -> Uuid {
+        r.session_id
+    }
+    fn status(r: &votes::Model) -> VoteStatus {
+        r.status
+    }
+    fn roster_at_open(r: &votes::Model) -> Option<i32> {
+        r.roster_at_open
+    }
+    fn present_at_close(r: &votes::Model) -> Option<i32> {
+        r.present_at_close
+    }
+    async fn find(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<votes::Model>, DbErr> {
+        votes::Entity::find_by_id(id).one(db).await
+    }
+    async fn find_locked(
+        txn: &DatabaseTransaction,
+        id: Uuid,
+    ) -> Result<Option<votes::Model>, DbErr> {
+        db::find_locked::<votes::Entity>(txn, id).await
+    }
+    async fn find_shared(
+        txn: &DatabaseTransaction,
+        id: Uuid,
+    ) -> Result<Option<votes::Model>, DbErr> {
+        let mut q = votes::Entity::find_by_id(id);
+        if txn.get_database_backend() == DbBackend::Postgres {
+            q = q.lock_shared();
+        }
+        q.one(txn).await
+    }
+    async fn participants(db: &impl ConnectionTrait, id: Uuid) -> Result<Vec<Uuid>, DbErr> {
+        vote_participation::Entity::find()
+            .filter(vote_participation::Column::VoteId.eq(id))
+            .select_only()
+            .column(vote_participation::Column::DeputyId)
+            .into_tuple()
+            .all(db)
+            .await
+    }
+    async fn insert_participation(
+        txn: &DatabaseTransaction,
+        id: Uuid,
+        deputy_id: Uuid,
+    ) -> Result<(), DbErr> {
+        vote_participation::Entity::insert(vote_participation::ActiveModel {
+            vote_id: Set(id),
+            deputy_id: Set(deputy_id),
+        })
+        .exec_without_returning(txn)
+        .await
+        .map(|_| ())
+    }
+    async fn move_status(
+        txn: &impl ConnectionTrait,
+        id: Uuid,
+        from: VoteStatus,
+        to: VoteStatus,
+        at: DateTime<Utc>,
+    ) -> Result<u64, DbErr> {
+        let stamp = match to {
+            VoteStatus::Open => votes::Column::OpenedAt,
+            VoteStatus::Published => votes::Column::PublishedAt,
+            VoteStatus::Draft | VoteStatus::Closed => votes::Column::ClosedAt,
+        };
+        Ok(votes::Entity::update_many()
+            .col_expr(votes::Column::Status, Expr::value(to.as_str()))
+            .col_expr(stamp, Expr::value(at))
+            .filter(votes::Column::Id.eq(id))
+            .filter(votes::Column::Status.eq(from))
+            .exec(txn)
+            .await?
+            .rows_affected)
+    }
+    async fn mark_open(
+        txn: &DatabaseTransaction,
+        vote: votes::Model,
+        s: &sessions::SessionSummary,
+        at: DateTime<Utc>,
+    ) -> Result<votes::Model, DbErr> {
+        let mut row: votes::ActiveModel = vote.into();
+        row.status = Set(VoteStatus::Open);
+        row.roster_at_open = Set(Some(s.roster_size as i32));
+        row.present_at_open = Set(Some(s.present as i32));
+        row.opened_at = Set(Some(at));
+        row.update(txn).await
+    }
+    async fn set_present_at_close(
+        txn: &DatabaseTransaction,
+        id: Uuid,
+        present: u32,
+    ) -> Result<(), DbErr> {
+        votes::Entity::update_many()
+            .col_expr(votes::Column::PresentAtClose, Expr::value(present as i32))
+            .filter(votes::Column::Id.eq(id))
+            .exec(txn)
+            .await
+            .map(|_| ())
+    }
+    async fn rewrite_in_key_order(txn: &DatabaseTransaction, id: Uuid) -> Result<(), DbErr> {
+        db::rewrite_in_key_order::<ballots::Entity>(
+            txn,
+            Condition::all().add(ballots::Column::VoteId.eq(id)),
+            ballots::Column::Receipt,
+        )
+        .await?;
+        db::rewrite_in_key_order::<vote_participation::Entity>(
+            txn,
+            Condition::all().add(vote_participation::Column::VoteId.eq(id)),
+            vote_participation::Column::DeputyId,
+        )
+        .await
+    }
+}
+
 fn parse_stored(v: &votes::Model) -> Result<(VoteStatus, Method, ThresholdBase)> {
     Ok((v.status, v.method, v.threshold_base))
 }
@@ -92,16 +220,11 @@ fn parse_stored(v: &votes::Model) -> Result<(VoteStatus, Method, ThresholdBase)>
 /// The vote, locked for the rest of the transaction, so that two admins acting at once (open,
 /// publish, runoff, edit) are serialized.
 async fn find_for_update(txn: &DatabaseTransaction, id: Uuid) -> Result<votes::Model> {
-    db::find_locked::<votes::Entity>(txn, id)
-        .await?
-        .ok_or_else(|| Error::not_found("vote"))
+    ballot_box::find_locked::<VoteBox>(txn, id).await
 }
 
 async fn find(db: &impl ConnectionTrait, id: Uuid) -> Result<votes::Model> {
-    votes::Entity::find_by_id(id)
-        .one(db)
-        .await?
-        .ok_or_else(|| Error::not_found("vote"))
+    ballot_box::find::<VoteBox>(db, id).await
 }
 
 async fn candidate_ids(db: &impl ConnectionTrait, vote_id: Uuid) -> Result<Vec<Uuid>> {
@@ -115,42 +238,11 @@ async fn candidate_ids(db: &impl ConnectionTrait, vote_id: Uuid) -> Result<Vec<U
         .await?)
 }
 
-async fn ballots_cast(db: &impl ConnectionTrait, vote_id: Uuid) -> Result<u32> {
-    Ok(vote_participation::Entity::find()
-        .filter(vote_participation::Column::VoteId.eq(vote_id))
-        .count(db)
-        .await? as u32)
-}
-
-/// 实到 counted now: deputies marked present plus those who voted in this vote and were marked
-/// absent since ([`present_for_round`]).
-async fn present_now(db: &impl ConnectionTrait, vote: &votes::Model) -> Result<u32> {
-    let voted: Vec<Uuid> = vote_participation::Entity::find()
-        .filter(vote_participation::Column::VoteId.eq(vote.id))
-        .select_only()
-        .column(vote_participation::Column::DeputyId)
-        .into_tuple()
-        .all(db)
-        .await?;
-    let marked = sessions::present_deputies(db, vote.session_id).await?;
-    Ok(present_for_round(&marked, &voted))
-}
-
-/// 应到 and 实到 as the vote uses them: the roster size frozen at opening and the present count
-/// frozen at closing; before those moments, the live counts by the same rules.
 async fn entitled_and_present(
     db: &impl ConnectionTrait,
     vote: &votes::Model,
 ) -> Result<(u32, u32)> {
-    let entitled = match vote.roster_at_open {
-        Some(n) => n as u32,
-        None => sessions::counts(db, vote.session_id).await?.0,
-    };
-    let present = match vote.present_at_close {
-        Some(n) => n as u32,
-        None => present_now(db, vote).await?,
-    };
-    Ok((entitled, present))
+    ballot_box::entitled_and_present::<VoteBox>(db, vote).await
 }
 
 async fn view(db: &impl ConnectionTrait, vote: votes::Model) -> Result<VoteView> {
@@ -163,7 +255,7 @@ async fn view(db: &impl ConnectionTrait, vote: votes::Model) -> Result<VoteView>
     found.sort_by_key(|p| ids.iter().position(|i| *i == p.id));
     let (entitled, present) = entitled_and_present(db, &vote).await?;
     Ok(VoteView {
-        ballots_cast: ballots_cast(db, vote.id).await?,
+        ballots_cast: ballot_box::ballots_cast::<VoteBox>(db, vote.id).await?,
         vote,
         status,
         method,
@@ -374,12 +466,7 @@ pub async fn update(
 /// Anyone logged in reads a vote's definition and turnout; the public reads published votes.
 pub async fn get(db: &DatabaseConnection, actor: Option<&Actor>, id: Uuid) -> Result<VoteView> {
     let vote = find(db, id).await?;
-    if actor.is_none() && vote.status != VoteStatus::Published {
-        return Err(Error::unauthenticated(
-            ErrorCode::MissingToken,
-            "log in to see a vote before it is published",
-        ));
-    }
+    ballot_box::require_visible::<VoteBox>(&vote, actor)?;
     view(db, vote).await
 }
 
@@ -388,16 +475,8 @@ pub async fn list_for_session(
     actor: &Actor,
     session_id: Uuid,
 ) -> Result<Vec<VoteView>> {
-    if actor.role == Role::Department {
-        return Err(Error::forbidden(
-            ErrorCode::Forbidden,
-            "votes are read by admins and deputies",
-        ));
-    }
-    congress_sessions::Entity::find_by_id(session_id)
-        .one(db)
-        .await?
-        .ok_or_else(|| Error::not_found("session"))?;
+    ballot_box::require_reader(actor, "votes")?;
+    ballot_box::require_session(db, session_id).await?;
     let rows = votes::Entity::find()
         .filter(votes::Column::SessionId.eq(session_id))
         .order_by_asc(votes::Column::CreatedAt)
@@ -414,38 +493,7 @@ pub async fn list_for_session(
 /// Opens a draft. Refused without quorum (`quorum_not_met`). Freezes the roster size.
 pub async fn open(db: &DatabaseConnection, actor: &Actor, id: Uuid) -> Result<VoteView> {
     actor.require_admin()?;
-    let txn = db::begin_write(db).await?;
-    let vote = find_for_update(&txn, id).await?;
-    if vote.status != VoteStatus::Draft {
-        return Err(Error::conflict(
-            ErrorCode::VoteNotDraft,
-            "only a draft vote can be opened",
-        ));
-    }
-    let summary = sessions::summary(
-        &txn,
-        db::find_locked::<congress_sessions::Entity>(&txn, vote.session_id)
-            .await?
-            .ok_or_else(|| Error::not_found("session"))?,
-    )
-    .await?;
-    if !summary.quorum_met {
-        return Err(Error::conflict(
-            ErrorCode::QuorumNotMet,
-            format!(
-                "{} of {} deputies present; opening needs {} (two-thirds of the deputies in office)",
-                summary.present, summary.roster_size, summary.quorum_needed
-            ),
-        ));
-    }
-    let mut row: votes::ActiveModel = vote.into();
-    row.status = Set(VoteStatus::Open);
-    row.roster_at_open = Set(Some(summary.roster_size as i32));
-    row.present_at_open = Set(Some(summary.present as i32));
-    row.opened_at = Set(Some(Utc::now()));
-    let vote = row.update(&txn).await?;
-    txn.commit().await?;
-    tracing::info!(vote.id = %id, "vote opened");
+    let vote = ballot_box::open::<VoteBox>(db, id).await?;
     view(db, vote).await
 }
 
@@ -453,56 +501,8 @@ pub async fn open(db: &DatabaseConnection, actor: &Actor, id: Uuid) -> Result<Vo
 /// participation and ballot rows in key order so nothing stored follows the order of casting.
 pub async fn close(db: &DatabaseConnection, actor: &Actor, id: Uuid) -> Result<VoteView> {
     actor.require_admin()?;
-    let vote = with_retry!(close_once(db, id).await)?;
-    db::compact_after_close(db, &["ballots", "vote_participation"]).await;
-    tracing::info!(vote.id = %id, "vote closed");
+    let vote = ballot_box::close::<VoteBox>(db, id).await?;
     view(db, vote).await
-}
-
-async fn close_once(db: &DatabaseConnection, id: Uuid) -> Result<votes::Model> {
-    let txn = db::begin_write(db).await?;
-    // The conditional update waits for ballots in flight (they hold a share lock on the vote row)
-    // and makes every later ballot see the vote closed.
-    let closed = votes::Entity::update_many()
-        .col_expr(
-            votes::Column::Status,
-            Expr::value(VoteStatus::Closed.as_str()),
-        )
-        .col_expr(votes::Column::ClosedAt, Expr::value(Utc::now()))
-        .filter(votes::Column::Id.eq(id))
-        .filter(votes::Column::Status.eq(VoteStatus::Open))
-        .exec(&txn)
-        .await?;
-    if closed.rows_affected != 1 {
-        find(&txn, id).await?;
-        return Err(Error::conflict(
-            ErrorCode::VoteNotOpen,
-            "only an open vote can be closed",
-        ));
-    }
-    // 实到 is fixed now, counted once every ballot is in; attendance marks after this moment do
-    // not reach the result.
-    let present = present_now(&txn, &find(&txn, id).await?).await?;
-    votes::Entity::update_many()
-        .col_expr(votes::Column::PresentAtClose, Expr::value(present as i32))
-        .filter(votes::Column::Id.eq(id))
-        .exec(&txn)
-        .await?;
-    db::rewrite_in_key_order::<ballots::Entity>(
-        &txn,
-        Condition::all().add(ballots::Column::VoteId.eq(id)),
-        ballots::Column::Receipt,
-    )
-    .await?;
-    db::rewrite_in_key_order::<vote_participation::Entity>(
-        &txn,
-        Condition::all().add(vote_participation::Column::VoteId.eq(id)),
-        vote_participation::Column::DeputyId,
-    )
-    .await?;
-    let vote = find(&txn, id).await?;
-    txn.commit().await?;
-    Ok(vote)
 }
 
 /// Publishes a closed vote: adopted projects become `adopted`, other candidates go to the reserve,
@@ -510,13 +510,7 @@ async fn close_once(db: &DatabaseConnection, id: Uuid) -> Result<votes::Model> {
 pub async fn publish(db: &DatabaseConnection, actor: &Actor, id: Uuid) -> Result<Results> {
     actor.require_admin()?;
     let txn = db::begin_write(db).await?;
-    let vote = find_for_update(&txn, id).await?;
-    if vote.status != VoteStatus::Closed {
-        return Err(Error::conflict(
-            ErrorCode::VoteNotClosed,
-            "only a closed vote can be published",
-        ));
-    }
+    let vote = ballot_box::begin_publish::<VoteBox>(&txn, id).await?;
     let t = count(&txn, &vote).await?;
     let waiting: Vec<Uuid> = match &t.outcome {
         Outcome::RunoffRequired { tied, .. } => tied.clone(),
@@ -538,12 +532,8 @@ pub async fn publish(db: &DatabaseConnection, actor: &Actor, id: Uuid) -> Result
     project_status::settle(&txn, &adopted, &reserve, now).await?;
     crate::followup::progress::freeze_baselines(&txn, &adopted, crate::clock::china_date(now))
         .await?;
-    let mut row: votes::ActiveModel = vote.into();
-    row.status = Set(VoteStatus::Published);
-    row.published_at = Set(Some(now));
-    row.update(&txn).await?;
+    ballot_box::mark_published::<VoteBox>(&txn, id, now).await?;
     txn.commit().await?;
-    tracing::info!(vote.id = %id, "vote published");
     results(db, Some(actor), id).await
 }
 
@@ -572,23 +562,7 @@ async fn count(db: &impl ConnectionTrait, vote: &votes::Model) -> Result<Tally> 
 /// Results: for admins once closed, for everyone once published. Never while open.
 pub async fn results(db: &DatabaseConnection, actor: Option<&Actor>, id: Uuid) -> Result<Results> {
     let vote = find(db, id).await?;
-    let (status, _, _) = parse_stored(&vote)?;
-    match status {
-        VoteStatus::Published => {}
-        VoteStatus::Closed if actor.is_some_and(|a| a.role == Role::Admin) => {}
-        VoteStatus::Closed => {
-            return Err(Error::conflict(
-                ErrorCode::ResultsNotPublished,
-                "results are public once the vote is published",
-            ));
-        }
-        VoteStatus::Draft | VoteStatus::Open => {
-            return Err(Error::conflict(
-                ErrorCode::VoteNotClosed,
-                "there are no results before the vote closes",
-            ));
-        }
-    }
+    ballot_box::require_results_readable::<VoteBox>(&vote, actor)?;
     let tally = count(db, &vote).await?;
     Ok(Results {
         view: view(db, vote).await?,
@@ -647,44 +621,14 @@ async fn cast_once(
     raw: RawBallot,
 ) -> Result<String> {
     let txn = db::begin_write(db).await?;
-    let mut q = votes::Entity::find_by_id(id);
-    if db.get_database_backend() == DbBackend::Postgres {
-        // Orders this ballot against a concurrent close (which updates the row).
-        q = q.lock_shared();
-    }
-    let vote = q.one(&txn).await?.ok_or_else(|| Error::not_found("vote"))?;
-    let (status, method, _) = parse_stored(&vote)?;
-    if status != VoteStatus::Open {
-        return Err(Error::conflict(
-            ErrorCode::VoteNotOpen,
-            format!("the vote is {}, not open", status.as_str()),
-        ));
-    }
+    let vote = ballot_box::begin_cast::<VoteBox>(&txn, id).await?;
     let ballot = Ballot::parse(
-        method,
+        vote.method,
         vote.seats as u32,
         &candidate_ids(&txn, id).await?,
         raw,
     )?;
-    sessions::require_present(&txn, vote.session_id, deputy_id).await?;
-    let participation = vote_participation::ActiveModel {
-        vote_id: Set(id),
-        deputy_id: Set(deputy_id),
-    };
-    if let Err(e) = vote_participation::Entity::insert(participation)
-        .exec_without_returning(&txn)
-        .await
-    {
-        return Err(if db::is_unique_violation(&e) {
-            Error::conflict(
-                ErrorCode::AlreadyVoted,
-                "you have already voted in this vote",
-            )
-        } else {
-            e.into()
-        });
-    }
-    let receipt = tokens::random_hex(16);
+    let receipt = ballot_box::admit::<VoteBox>(&txn, &vote, deputy_id).await?;
     ballots::Entity::insert(ballots::ActiveModel {
         vote_id: Set(id),
         receipt: Set(receipt.clone()),

@@ -601,13 +601,25 @@ async fn satisfaction_rating_rounds() {
         ("unsatisfied", "unsatisfied"),
     ];
     for ((_, token), (a, b)) in y.session.deputies.iter().zip(plan) {
-        app.post(
-            &url,
-            Some(token),
-            json!({"ratings": {p0.clone(): a, p1.clone(): b}}),
-        )
-        .await
-        .expect(201);
+        let receipt = app
+            .post(
+                &url,
+                Some(token),
+                json!({"ratings": {p0.clone(): a, p1.clone(): b}}),
+            )
+            .await
+            .expect(201);
+        // The round's id under its own name, and under the old `vote_id` (deprecated) too.
+        assert_eq!(receipt["evaluation_id"], e1.as_str(), "{receipt}");
+        assert_eq!(receipt["vote_id"], e1.as_str(), "{receipt}");
+        assert_eq!(receipt["receipt"].as_str().map(str::len), Some(32));
+    }
+    // The rounds of an unknown session are not found, as its votes are (not an empty list).
+    let nowhere = uuid::Uuid::new_v4();
+    for what in ["evaluations", "votes"] {
+        app.get(&format!("/api/v1/sessions/{nowhere}/{what}"), Some(admin))
+            .await
+            .expect_problem(404, "not_found");
     }
     app.post(
         &url,
