@@ -7,7 +7,10 @@
 use std::path::PathBuf;
 
 pub mod browser;
+pub mod kit;
 pub mod pages;
+
+pub use kit::AdoptedProject;
 
 use minsheng_api::{config::Config, startup};
 use reqwest::{Method, StatusCode};

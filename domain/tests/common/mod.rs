@@ -71,3 +71,101 @@ impl FreshDb {
         }
     }
 }
+
+/// A congress office, its deputies and a session, made through the services as the office would.
+pub struct Office {
+    pub admin: minsheng_domain::Actor,
+    /// Deputies on the session's roster, all checked in.
+    pub deputies: Vec<minsheng_domain::Actor>,
+    pub session_id: uuid::Uuid,
+}
+
+impl FreshDb {
+    /// The first admin, `n` deputies (one shared password hash, so this takes a second) and a
+    /// session with every deputy present.
+    pub async fn office(&self, n: usize) -> Office {
+        use minsheng_domain::{
+            Role,
+            accounts::{self, Credentials, DeputyInput},
+            auth, entities,
+            passwords::PasswordHasher,
+            sessions,
+        };
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+        let hasher = PasswordHasher::new(1);
+        accounts::ensure_first_admin(&self.db, &hasher, Some("office-password-for-tests"))
+            .await
+            .expect("first admin");
+        let admin_row = entities::accounts::Entity::find()
+            .filter(entities::accounts::Column::Role.eq(Role::Admin))
+            .one(&self.db)
+            .await
+            .unwrap()
+            .expect("an admin");
+        let admin = auth::authenticate(&self.db, admin_row.id).await.unwrap();
+        let rows = (1..=n)
+            .map(|i| {
+                let input = DeputyInput::parse(
+                    &format!("T{i:03}"),
+                    &format!("代表{i}"),
+                    "城关镇代表团",
+                    Some(&format!("t{i:03}")),
+                )
+                .unwrap();
+                (None, input)
+            })
+            .collect();
+        let hash = hasher.hash("deputy-password-for-tests").await.unwrap();
+        let created = accounts::create_deputies(
+            &self.db,
+            Credentials::Shared {
+                password: "deputy-password-for-tests".into(),
+                hash,
+            },
+            rows,
+        )
+        .await
+        .expect("deputies");
+        let mut deputies = Vec::new();
+        for c in &created {
+            deputies.push(
+                auth::authenticate(&self.db, c.deputy.account_id)
+                    .await
+                    .unwrap(),
+            );
+        }
+        let session = sessions::create(&self.db, &admin, "县第十八届人大第五次会议", 2027)
+            .await
+            .expect("session");
+        let ids: Vec<uuid::Uuid> = created.iter().map(|c| c.deputy.id).collect();
+        sessions::set_attendance(&self.db, &admin, session.session.id, &ids, true)
+            .await
+            .expect("all present");
+        Office {
+            admin,
+            deputies,
+            session_id: session.session.id,
+        }
+    }
+
+    /// A proposed project with real-looking materials.
+    pub async fn project(&self, admin: &minsheng_domain::Actor, title: &str) -> uuid::Uuid {
+        minsheng_domain::projects::create(
+            &self.db,
+            admin,
+            minsheng_domain::projects::ProjectInput {
+                title: title.into(),
+                summary: "改善群众生活".into(),
+                category: "民生".into(),
+                department: "县住建局".into(),
+                budget_yuan: 1_200_000,
+                year: 2027,
+                source: "public".into(),
+                planned_completion: chrono::NaiveDate::from_ymd_opt(2027, 12, 31),
+            },
+        )
+        .await
+        .expect("project")
+        .id
+    }
+}

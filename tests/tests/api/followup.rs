@@ -1052,3 +1052,41 @@ async fn a_completed_project_takes_no_more_follow_up() {
         .expect(200);
     assert_eq!(before, after, "nothing was recorded");
 }
+
+/// The test kit's fixture is what it says: an adopted project, its department reporting, its
+/// group inspecting, the other candidate in the reserve and out of public view.
+#[tokio::test]
+async fn the_kit_gives_an_adopted_project_with_its_department_and_group() {
+    let app = TestApp::spawn().await;
+    let k = app.adopted_project().await;
+    let f = app
+        .get(&format!("/api/v1/projects/{}/follow-up", k.project), None)
+        .await
+        .expect(200);
+    assert_eq!(f["project"]["status"], "adopted", "{f}");
+    app.post(
+        &format!("/api/v1/projects/{}/progress", k.project),
+        Some(&k.department),
+        json!({"period": "2027-03", "percent_complete": 30, "spent_yuan": 500_000}),
+    )
+    .await
+    .expect(201);
+    app.post(
+        &format!("/api/v1/projects/{}/inspections", k.project),
+        Some(&k.member),
+        json!({"kind": "inspection", "held_on": "2027-04-10", "location": "城东小区", "participants": "第一监督组", "findings": "进度正常"}),
+    )
+    .await
+    .expect(201);
+    app.get(&format!("/api/v1/projects/{}", k.reserve), None)
+        .await
+        .expect_problem(404, "not_found");
+    let g = app
+        .get(
+            &format!("/api/v1/supervision-groups/{}", k.group),
+            Some(&k.admin),
+        )
+        .await
+        .expect(200);
+    assert_eq!(g["project_ids"], json!([k.project]), "{g}");
+}
