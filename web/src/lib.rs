@@ -165,6 +165,34 @@ pub fn router<S: Clone + Send + Sync + 'static>(state: WebState) -> Router<S> {
         .route("/admin/votes/{id}", get(admin::vote))
         .route("/admin/votes/{id}/{action}", post(admin::vote_action))
         .route("/admin/votes/{id}/announcement", get(admin::announcement))
+        .route(
+            "/admin/groups",
+            get(pages::oversight::groups_list).post(pages::oversight::create_group),
+        )
+        .route(
+            "/admin/groups/{id}",
+            get(pages::oversight::edit_group).post(pages::oversight::update_group),
+        )
+        .route("/admin/followup", get(pages::oversight::followup_home))
+        .route(
+            "/admin/projects/{id}/escalations",
+            get(pages::oversight::escalations).post(pages::oversight::record_escalation),
+        )
+        .route("/admin/ratings", get(pages::oversight::ratings))
+        .route(
+            "/admin/sessions/{id}/ratings/new",
+            get(pages::oversight::new_rating),
+        )
+        .route(
+            "/admin/sessions/{id}/ratings",
+            post(pages::oversight::create_rating),
+        )
+        .route("/admin/ratings/{id}", get(pages::oversight::rating))
+        .route(
+            "/admin/ratings/{id}/{action}",
+            post(pages::oversight::rating_action),
+        )
+        .route("/admin/report", get(pages::oversight::year_report))
         .route("/screen/sessions/{id}", get(screen::page))
         .route("/screen/sessions/{id}/events", get(screen::events))
         .route("/projects", get(pages::followup::board_page))

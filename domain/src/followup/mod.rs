@@ -8,5 +8,6 @@ pub mod colour;
 pub mod groups;
 pub mod problems;
 pub mod progress;
+pub mod report;
 pub mod standing;
 pub mod view;

@@ -11,6 +11,7 @@ mod migrations;
 mod pages;
 mod pages_followup;
 mod pages_office;
+mod pages_oversight;
 mod secrecy;
 mod storage;
 mod votes;

@@ -175,6 +175,38 @@ table! {
     results: "结果", "Results";
     ballots_cast: "已投", "Cast";
     view_project: "查看项目", "View the project";
+    // office: groups, escalations, rating rounds, year report
+    edit_group: "编辑监督组", "Edit the group";
+    year: "年度", "Year";
+    year_fixed: "年度设立后不能更改。", "The year is fixed once the group is set up.";
+    choose: "请选择", "Choose";
+    leader_is_member: "组长也是成员。", "The leader is always a member.";
+    only_adopted: "只列出已票决通过的项目（正式项目）。", "Only adopted projects are listed.";
+    save_group: "保存监督组", "Save the group";
+    followed_projects: "跟踪项目", "Followed projects";
+    no_escalations: "尚未记录督办措施。", "No escalation recorded yet.";
+    escalation_hint: "项目滞后时，人大常委会可依法采取询问、约见、质询或特定问题调查，并记入项目时间线。", "When a project stalls, the standing committee may hold an inquiry, an appointment, an interpellation or a special investigation; each is recorded on the project's timeline.";
+    record: "记录", "Record";
+    refresh: "刷新", "Refresh";
+    no_rounds: "尚未建立测评。", "No rating round yet.";
+    rounds_of_session: "本次会议的测评", "This session's rating rounds";
+    base_hint: "满意：满意票超过基数的一半；否则满意与基本满意合计超过一半为基本满意；否则不满意。", "Satisfied when satisfied votes exceed half of the base; else basically satisfied when satisfied and basically satisfied together exceed half; else unsatisfied.";
+    base_count: "基数", "Base";
+    not_cast: "未投", "Not cast";
+    confirm_close_round: "结束后不能再测评。目前已投票 {cast} 人，实到 {present} 人。确认结束测评？", "After closing nobody can rate. {cast} have rated, {present} are present. Close the round?";
+    confirm_publish_round: "公布后测评结果向社会公开，并记入各项目的监督记录。确认公布？", "Once published the grades are public and join each project's record. Publish?";
+    round_published: "测评结果已公布。", "The grades are published.";
+    report_summary: "共 {n} 个项目，已完成 {done} 个；预算合计 {budget} 万元，已支出 {spent} 万元；提出问题 {raised} 个，已验收 {closed} 个。", "{n} projects, {done} completed; budget {budget} 万元 in all, {spent} 万元 spent; {raised} problems raised, {closed} verified.";
+    report_date: "报告日期", "Date of the report";
+    latest_grade: "最近测评", "Latest grade";
+    no_grade: "未测评", "Not rated";
+    r_projects: "请至少选择一个项目，每个项目只选一次。", "Choose at least one project, each once.";
+    r_not_adopted: "只能选择已票决通过的项目。", "Only adopted projects can be chosen.";
+    r_base: "请选择计算基数。", "Choose a base.";
+    r_members: "组长和成员须从代表名单中选择。", "Choose the leader and the members from the deputies.";
+    r_year: "年度应为 2000 到 2100 之间的年份，如 2027。", "The year is between 2000 and 2100, e.g. 2027.";
+    r_name: "请填写名称，不超过 200 字。", "Fill in the name, at most 200 characters.";
+    r_note: "请填写说明，不超过 5000 字。", "Fill in the note, at most 5000 characters.";
     // refusals
     r_period: "报告期格式不对，应如 2027-05、2027-Q2、2027-H1 或 2027。", "The period is a month (2027-05), a quarter (2027-Q2), a half year (2027-H1) or a year (2027).";
     r_percent: "完成百分比是 0 到 100 的整数。", "Percent complete is a whole number from 0 to 100.";

@@ -7,6 +7,7 @@ pub mod followup;
 pub mod login;
 pub mod materials;
 pub mod office;
+pub mod oversight;
 pub mod public;
 pub mod rating;
 pub mod screen;
