@@ -14,9 +14,10 @@ use serde::Serialize;
 use uuid::Uuid;
 
 use crate::{
-    Actor,
-    entities::{congress_sessions, display_links, votes},
+    Actor, ballot_box,
+    entities::{congress_sessions, display_links, evaluations, votes},
     error::{Error, Result},
+    evaluations::{grade::Rating, service as rating_service},
     sessions,
     votes::{
         service::{self as vote_service, VoteStatus},
@@ -87,9 +88,25 @@ pub struct ScreenCandidate {
     pub adopted: bool,
 }
 
-/// The vote a screen shows: the open one, else the one being counted, else the last published.
+/// One project's line in a published rating round.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ScreenGrade {
+    pub title: String,
+    pub satisfied: u32,
+    pub basically_satisfied: u32,
+    pub unsatisfied: u32,
+    /// (satisfied + basically satisfied) / ratings cast, per mille.
+    pub satisfaction_permille: Option<u32>,
+    /// `satisfied`, `basically_satisfied` or `unsatisfied`.
+    pub grade: &'static str,
+}
+
+/// The vote or rating round a screen shows: the open one, else the one being counted, else the
+/// last published.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ScreenVote {
+    /// `vote` or `rating` (满意度测评).
+    pub kind: &'static str,
     pub title: String,
     /// `open`, `closed` or `published`.
     pub status: &'static str,
@@ -100,6 +117,8 @@ pub struct ScreenVote {
     pub candidates: Vec<ScreenCandidate>,
     /// Published votes only: `decided`, `runoff_required` or `seats_unfilled`.
     pub outcome: Option<&'static str>,
+    /// Published rating rounds only: every project's counts and grade.
+    pub grades: Vec<ScreenGrade>,
 }
 
 /// What the big screen shows, as one value (it is sent whole on every change).
@@ -138,7 +157,42 @@ pub async fn snapshot(db: &DatabaseConnection, session_id: Uuid) -> Result<Snaps
                 .filter(|v| v.status == VoteStatus::Published)
                 .max_by_key(|v| v.published_at)
         });
+    let ratings = evaluations::Entity::find()
+        .filter(evaluations::Column::SessionId.eq(session_id))
+        .filter(evaluations::Column::Status.ne(VoteStatus::Draft))
+        .order_by_desc(evaluations::Column::OpenedAt)
+        .all(db)
+        .await?;
+    // An open round of either kind comes first, then one being counted, then the one published
+    // last; a vote before a rating round at the same stage.
+    let rating_focus = ratings
+        .iter()
+        .find(|e| e.status == VoteStatus::Open)
+        .or_else(|| ratings.iter().find(|e| e.status == VoteStatus::Closed))
+        .or_else(|| {
+            ratings
+                .iter()
+                .filter(|e| e.status == VoteStatus::Published)
+                .max_by_key(|e| e.published_at)
+        });
+    let stage = |s: VoteStatus| match s {
+        VoteStatus::Open => 0,
+        VoteStatus::Closed => 1,
+        _ => 2,
+    };
+    let rating_first = match (focus, rating_focus) {
+        (_, None) => false,
+        (None, Some(_)) => true,
+        (Some(v), Some(e)) => {
+            stage(e.status) < stage(v.status)
+                || (stage(e.status) == 2 && stage(v.status) == 2 && e.published_at > v.published_at)
+        }
+    };
     let vote = match focus {
+        _ if rating_first => match rating_focus {
+            Some(e) => Some(rating_on_screen(db, e).await?),
+            None => None,
+        },
         None => None,
         Some(v) if v.status == VoteStatus::Published => {
             let r = vote_service::results(db, None, v.id).await?;
@@ -162,6 +216,7 @@ pub async fn snapshot(db: &DatabaseConnection, session_id: Uuid) -> Result<Snaps
                 })
                 .collect();
             Some(ScreenVote {
+                kind: "vote",
                 title: v.title.clone(),
                 status: "published",
                 ballots_cast: r.tally.ballots_cast,
@@ -173,11 +228,13 @@ pub async fn snapshot(db: &DatabaseConnection, session_id: Uuid) -> Result<Snaps
                     Outcome::RunoffRequired { .. } => "runoff_required",
                     Outcome::SeatsUnfilled { .. } => "seats_unfilled",
                 }),
+                grades: Vec::new(),
             })
         }
         Some(v) => {
             let view = vote_service::turnout(db, v.clone()).await?;
             Some(ScreenVote {
+                kind: "vote",
                 title: v.title.clone(),
                 status: if v.status == VoteStatus::Open {
                     "open"
@@ -189,6 +246,7 @@ pub async fn snapshot(db: &DatabaseConnection, session_id: Uuid) -> Result<Snaps
                 required_yes: None,
                 candidates: Vec::new(),
                 outcome: None,
+                grades: Vec::new(),
             })
         }
     };
@@ -199,5 +257,57 @@ pub async fn snapshot(db: &DatabaseConnection, session_id: Uuid) -> Result<Snaps
         quorum_needed: summary.quorum_needed,
         quorum_met: summary.quorum_met,
         vote,
+    })
+}
+
+/// A rating round on the screen: while open, 已投票 x / 实到 y as for a vote; once published, each
+/// project's counts and grade. Counts only, never a ballot.
+async fn rating_on_screen(db: &DatabaseConnection, e: &evaluations::Model) -> Result<ScreenVote> {
+    if e.status == VoteStatus::Published {
+        let r = rating_service::results(db, None, e.id).await?;
+        let grades = r
+            .projects
+            .iter()
+            .map(|p| ScreenGrade {
+                title: p.project.title.clone(),
+                satisfied: p.counts.satisfied,
+                basically_satisfied: p.counts.basically_satisfied,
+                unsatisfied: p.counts.unsatisfied,
+                satisfaction_permille: p.satisfaction_permille,
+                grade: match p.grade {
+                    Rating::Satisfied => "satisfied",
+                    Rating::BasicallySatisfied => "basically_satisfied",
+                    Rating::Unsatisfied => "unsatisfied",
+                },
+            })
+            .collect();
+        return Ok(ScreenVote {
+            kind: "rating",
+            title: e.title.clone(),
+            status: "published",
+            ballots_cast: r.view.ballots_cast,
+            present: r.view.present,
+            required_yes: None,
+            candidates: Vec::new(),
+            outcome: None,
+            grades,
+        });
+    }
+    let cast = ballot_box::ballots_cast::<rating_service::RatingBox>(db, e.id).await?;
+    let (_, present) = ballot_box::entitled_and_present::<rating_service::RatingBox>(db, e).await?;
+    Ok(ScreenVote {
+        kind: "rating",
+        title: e.title.clone(),
+        status: if e.status == VoteStatus::Open {
+            "open"
+        } else {
+            "closed"
+        },
+        ballots_cast: cast,
+        present,
+        required_yes: None,
+        candidates: Vec::new(),
+        outcome: None,
+        grades: Vec::new(),
     })
 }

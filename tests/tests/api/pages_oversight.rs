@@ -462,6 +462,25 @@ async fn a_rating_round_from_draft_to_published_grades_and_the_year_report() {
         .await
         .assert_contains(r#"<span class="n" id="rating-cast">3</span>"#)
         .assert_contains(r#"<span class="n" id="rating-present">4</span>"#);
+    // The big screen shows the open round's turnout like a vote's.
+    let created = admin
+        .post(
+            &format!("/admin/sessions/{}/display-links", y.session),
+            &[("csrf", &csrf)],
+        )
+        .await;
+    assert_status(&created, 200);
+    let link = created.html.split(r#"id="display-link">"#).nth(1).unwrap();
+    let link = link[..link.find('<').unwrap()].replace("&#x3d;", "=");
+    let mut projector = Visitor::new(&app.base);
+    projector
+        .get(&link)
+        .await
+        .assert_contains("满意度测评：2027年度民生实事项目满意度测评")
+        .assert_contains(r#"data-status="open:2027年度民生实事项目满意度测评""#)
+        .assert_contains(r#"data-k="ballots_cast">3<"#)
+        .assert_contains(r#"data-k="vote_present">4<"#)
+        .assert_lacks("基本满意");
     // Closing asks first, with the turnout.
     let ask = admin
         .post(&format!("{round_path}/close"), &[("csrf", &csrf)])
@@ -519,6 +538,15 @@ async fn a_rating_round_from_draft_to_published_grades_and_the_year_report() {
         .get(&format!("/projects/{p0}"))
         .await
         .assert_contains("满意度测评结果：满意");
+    // Published: the screen shows each project's counts and grade.
+    projector
+        .get(&link)
+        .await
+        .assert_contains(r#"data-status="published:2027年度民生实事项目满意度测评""#)
+        .assert_contains("民生项目1")
+        .assert_contains("100.0%")
+        .assert_contains(r#"class="grade-satisfied">满意"#)
+        .assert_contains(r#"class="grade-unsatisfied">不满意"#);
 
     // The year report: every adopted project, baseline, percent, money, problems, grades.
     let zjj_token = app.login("zjj", DEPARTMENT_PASSWORD).await.access;
