@@ -30,6 +30,9 @@ pub struct Config {
     pub body_timeout_secs: u64,
     /// Most connections open at once.
     pub max_connections: u64,
+    /// The header a trusted reverse proxy sets with the client's address (`X-Real-IP`,
+    /// `X-Forwarded-For`); unset when clients connect directly.
+    pub client_ip_header: Option<String>,
 }
 
 fn var(name: &str) -> Option<String> {
@@ -114,6 +117,16 @@ impl Config {
             header_timeout_secs: num("MINSHENG_HEADER_TIMEOUT_SECS", 10)?,
             body_timeout_secs: num("MINSHENG_BODY_TIMEOUT_SECS", 30)?,
             max_connections: num("MINSHENG_MAX_CONNECTIONS", 4096)?,
+            client_ip_header: match var("MINSHENG_CLIENT_IP_HEADER") {
+                Some(h) => Some(
+                    axum::http::HeaderName::try_from(h.trim())
+                        .map_err(|_| {
+                            anyhow::anyhow!("MINSHENG_CLIENT_IP_HEADER is not a header name: {h:?}")
+                        })?
+                        .to_string(),
+                ),
+                None => None,
+            },
             database_url,
         };
         if cfg.header_timeout_secs == 0 || cfg.body_timeout_secs == 0 || cfg.max_connections == 0 {
@@ -219,6 +232,7 @@ mod tests {
             header_timeout_secs: 10,
             body_timeout_secs: 30,
             max_connections: 64,
+            client_ip_header: None,
         }
     }
 

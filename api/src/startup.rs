@@ -24,6 +24,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(auth::change_password))
         .routes(routes!(accounts::create_account, accounts::list_accounts))
         .routes(routes!(accounts::get_account, accounts::update_account))
+        .routes(routes!(accounts::lift_login_throttle))
         .routes(routes!(deputies::create_deputy, deputies::list_deputies))
         .routes(routes!(deputies::import_deputies))
         .routes(routes!(projects::create_project, projects::list_projects))
@@ -252,8 +253,15 @@ pub async fn serve(
         %addr,
         "minsheng listening: pages at /login, API docs at /docs; a lost admin password is reset with `minsheng reset-admin-password`"
     );
-    let app =
-        app(state, config.body_limit).layer(tower_http::timeout::RequestBodyTimeoutLayer::new(
+    let client_ip_header = minsheng_web::client::ClientIpHeader(
+        config
+            .client_ip_header
+            .as_deref()
+            .and_then(|h| axum::http::HeaderName::try_from(h).ok()),
+    );
+    let app = app(state, config.body_limit)
+        .layer(axum::Extension(client_ip_header))
+        .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(
             std::time::Duration::from_secs(config.body_timeout_secs),
         ));
     let limits = crate::server::Limits {

@@ -160,7 +160,7 @@ pub async fn create_account(
     let (password, hash, temporary) = match credentials {
         Credentials::OneTime(hasher) => {
             let password = passwords::random_password();
-            let hash = hasher.hash(&password).await?;
+            let hash = hasher.hash_one_time(&password).await?;
             (password, hash, true)
         }
         Credentials::Shared { password, hash } => (password, hash, false),
@@ -285,7 +285,7 @@ pub async fn update_account(
     let mut new_password = None;
     if change.reset_password {
         let password = passwords::random_password();
-        row.password_hash = Set(hasher.hash(&password).await?);
+        row.password_hash = Set(hasher.hash_one_time(&password).await?);
         row.must_change_password = Set(true);
         new_password = Some(password);
     }
@@ -637,9 +637,10 @@ pub async fn create_deputies(
         Credentials::OneTime(hasher) => {
             let passwords: Vec<String> =
                 rows.iter().map(|_| passwords::random_password()).collect();
-            let hashes =
-                futures_util::future::try_join_all(passwords.iter().map(|p| hasher.hash(p)))
-                    .await?;
+            let hashes = futures_util::future::try_join_all(
+                passwords.iter().map(|p| hasher.hash_one_time(p)),
+            )
+            .await?;
             (passwords, hashes, true)
         }
         Credentials::Shared { password, hash } => {

@@ -6,11 +6,10 @@
 //! database, so any number of nodes can serve the same users.
 
 use crate::error::ErrorCode;
-use chrono::{DateTime, Duration, Utc};
+use chrono::{Duration, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
-    PaginatorTrait, QueryFilter, Set,
-    sea_query::{Expr, ExprTrait},
+    PaginatorTrait, QueryFilter, Set, sea_query::Expr,
 };
 use uuid::Uuid;
 
@@ -20,27 +19,13 @@ use crate::{
     Actor, Role,
     accounts::{AccountView, get_account},
     db,
-    entities::{accounts, deputies, login_throttle, refresh_tokens},
+    entities::{accounts, deputies, refresh_tokens},
     error::{Error, Result},
     passwords::{self, PasswordHasher},
-    tokens,
+    throttle, tokens,
 };
 
-/// How many failed logins an account tolerates in one window before it answers 429.
-#[derive(Debug, Clone, Copy)]
-pub struct ThrottlePolicy {
-    pub max_failures: i32,
-    pub window: Duration,
-}
-
-impl Default for ThrottlePolicy {
-    fn default() -> Self {
-        Self {
-            max_failures: 10,
-            window: Duration::minutes(15),
-        }
-    }
-}
+pub use crate::throttle::ThrottlePolicy;
 
 /// What a successful login or refresh yields; the API adds the access token.
 pub struct Session {
@@ -65,25 +50,9 @@ fn invalid_refresh() -> Error {
     )
 }
 
-/// Seconds until the throttle window of this account passes, if it is locked now.
-pub fn throttle_wait(
-    policy: ThrottlePolicy,
-    failures: i32,
-    window_start: Option<DateTime<Utc>>,
-    now: DateTime<Utc>,
-) -> Option<u64> {
-    let start = window_start?;
-    let end = start + policy.window;
-    if failures >= policy.max_failures && now < end {
-        Some(Ord::max(
-            ((end - now).num_milliseconds() as u64).div_ceil(1000),
-            1,
-        ))
-    } else {
-        None
-    }
-}
-
+/// Checks a username and password from the client address `client` (the throttle counts failures
+/// per account and address: see [`crate::throttle`]). Refusals: `invalid_credentials` (unknown
+/// name or wrong password, alike), `account_disabled`, `too_many_attempts` with the seconds to wait.
 pub async fn login(
     db: &DatabaseConnection,
     hasher: &PasswordHasher,
@@ -91,19 +60,12 @@ pub async fn login(
     refresh_ttl: Duration,
     username: &str,
     password: &str,
+    client: &str,
 ) -> Result<Session> {
     let username = username.trim().to_lowercase();
-    let key = tokens::digest(&username);
-    let now = Utc::now();
+    let keys = throttle::keys(db, &username, client).await?;
     // Known and unknown names are throttled alike, so a 429 tells nothing about who exists.
-    let throttle = login_throttle::Entity::find_by_id(key.clone())
-        .one(db)
-        .await?;
-    if let Some(t) = &throttle
-        && let Some(retry_after_secs) = throttle_wait(policy, t.failures, Some(t.window_start), now)
-    {
-        return Err(Error::TooManyAttempts { retry_after_secs });
-    }
+    let had_failures = throttle::check(db, policy, &keys).await?;
     let found = accounts::Entity::find()
         .filter(accounts::Column::Username.eq(&username))
         .one(db)
@@ -112,15 +74,17 @@ pub async fn login(
     // takes as long as a wrong password.
     let verified = match &found {
         Some(account) if password.len() <= passwords::MAX_PASSWORD_BYTES => {
-            hasher.verify(password, &account.password_hash).await?
+            hasher
+                .verify_from(client, password, &account.password_hash)
+                .await?
         }
         _ => {
-            hasher.verify_dummy(password).await?;
+            hasher.verify_dummy_from(client, password).await?;
             false
         }
     };
     let Some(account) = found.filter(|_| verified) else {
-        record_failure(db, policy, &key, now).await?;
+        throttle::record_failure(db, policy, &keys).await?;
         return Err(invalid_credentials());
     };
     if account.disabled {
@@ -130,8 +94,8 @@ pub async fn login(
         ));
     }
     // Only a name with failures on record costs a delete: a login burst writes nothing extra.
-    if throttle.is_some() {
-        clear_failures(db, &username).await?;
+    if had_failures {
+        throttle::clear_attempts(db, &keys).await?;
     }
     let session_id = Uuid::new_v4();
     let refresh_token = issue_refresh_token(db, account.id, session_id, refresh_ttl).await?;
@@ -144,49 +108,6 @@ pub async fn login(
         refresh_token,
         session_id,
     })
-}
-
-/// Counts a failure for a username digest. Expired windows are dropped first, which keeps the
-/// table as small as the names tried in one window; the count itself is one statement, so
-/// concurrent failures are all counted.
-async fn record_failure(
-    db: &DatabaseConnection,
-    policy: ThrottlePolicy,
-    key: &str,
-    now: DateTime<Utc>,
-) -> Result<()> {
-    login_throttle::Entity::delete_many()
-        .filter(login_throttle::Column::WindowStart.lte(now - policy.window))
-        .exec(db)
-        .await?;
-    for _ in 0..2 {
-        let bumped = login_throttle::Entity::update_many()
-            .col_expr(
-                login_throttle::Column::Failures,
-                Expr::col(login_throttle::Column::Failures).add(1),
-            )
-            .filter(login_throttle::Column::UsernameDigest.eq(key))
-            .exec(db)
-            .await?;
-        if bumped.rows_affected > 0 {
-            return Ok(());
-        }
-        let first = login_throttle::ActiveModel {
-            username_digest: Set(key.to_owned()),
-            failures: Set(1),
-            window_start: Set(now),
-        };
-        match login_throttle::Entity::insert(first)
-            .exec_without_returning(db)
-            .await
-        {
-            Ok(_) => return Ok(()),
-            // Another failure for the same name inserted first: count this one on top of it.
-            Err(e) if db::is_unique_violation(&e) => continue,
-            Err(e) => return Err(e.into()),
-        }
-    }
-    Ok(())
 }
 
 async fn issue_refresh_token(
@@ -404,26 +325,4 @@ pub async fn authenticate(db: &DatabaseConnection, account_id: Uuid) -> Result<A
         department: account.department,
         must_change_password: account.must_change_password,
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn throttle_boundaries() {
-        let p = ThrottlePolicy::default();
-        let t0 = Utc::now();
-        assert_eq!(throttle_wait(p, 9, Some(t0), t0), None);
-        assert_eq!(throttle_wait(p, 10, Some(t0), t0), Some(900));
-        assert_eq!(
-            throttle_wait(p, 10, Some(t0), t0 + Duration::seconds(899)),
-            Some(1)
-        );
-        assert_eq!(
-            throttle_wait(p, 10, Some(t0), t0 + Duration::minutes(15)),
-            None
-        );
-        assert_eq!(throttle_wait(p, 50, None, t0), None);
-    }
 }

@@ -21,6 +21,7 @@ pub mod projects;
 pub mod recovery;
 pub mod sessions;
 pub mod text;
+pub mod throttle;
 pub mod tokens;
 pub mod vocabulary;
 pub mod votes;

@@ -6,17 +6,12 @@ use chrono::Utc;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, sea_query::Expr};
 use uuid::Uuid;
 
-use crate::{
-    entities::{login_throttle, refresh_tokens},
-    error::Result,
-    tokens,
-};
+use crate::{entities::refresh_tokens, error::Result};
 
-/// Forgets the failed logins of a username (after a success or an admin's password reset).
+/// Forgets the failed logins of a username from every address (an admin's password reset, the
+/// office lifting a throttle, a local recovery).
 pub async fn clear_failures(db: &impl ConnectionTrait, username: &str) -> Result<()> {
-    login_throttle::Entity::delete_by_id(tokens::digest(username))
-        .exec(db)
-        .await?;
+    crate::throttle::clear_account(db, username).await?;
     Ok(())
 }
 

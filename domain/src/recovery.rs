@@ -46,7 +46,7 @@ pub async fn reset_admin_password(
     let disabled = account.disabled;
     let id = account.id;
     let mut row: accounts::ActiveModel = account.into();
-    row.password_hash = Set(hasher.hash(&password).await?);
+    row.password_hash = Set(hasher.hash_one_time(&password).await?);
     row.must_change_password = Set(true);
     row.updated_at = Set(Utc::now());
     let txn = db::begin_write(db).await?;

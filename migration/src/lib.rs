@@ -9,6 +9,7 @@ mod m0002_votes;
 mod m0003_follow_up;
 mod m0004_display_links;
 mod m0005_vocabulary;
+mod m0006_login_failures;
 
 pub struct Migrator;
 
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0003_follow_up::Migration),
             Box::new(m0004_display_links::Migration),
             Box::new(m0005_vocabulary::Migration),
+            Box::new(m0006_login_failures::Migration),
         ]
     }
 }

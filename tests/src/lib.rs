@@ -112,6 +112,7 @@ pub fn test_config(db_url: &str, dir: Option<&std::path::Path>) -> Config {
         header_timeout_secs: 10,
         body_timeout_secs: 30,
         max_connections: 1024,
+        client_ip_header: None,
     }
 }
 

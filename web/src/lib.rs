@@ -20,6 +20,7 @@ use minsheng_domain::{
 use sea_orm::DatabaseConnection;
 
 mod assets;
+pub mod client;
 mod error;
 mod i18n;
 mod live;

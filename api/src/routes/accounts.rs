@@ -268,3 +268,29 @@ pub async fn update_account(
         initial_password: password,
     }))
 }
+
+/// How many client addresses were waiting before the throttle was lifted.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ThrottleLifted {
+    pub addresses: u64,
+}
+
+/// Lift an account's login throttle. Roles: admin.
+///
+/// Failed logins slow down the address they come from (1 s, 2 s, 4 s … up to 15 minutes, never a
+/// lock); this forgets them at once for every address, e.g. when a deputy at the hall's shared
+/// Wi-Fi must wait because someone else kept guessing. A password reset does the same.
+#[utoipa::path(delete, path = "/api/v1/accounts/{id}/login-failures", tag = "accounts", security(("bearer" = [])), params(("id" = Uuid, Path)), responses(
+    (status = 200, body = ThrottleLifted),
+    (status = 403, description = "not an admin", body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 404, description = "no such account", body = crate::error::Problem, content_type = "application/problem+json"),
+))]
+pub async fn lift_login_throttle(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+    ApiPath(id): ApiPath<Uuid>,
+) -> ApiResult<Json<ThrottleLifted>> {
+    let addresses = minsheng_domain::throttle::lift(&state.db, &actor, id).await?;
+    tracing::info!(account.id = %id, by = %actor.account_id, addresses, "login throttle lifted");
+    Ok(Json(ThrottleLifted { addresses }))
+}

@@ -75,6 +75,7 @@ fn token_response(state: &AppState, session: auth::Session) -> ApiResult<TokenRe
 ))]
 pub async fn login(
     State(state): State<AppState>,
+    minsheng_web::client::ClientAddress(client): minsheng_web::client::ClientAddress,
     ApiJson(req): ApiJson<LoginRequest>,
 ) -> ApiResult<Json<TokenResponse>> {
     let refresh_ttl = state.refresh_ttl;
@@ -85,6 +86,7 @@ pub async fn login(
         refresh_ttl,
         &req.username,
         &req.password,
+        &client,
     )
     .await?;
     tracing::info!(account.id = %session.account.id, "login");

@@ -304,8 +304,8 @@ async fn disabled_account_stops_at_once() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn repeated_failures_throttle_one_account_only() {
-    let app = TestApp::spawn().await;
+async fn guessing_slows_the_guesser_and_never_locks_the_deputy_out() {
+    let app = TestApp::spawn_with(|c| c.client_ip_header = Some("X-Real-IP".into())).await;
     let admin = app.admin().await;
     let other = app
         .post(
@@ -315,45 +315,100 @@ async fn repeated_failures_throttle_one_account_only() {
         )
         .await
         .expect(201);
-    for _ in 0..10 {
-        app.try_login("admin", "wrong-password")
+    let clerk_pw = other["initial_password"].as_str().unwrap().to_owned();
+    let clerk_id = other["account"]["id"].as_str().unwrap().to_owned();
+
+    // Five failures from one address cost nothing more than the failures themselves...
+    for _ in 0..5 {
+        login_from(&app, "10.0.0.66", "clerk", "wrong-password")
             .await
             .expect_problem(401, "invalid_credentials");
     }
-    // Locked now, even with the right password.
-    let locked = app.try_login("admin", ADMIN_PASSWORD).await;
-    locked.expect_problem(429, "too_many_attempts");
-    let retry: u64 = locked.headers["retry-after"]
+    // ...then that address must wait, growing, even with the right password.
+    let waiting = login_from(&app, "10.0.0.66", "clerk", &clerk_pw).await;
+    waiting.expect_problem(429, "too_many_attempts");
+    let retry: u64 = waiting.headers["retry-after"]
         .to_str()
         .unwrap()
         .parse()
         .unwrap();
-    assert!((800..=900).contains(&retry), "retry-after {retry}");
-    // Per account, not per address: a colleague on the same network still logs in.
-    app.login("clerk", other["initial_password"].as_str().unwrap())
-        .await;
-    // Tokens issued before the lockout keep working.
-    app.get("/api/v1/me", Some(&admin)).await.expect(200);
+    assert!((1..=2).contains(&retry), "retry-after {retry}");
 
-    // A name nobody has answers exactly like a real one: 401 ten times, then 429. So neither the
-    // status nor the lockout tells an attacker which usernames exist.
-    for _ in 0..10 {
-        app.try_login("nobody-here", "wrong-password")
+    // 100 more wrong tries from the guesser's address while the account's owner logs in from
+    // their own: every one of the owner's logins succeeds at once.
+    let guesser = {
+        let app = app.handle.clone();
+        tokio::spawn(async move {
+            let mut refused = 0;
+            for _ in 0..100 {
+                let r = login_from(&app, "10.0.0.66", "clerk", "wrong-password").await;
+                assert!(
+                    [401, 429].contains(&r.status.as_u16()),
+                    "the guesser gets 401 or 429, not {}",
+                    r.status
+                );
+                refused += usize::from(r.status.as_u16() == 429);
+            }
+            refused
+        })
+    };
+    for _ in 0..5 {
+        let started = std::time::Instant::now();
+        login_from(&app, "10.0.0.7", "clerk", &clerk_pw)
+            .await
+            .expect(200);
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(3),
+            "the owner's login took {:?}",
+            started.elapsed()
+        );
+    }
+    let refused = guesser.await.unwrap();
+    assert!(
+        refused > 90,
+        "most guesses are refused without a hash: {refused}"
+    );
+
+    // A name nobody has answers exactly like a real one, so the throttle tells nothing.
+    for _ in 0..5 {
+        login_from(&app, "10.0.0.66", "nobody-here", "wrong-password")
             .await
             .expect_problem(401, "invalid_credentials");
     }
-    app.try_login("nobody-here", "wrong-password")
+    login_from(&app, "10.0.0.66", "nobody-here", "wrong-password")
         .await
         .expect_problem(429, "too_many_attempts");
 
-    // An admin's password reset lifts the lock of that account.
-    let me = app.get("/api/v1/me", Some(&admin)).await.expect(200);
-    let clerk_id = other["account"]["id"].as_str().unwrap();
-    assert_ne!(me["id"].as_str().unwrap(), clerk_id);
-    for _ in 0..10 {
-        app.try_login("clerk", "wrong-password").await;
+    // The office lifts the throttle: the guesser's address may try again at once.
+    let lifted = app
+        .request(
+            reqwest::Method::DELETE,
+            &format!("/api/v1/accounts/{clerk_id}/login-failures"),
+            Some(&admin),
+            None,
+        )
+        .await
+        .expect(200);
+    assert_eq!(lifted["addresses"], 1);
+    login_from(&app, "10.0.0.66", "clerk", &clerk_pw)
+        .await
+        .expect(200);
+    // Only an admin may.
+    let deputy = app.deputies(&admin, 1).await;
+    app.request(
+        reqwest::Method::DELETE,
+        &format!("/api/v1/accounts/{clerk_id}/login-failures"),
+        Some(&deputy[0].1),
+        None,
+    )
+    .await
+    .expect_problem(403, "forbidden");
+
+    // An admin's password reset lifts it too.
+    for _ in 0..6 {
+        login_from(&app, "10.0.0.66", "clerk", "wrong-password").await;
     }
-    app.try_login("clerk", other["initial_password"].as_str().unwrap())
+    login_from(&app, "10.0.0.66", "clerk", &clerk_pw)
         .await
         .expect_problem(429, "too_many_attempts");
     let reset = app
@@ -364,12 +419,38 @@ async fn repeated_failures_throttle_one_account_only() {
         )
         .await
         .expect(200);
-    app.login("clerk", reset["initial_password"].as_str().unwrap())
-        .await;
+    login_from(
+        &app,
+        "10.0.0.66",
+        "clerk",
+        reset["initial_password"].as_str().unwrap(),
+    )
+    .await
+    .expect(200);
 }
 
-/// Access tokens are validated strictly: signature, algorithm, issuer, audience, expiry, and every
-/// claim present.
+/// Logs in as `username` from the client address `ip` (the test server believes `X-Real-IP`).
+async fn login_from(
+    app: &minsheng_tests::Handle,
+    ip: &str,
+    username: &str,
+    password: &str,
+) -> minsheng_tests::Resp {
+    let resp = app
+        .client
+        .post(format!("{}/api/v1/auth/login", app.base))
+        .header("x-real-ip", ip)
+        .json(&json!({"username": username, "password": password}))
+        .send()
+        .await
+        .unwrap();
+    minsheng_tests::Resp {
+        status: resp.status(),
+        headers: resp.headers().clone(),
+        body: resp.json().await.unwrap_or(serde_json::Value::Null),
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn access_tokens_are_validated_strictly() {
     use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation, decode, encode};

@@ -84,6 +84,7 @@ pub struct LoginForm {
 pub async fn submit(
     State(state): State<WebState>,
     prefs: Prefs,
+    crate::client::ClientAddress(client): crate::client::ClientAddress,
     headers: HeaderMap,
     Form(f): Form<LoginForm>,
 ) -> PageResult {
@@ -105,6 +106,7 @@ pub async fn submit(
         state.session_ttl,
         &f.username,
         &f.password,
+        &client,
     )
     .await
     {
