@@ -3,6 +3,8 @@
 //! ballot shown as 已投票, a keyboard-only ballot, the big screen updating while ballots arrive,
 //! and the public bulletin finding a receipt.
 
+mod followup;
+
 use fantoccini::key::Key;
 use minsheng_tests::{
     TestApp,
