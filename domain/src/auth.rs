@@ -66,10 +66,16 @@ pub async fn login(
     let keys = throttle::keys(db, &username, client).await?;
     // Known and unknown names are throttled alike, so a 429 tells nothing about who exists.
     let had_failures = throttle::check(db, policy, &keys).await?;
-    let found = accounts::Entity::find()
-        .filter(accounts::Column::Username.eq(&username))
-        .one(db)
-        .await?;
+    // A name no account can have (U+0000, which PostgreSQL cannot even compare) is simply not
+    // found: the same 401 on every backend, after the same work.
+    let found = if username.chars().any(char::is_control) {
+        None
+    } else {
+        accounts::Entity::find()
+            .filter(accounts::Column::Username.eq(&username))
+            .one(db)
+            .await?
+    };
     // An unknown name or an over-long password still costs one verification, so every failure
     // takes as long as a wrong password.
     let verified = match &found {

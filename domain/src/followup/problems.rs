@@ -21,15 +21,7 @@ use crate::{
 };
 
 fn long_text(field: &str, raw: &str, max: usize) -> Result<String> {
-    let t = raw.trim();
-    if t.is_empty() || raw.chars().count() > max {
-        return Err(Error::invalid_field(
-            ErrorCode::InvalidText,
-            field,
-            format!("{field} must be 1 to {max} characters"),
-        ));
-    }
-    Ok(t.to_owned())
+    crate::text::parse_long_text(field, raw, max, true)
 }
 
 /// A word of the vocabulary `T`, or the `invalid_kind` error naming the words allowed.

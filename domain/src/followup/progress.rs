@@ -214,13 +214,7 @@ pub async fn report_progress(
             "money spent is a whole number of yuan, not negative",
         ));
     }
-    if r.note.chars().count() > 5000 {
-        return Err(Error::invalid_field(
-            ErrorCode::InvalidText,
-            "note",
-            "the note has at most 5000 characters",
-        ));
-    }
+    let note = crate::text::parse_long_text("note", &r.note, 5000, false)?;
     let period = parse_period(&r.period)?;
     let today = crate::clock::today();
     let report = progress_reports::ActiveModel {
@@ -230,7 +224,7 @@ pub async fn report_progress(
         reported_on: Set(today),
         percent_complete: Set(r.percent_complete),
         spent_yuan: Set(r.spent_yuan),
-        note: Set(r.note.trim().to_owned()),
+        note: Set(note),
         reported_by: Set(actor.account_id),
         created_at: Set(Utc::now()),
     }

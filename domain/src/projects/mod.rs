@@ -54,17 +54,10 @@ fn check(input: &ProjectInput) -> Result<ProjectInput> {
             "source is deputy, public or department",
         ));
     }
-    let summary = input.summary.trim();
-    if input.summary.chars().count() > 5000 {
-        return Err(Error::invalid_field(
-            ErrorCode::InvalidText,
-            "summary",
-            "the summary has at most 5000 characters",
-        ));
-    }
+    let summary = crate::text::parse_long_text("summary", &input.summary, 5000, false)?;
     Ok(ProjectInput {
         title: parse_text("title", &input.title, 200)?,
-        summary: summary.to_owned(),
+        summary,
         category: parse_text("category", &input.category, 50)?,
         department: parse_text("department", &input.department, 100)?,
         ..input.clone()

@@ -14,4 +14,5 @@ mod pages_office;
 mod pages_oversight;
 mod secrecy;
 mod storage;
+mod text_rule;
 mod votes;
