@@ -328,17 +328,35 @@ async fn inspection_problem_rectification_and_verification() {
     let app = TestApp::spawn().await;
     let y = adopted_year(&app).await;
     let p0 = &y.p[0];
-    app.post(
-        "/api/v1/supervision-groups",
-        Some(&y.admin),
-        json!({"name": "城建监督组", "year": 2027, "leader_id": y.deputies[0].0, "project_ids": [p0]}),
-    )
-    .await
-    .expect(201);
     let member = username(&app, &y.deputies[0].1).await;
 
+    // The office sets up the group (here on a small screen: the form fits it too).
+    b.login(&app.base, "admin", minsheng_tests::ADMIN_PASSWORD)
+        .await;
+    b.goto(&format!("{}/admin/groups", app.base)).await;
+    b.fill("#group-name", "城建监督组").await;
+    b.fill("#group-year", "2027").await;
+    b.click(&format!("#leader option[value='{}']", y.deputies[0].0))
+        .await;
+    b.click(&format!(
+        "input[name=member_ids][value='{}']",
+        y.deputies[1].0
+    ))
+    .await;
+    b.click(&format!("input[name=project_ids][value='{p0}']"))
+        .await;
+    submit(&b, "form.form-grid button.primary").await;
+    assert_eq!(b.path().await, "/admin/groups");
+    shot(&b, "office-groups").await;
+    fits(&b).await;
+    let groups = b.text("table.grid").await;
+    assert!(
+        groups.contains("城建监督组") && groups.contains("民生项目1"),
+        "{groups}"
+    );
+    switch(&b, &app.base, &member, DEPUTY_PASSWORD).await;
+
     // The member, on a phone: the group's project, an inspection, a problem.
-    b.login(&app.base, &member, DEPUTY_PASSWORD).await;
     b.goto(&format!("{}/d/groups", app.base)).await;
     assert!(b.body().await.contains("城建监督组"));
     b.click(&format!("a[href='/d/groups/projects/{p0}']")).await;
