@@ -108,24 +108,16 @@ impl<S: Send + Sync> FromRequest<S> for CsvBody {
         let bytes = axum::body::Bytes::from_request(req, state)
             .await
             .map_err(|e| bytes_rejection(&e))?;
-        decode_csv(&bytes, declared_gbk)
+        minsheng_domain::csv_text::decode(&bytes, declared_gbk)
             .map(CsvBody)
-            .ok_or_else(|| {
+            .map_err(|e| {
                 ApiError::new(
                     StatusCode::BAD_REQUEST,
                     ErrorCode::InvalidEncoding,
-                    "the file must be UTF-8 or GBK text",
+                    format!("the file must be UTF-8 or GBK text, one or the other: {e}"),
                 )
             })
     }
-}
-
-fn decode_csv(bytes: &[u8], declared_gbk: bool) -> Option<String> {
-    if !declared_gbk && let Ok(text) = std::str::from_utf8(bytes) {
-        return Some(text.to_owned());
-    }
-    let (text, had_errors) = encoding_rs::GB18030.decode_without_bom_handling(bytes);
-    (!had_errors).then(|| text.into_owned())
 }
 
 /// Path parameters.
@@ -230,25 +222,4 @@ fn to_whole<T: TryFrom<i64>, E: serde::de::Error>(n: serde_json::Number) -> Resu
     whole
         .and_then(|i| T::try_from(i).ok())
         .ok_or_else(|| E::custom(format!("expected a whole number in range, found {n}")))
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn csv_bodies_in_utf8_or_gbk() {
-        let gbk = encoding_rs::GBK.encode("D001,张三,城关镇").0.into_owned();
-        assert_eq!(
-            super::decode_csv("D001,张三,城关镇".as_bytes(), false).as_deref(),
-            Some("D001,张三,城关镇")
-        );
-        assert_eq!(
-            super::decode_csv(&gbk, false).as_deref(),
-            Some("D001,张三,城关镇")
-        );
-        assert_eq!(
-            super::decode_csv(&gbk, true).as_deref(),
-            Some("D001,张三,城关镇")
-        );
-        assert_eq!(super::decode_csv(&[0xff, 0xff, 0xff], false), None);
-    }
 }

@@ -6,6 +6,7 @@ pub mod actor;
 pub mod auth;
 pub mod ballot_box;
 pub mod clock;
+pub mod csv_text;
 pub mod db;
 pub mod demo;
 pub mod deputy_desk;

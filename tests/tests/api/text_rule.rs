@@ -74,3 +74,49 @@ async fn nul_and_spoofing_characters_are_refused_alike_on_every_backend() {
         "{f}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_csv_file_mixing_utf8_and_gbk_is_refused_naming_the_row() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    let mut body = "m001,王五,三团\n".as_bytes().to_vec();
+    body.extend(encoding_rs::GBK.encode("m002,赵六,四团\n").0.iter());
+    let r = app
+        .client
+        .post(format!("{}/api/v1/deputies/import", app.base))
+        .bearer_auth(&admin)
+        .header("content-type", "text/csv")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 400);
+    let problem: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(problem["code"], "invalid_encoding");
+    assert!(
+        problem["detail"].as_str().unwrap().contains("row 2"),
+        "{problem}"
+    );
+    // Nothing stored: m001 does not exist.
+    let list = app
+        .get("/api/v1/deputies?limit=10", Some(&admin))
+        .await
+        .expect(200);
+    assert_eq!(list["total"], 0);
+    // Each encoding alone is fine.
+    let r = app
+        .client
+        .post(format!("{}/api/v1/deputies/import", app.base))
+        .bearer_auth(&admin)
+        .header("content-type", "text/csv")
+        .body(encoding_rs::GBK.encode("m002,赵六,四团\n").0.into_owned())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 201);
+    let list = app
+        .get("/api/v1/deputies?limit=10", Some(&admin))
+        .await
+        .expect(200);
+    assert_eq!(list["items"][0]["name"], "赵六");
+}

@@ -271,16 +271,22 @@ pub async fn import_deputies(
     let refuse = |sentence: &str| Some((StatusCode::UNPROCESSABLE_ENTITY, sentence.to_owned()));
     let text = match file.as_deref() {
         None | Some([]) => None,
-        Some(bytes) => match decode_csv(bytes) {
-            Some(text) => Some(text),
-            None => {
+        Some(bytes) => match minsheng_domain::csv_text::decode(bytes, false) {
+            Ok(text) => Some(text),
+            Err(e) => {
+                let sentence = if e.mixed {
+                    t.r_mixed_encoding
+                } else {
+                    t.r_encoding
+                }
+                .replace("{row}", &e.row.to_string());
                 return deputies_page(
                     &state,
                     &user,
                     0,
                     DeputyForm::default(),
                     None,
-                    refuse(t.r_encoding),
+                    Some((StatusCode::UNPROCESSABLE_ENTITY, sentence)),
                 )
                 .await;
             }
@@ -307,16 +313,6 @@ pub async fn import_deputies(
             deputies_page(&state, &user, 0, DeputyForm::default(), None, Some(refused)).await
         }
     }
-}
-
-/// UTF-8 (a byte order mark is the domain's to skip) or else GBK/GB18030, as Excel saves a CSV on
-/// a Chinese Windows; the same decoding as the API's import.
-fn decode_csv(bytes: &[u8]) -> Option<String> {
-    if let Ok(text) = std::str::from_utf8(bytes) {
-        return Some(text.to_owned());
-    }
-    let (text, had_errors) = encoding_rs::GB18030.decode_without_bom_handling(bytes);
-    (!had_errors).then(|| text.into_owned())
 }
 
 struct Slip {
