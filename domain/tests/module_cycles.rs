@@ -22,6 +22,7 @@ const LEAVES: &[&str] = &[
     "login_state",
     "passwords",
     "text",
+    "throttle",
     "tokens",
     "vocabulary",
     "projects::status",
