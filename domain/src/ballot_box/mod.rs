@@ -30,7 +30,7 @@ use crate::{
 pub trait BallotBox {
     /// A stored round (a vote, a rating round).
     type Round: Clone + Send + Sync;
-    /// The noun in messages and logs: "vote", "rating".
+    /// The noun in messages and logs: "vote", "rating round".
     const NOUN: &'static str;
     /// The tables rewritten at close, for [`db::compact_after_close`].
     const TABLES: [&'static str; 2];
@@ -187,6 +187,53 @@ pub async fn ballots_cast<B: BallotBox>(db: &impl ConnectionTrait, id: Uuid) -> 
     Ok(B::participants(db, id).await?.len() as u32)
 }
 
+/// A step of the lifecycle an admin asks for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Step {
+    Open,
+    Close,
+    Publish,
+}
+
+/// The refusal of `step` on a round that is `status`: the code clients switch on (`vote_not_draft`
+/// for opening, `vote_not_open` for closing, `vote_not_closed` for publishing, whatever the state)
+/// and a message saying what state the round is in and what, if anything, comes next — so a button
+/// pressed twice reads "already published", not "only a closed vote can be published".
+pub fn refused<B: BallotBox>(step: Step, status: VoteStatus) -> Error {
+    let noun = B::NOUN;
+    let code = match step {
+        Step::Open => ErrorCode::VoteNotDraft,
+        Step::Close => ErrorCode::VoteNotOpen,
+        Step::Publish => ErrorCode::VoteNotClosed,
+    };
+    let message = match (step, status) {
+        (Step::Open, VoteStatus::Open) => format!("the {noun} is already open"),
+        (Step::Open, VoteStatus::Closed) => {
+            format!("the {noun} is already closed; a closed {noun} cannot be opened again")
+        }
+        (Step::Open, VoteStatus::Published) => {
+            format!("the {noun} is already published; a published {noun} cannot be opened again")
+        }
+        (Step::Close, VoteStatus::Draft) => {
+            format!("the {noun} is still a draft: open it before closing it")
+        }
+        (Step::Close, VoteStatus::Closed) => format!("the {noun} is already closed"),
+        (Step::Close, VoteStatus::Published) => {
+            format!("the {noun} is already closed and published")
+        }
+        (Step::Publish, VoteStatus::Draft) => {
+            format!("the {noun} is still a draft: open it, then close it, before publishing")
+        }
+        (Step::Publish, VoteStatus::Open) => {
+            format!("the {noun} is still open: close it before publishing")
+        }
+        (Step::Publish, VoteStatus::Published) => format!("the {noun} is already published"),
+        // The step is allowed in this state; a caller asking for a refusal here raced a change.
+        (_, s) => format!("the {noun} is {}; try again", s.as_str()),
+    };
+    Error::conflict(code, message)
+}
+
 /// Opens a draft round. Refused unless it is a draft (`vote_not_draft`) and without quorum
 /// (`quorum_not_met`, 地方组织法 第十四条); freezes the roster size. The round and the session are
 /// locked, so two admins opening at once, or a roster change racing the opening, take turns.
@@ -194,10 +241,7 @@ pub async fn open<B: BallotBox>(db: &DatabaseConnection, id: Uuid) -> Result<B::
     let txn = db::begin_write(db).await?;
     let r = find_locked::<B>(&txn, id).await?;
     if B::status(&r) != VoteStatus::Draft {
-        return Err(Error::conflict(
-            ErrorCode::VoteNotDraft,
-            format!("only a draft {} can be opened", B::NOUN),
-        ));
+        return Err(refused::<B>(Step::Open, B::status(&r)));
     }
     let session = db::find_locked::<congress_sessions::Entity>(&txn, B::session_id(&r))
         .await?
@@ -234,11 +278,8 @@ async fn close_once<B: BallotBox>(db: &DatabaseConnection, id: Uuid) -> Result<B
     // row) and makes every later ballot see the round closed.
     let moved = B::move_status(&txn, id, VoteStatus::Open, VoteStatus::Closed, Utc::now()).await?;
     if moved != 1 {
-        find::<B>(&txn, id).await?;
-        return Err(Error::conflict(
-            ErrorCode::VoteNotOpen,
-            format!("only an open {} can be closed", B::NOUN),
-        ));
+        let r = find::<B>(&txn, id).await?;
+        return Err(refused::<B>(Step::Close, B::status(&r)));
     }
     let present = present_now::<B>(&txn, &find::<B>(&txn, id).await?).await?;
     B::set_present_at_close(&txn, id, present).await?;
@@ -253,10 +294,7 @@ async fn close_once<B: BallotBox>(db: &DatabaseConnection, id: Uuid) -> Result<B
 pub async fn begin_publish<B: BallotBox>(txn: &DatabaseTransaction, id: Uuid) -> Result<B::Round> {
     let r = find_locked::<B>(txn, id).await?;
     if B::status(&r) != VoteStatus::Closed {
-        return Err(Error::conflict(
-            ErrorCode::VoteNotClosed,
-            format!("only a closed {} can be published", B::NOUN),
-        ));
+        return Err(refused::<B>(Step::Publish, B::status(&r)));
     }
     Ok(r)
 }
@@ -269,10 +307,8 @@ pub async fn mark_published<B: BallotBox>(
 ) -> Result<()> {
     let moved = B::move_status(txn, id, VoteStatus::Closed, VoteStatus::Published, at).await?;
     if moved != 1 {
-        return Err(Error::conflict(
-            ErrorCode::VoteNotClosed,
-            format!("only a closed {} can be published", B::NOUN),
-        ));
+        let r = find::<B>(txn, id).await?;
+        return Err(refused::<B>(Step::Publish, B::status(&r)));
     }
     tracing::info!(round.kind = B::NOUN, round.id = %id, "round published");
     Ok(())

@@ -85,7 +85,7 @@ pub(crate) struct RatingBox;
 
 impl BallotBox for RatingBox {
     type Round = evaluations::Model;
-    const NOUN: &'static str = "rating";
+    const NOUN: &'static str = "rating round";
     const TABLES: [&'static str; 2] = ["evaluation_ballots", "evaluation_participation"];
 
     fn id(r: &evaluations::Model) -> Uuid {

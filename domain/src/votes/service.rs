@@ -419,7 +419,10 @@ pub async fn update(
     if status != VoteStatus::Draft {
         return Err(Error::conflict(
             ErrorCode::VoteNotDraft,
-            "a vote can be changed only while it is a draft",
+            format!(
+                "the vote is {}; a vote can be changed only while it is a draft",
+                status.as_str()
+            ),
         ));
     }
     let old_candidates = candidate_ids(&txn, id).await?;

@@ -7,6 +7,7 @@ mod demo;
 mod errors;
 mod followup;
 mod limits;
+mod messages;
 mod migrations;
 mod pages;
 mod pages_followup;
