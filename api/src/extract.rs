@@ -4,7 +4,7 @@
 use axum::{
     extract::{
         FromRequest, FromRequestParts, Request,
-        rejection::{BytesRejection, JsonRejection, PathRejection, QueryRejection},
+        rejection::{BytesRejection, PathRejection, QueryRejection},
     },
     http::{StatusCode, header, request::Parts},
 };
@@ -20,11 +20,44 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
-        match axum::Json::<T>::from_request(req, state).await {
-            Ok(axum::Json(v)) => Ok(ApiJson(v)),
-            Err(rejection) => Err(json_rejection(rejection)),
+        if !json_content_type(req.headers()) {
+            return Err(ApiError::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                ErrorCode::UnsupportedMediaType,
+                "send the body as application/json",
+            ));
         }
+        let bytes = axum::body::Bytes::from_request(req, state)
+            .await
+            .map_err(|e| bytes_rejection(&e))?;
+        // Read here rather than through `axum::Json`, whose message is serde's own ("invalid type:
+        // string, expected u32", "did not match any variant of untagged enum ..."): the failing
+        // field's path and what it expects are put into words for the client.
+        let mut de = serde_json::Deserializer::from_slice(&bytes);
+        let value = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+            let path = e.path().to_string();
+            json_error(&path, e.into_inner())
+        })?;
+        de.end().map_err(|e| json_error(".", e))?;
+        Ok(ApiJson(value))
     }
+}
+
+/// `application/json` or any `application/*+json`, as `axum::Json` accepts.
+fn json_content_type(headers: &axum::http::HeaderMap) -> bool {
+    let Some(value) = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+    else {
+        return false;
+    };
+    let media = value
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    media == "application/json" || (media.starts_with("application/") && media.ends_with("+json"))
 }
 
 fn bytes_rejection(r: &BytesRejection) -> ApiError {
@@ -43,38 +76,199 @@ fn bytes_rejection(r: &BytesRejection) -> ApiError {
     }
 }
 
-fn json_rejection(r: JsonRejection) -> ApiError {
-    match r {
-        JsonRejection::MissingJsonContentType(_) => ApiError::new(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            ErrorCode::UnsupportedMediaType,
-            "send the body as application/json",
-        ),
-        JsonRejection::JsonSyntaxError(e) => ApiError::new(
+/// A body that is not JSON (`malformed_json`, 400) or JSON of the wrong shape (`invalid_body`,
+/// 422, naming the field).
+fn json_error(path: &str, e: serde_json::Error) -> ApiError {
+    use serde_json::error::Category;
+    // serde_json ends its messages with the position; a data error names the field instead.
+    let text = e.to_string();
+    let text = match text.rfind(" at line ") {
+        Some(i) if e.line() > 0 => text[..i].to_owned(),
+        _ => text,
+    };
+    match e.classify() {
+        Category::Eof => ApiError::new(
             StatusCode::BAD_REQUEST,
             ErrorCode::MalformedJson,
-            format!("the body is not valid JSON: {}", e.body_text()),
+            format!(
+                "the body is not valid JSON: it ends too early (line {}, column {})",
+                e.line(),
+                e.column()
+            ),
         ),
-        JsonRejection::JsonDataError(e) => {
-            let text = e.body_text();
-            // serde_path_to_error puts the failing path before ": "; report it as the field.
-            let field = text
-                .strip_prefix("Failed to deserialize the JSON body into the target type: ")
-                .and_then(|rest| rest.split_once(": ").map(|(path, _)| path.to_owned()))
-                .unwrap_or_else(|| "body".to_owned());
+        Category::Syntax => ApiError::new(
+            StatusCode::BAD_REQUEST,
+            ErrorCode::MalformedJson,
+            format!(
+                "the body is not valid JSON: {text} (line {}, column {})",
+                e.line(),
+                e.column()
+            ),
+        ),
+        Category::Io => ApiError::new(
+            StatusCode::BAD_REQUEST,
+            ErrorCode::UnreadableBody,
+            "the request body could not be read",
+        ),
+        Category::Data => {
+            let (field, message) = describe_data_error(path, &text);
             ApiError::new(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 ErrorCode::InvalidBody,
-                text.clone(),
+                format!("{field}: {message}"),
             )
-            .with_field(&field, text)
+            .with_field(&field, message)
         }
-        JsonRejection::BytesRejection(e) => bytes_rejection(&e),
-        other => ApiError::new(
-            StatusCode::BAD_REQUEST,
-            ErrorCode::InvalidBody,
-            other.body_text(),
-        ),
+    }
+}
+
+/// The field (its JSON path, `body` for the whole body) and what is wrong with it, in words for a
+/// person: serde's messages name Rust types (`u32`, `struct LoginRequest`, `untagged enum`), which
+/// mean nothing to a clerk and are nobody else's business.
+fn describe_data_error(path: &str, serde_message: &str) -> (String, String) {
+    let at = |name: &str| -> String {
+        match path {
+            "" | "." => name.to_owned(),
+            p => format!("{p}.{name}"),
+        }
+    };
+    let here = match path {
+        "" | "." => "body".to_owned(),
+        p => p.to_owned(),
+    };
+    let m = serde_message;
+    if let Some(name) = between(m, "missing field `", "`") {
+        return (at(name), "this field is required".into());
+    }
+    if let Some(name) = between(m, "duplicate field `", "`") {
+        return (at(name), "this field is sent twice".into());
+    }
+    if let Some(name) = between(m, "unknown field `", "`") {
+        let known = m
+            .split_once(", expected ")
+            .map(|(_, rest)| format!("; the fields here are {}", plain_list(rest)))
+            .unwrap_or_default();
+        return (at(name), format!("this field is not known{known}"));
+    }
+    if let Some(value) = between(m, "unknown variant `", "`") {
+        let known = m
+            .split_once(", expected ")
+            .map(|(_, rest)| plain_list(rest))
+            .unwrap_or_default();
+        return (
+            here,
+            format!("\"{value}\" is not one of the accepted values: {known}"),
+        );
+    }
+    for prefix in ["invalid type: ", "invalid value: "] {
+        if let Some(rest) = m.strip_prefix(prefix)
+            && let Some((found, expected)) = rest.split_once(", expected ")
+        {
+            return (
+                here,
+                format!(
+                    "expected {}, found {}",
+                    expected_words(expected),
+                    found_words(found)
+                ),
+            );
+        }
+    }
+    if let Some(rest) = m.strip_prefix("invalid length ")
+        && let Some((n, expected)) = rest.split_once(", expected ")
+    {
+        return (
+            here,
+            format!("expected {}, found {n} items", expected_words(expected)),
+        );
+    }
+    if m.starts_with("UUID parsing failed") {
+        return (
+            here,
+            format!("expected {}", expected_words("a UUID string")),
+        );
+    }
+    // chrono's date parse errors say nothing of dates; every date in a request is a calendar day.
+    if [
+        "input contains invalid characters",
+        "premature end of input",
+        "trailing input",
+        "input is out of range",
+        "input is not enough for unique date and time",
+        "no possible date and time matching input",
+    ]
+    .contains(&m)
+    {
+        return (
+            here,
+            format!("expected {}", expected_words("a formatted date string")),
+        );
+    }
+    if m.starts_with("data did not match any variant") {
+        return (here, "this does not have any of the accepted shapes".into());
+    }
+    (here, m.to_owned())
+}
+
+/// The text between `start` and the next `end`, when `s` begins with `start`.
+fn between<'a>(s: &'a str, start: &str, end: &str) -> Option<&'a str> {
+    let rest = s.strip_prefix(start)?;
+    rest.split_once(end).map(|(inner, _)| inner)
+}
+
+/// serde's "one of `a`, `b`" / "`a` or `b`" as "a, b".
+fn plain_list(s: &str) -> String {
+    if s == "there are no fields" || s == "there are no variants" {
+        return "none".into();
+    }
+    let s = s
+        .strip_prefix("one of ")
+        .unwrap_or(s)
+        .replace("` or `", "`, `");
+    s.split(", ")
+        .map(|i| i.trim_matches('`'))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// What serde says it expected, in plain words.
+fn expected_words(expected: &str) -> String {
+    let e = expected.trim();
+    let words = match e {
+        "u8" | "u16" | "u32" | "u64" | "u128" | "usize" => "a whole number, 0 or more",
+        "i8" | "i16" | "i32" | "i64" | "i128" | "isize" => "a whole number",
+        "f32" | "f64" => "a number",
+        "a string" | "a borrowed string" | "a string or bytes" | "string" | "a character" => "text",
+        "a boolean" => "true or false",
+        "a JSON number" => "a number",
+        "a sequence" => "a list",
+        "a map" | "map" | "an object" => "an object",
+        "a UUID string" | "UUID" => "an id (a UUID such as 0f8e2a3c-5b1d-4e6f-9a7b-2c3d4e5f6a7b)",
+        "a formatted date string" => "a date written YYYY-MM-DD, such as 2027-06-30",
+        _ if e.starts_with("struct ") => "an object",
+        _ if e.starts_with("enum ") || e.starts_with("variant ") => "one of the accepted values",
+        _ if e.starts_with("tuple") || e.starts_with("an array") => "a list",
+        _ => return e.to_owned(),
+    };
+    words.to_owned()
+}
+
+/// What serde says it found, in plain words.
+fn found_words(found: &str) -> String {
+    let f = found.trim();
+    if let Some(s) = f.strip_prefix("string ") {
+        return format!("the text {s}");
+    }
+    for prefix in ["integer ", "floating point ", "boolean "] {
+        if let Some(v) = f.strip_prefix(prefix) {
+            return v.trim_matches('`').to_owned();
+        }
+    }
+    match f {
+        "null" | "unit value" | "unit" => "null".into(),
+        "sequence" => "a list".into(),
+        "map" => "an object".into(),
+        other => other.to_owned(),
     }
 }
 

@@ -261,10 +261,70 @@ pub struct ChoicesBallot {
 
 /// A ballot: `selections` for `choose_up_to_n` votes, `choices` for `yes_no_abstain` votes.
 #[derive(Deserialize, ToSchema)]
-#[serde(untagged)]
+#[serde(untagged, from = "BallotBody")]
 pub enum BallotRequest {
     Selections(SelectionsBallot),
     Choices(ChoicesBallot),
+}
+
+/// A ballot as it is read: an object with exactly one of `selections` or `choices`, chosen by its
+/// key. Read this way (not by trying each shape in turn, as an untagged enum does) a malformed mark
+/// is reported at its own path ("selections[1]: expected an id") and a wrong key by its name.
+pub struct BallotBody(BallotRequest);
+
+impl From<BallotBody> for BallotRequest {
+    fn from(b: BallotBody) -> Self {
+        b.0
+    }
+}
+
+impl<'de> Deserialize<'de> for BallotBody {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::{self, MapAccess, Visitor};
+
+        const FIELDS: &[&str] = &["selections", "choices"];
+        /// The `choices` object, its entries kept in order so a project sent twice is seen.
+        struct Choices(Vec<(Uuid, ChoiceDto)>);
+        impl<'de> Deserialize<'de> for Choices {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                map_entries(d).map(Choices)
+            }
+        }
+        struct Body;
+        impl<'de> Visitor<'de> for Body {
+            type Value = BallotBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("an object with `selections` or `choices`")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<BallotBody, A::Error> {
+                let ballot = match map.next_key::<String>()?.as_deref() {
+                    Some("selections") => BallotRequest::Selections(SelectionsBallot {
+                        selections: map.next_value()?,
+                    }),
+                    Some("choices") => BallotRequest::Choices(ChoicesBallot {
+                        choices: map.next_value::<Choices>()?.0,
+                    }),
+                    Some(other) => return Err(de::Error::unknown_field(other, FIELDS)),
+                    None => {
+                        return Err(de::Error::custom(
+                            "a ballot needs `selections` (a list of project ids, for a \
+                             choose_up_to_n vote) or `choices` (project id → yes, no or abstain, \
+                             for a yes_no_abstain vote)",
+                        ));
+                    }
+                };
+                if let Some(more) = map.next_key::<String>()? {
+                    return Err(if FIELDS.contains(&more.as_str()) {
+                        de::Error::custom("a ballot has `selections` or `choices`, not both")
+                    } else {
+                        de::Error::unknown_field(&more, FIELDS)
+                    });
+                }
+                Ok(BallotBody(ballot))
+            }
+        }
+        d.deserialize_map(Body)
+    }
 }
 
 /// Proof of a cast ballot. Shown once: for a secret vote it is stored nowhere near the deputy. After

@@ -159,3 +159,162 @@ async fn a_step_tried_twice_says_what_happened() {
         }
     }
 }
+
+/// Method, path, token, body, and the field and message expected.
+type Case<'a> = (&'a str, String, Option<&'a str>, Value, String, String);
+
+/// A body of the wrong shape names the field by its JSON path and says what is expected in plain
+/// words; no Rust type name reaches the client.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_malformed_body_names_the_field_in_plain_words() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    let nowhere = uuid::Uuid::new_v4();
+    let id = "0f8e2a3c-5b1d-4e6f-9a7b-2c3d4e5f6a7b";
+    let an_id = format!("expected an id (a UUID such as {id})");
+    let ballots = format!("/api/v1/votes/{nowhere}/ballots");
+    let cases: Vec<Case> = vec![
+        (
+            "POST",
+            "/api/v1/auth/login".into(),
+            None,
+            json!({"username": "admin"}),
+            "password".into(),
+            "this field is required".into(),
+        ),
+        (
+            "POST",
+            "/api/v1/auth/login".into(),
+            None,
+            json!({"username": 5, "password": "x"}),
+            "username".into(),
+            "expected text, found 5".into(),
+        ),
+        (
+            "POST",
+            ballots.clone(),
+            Some(&admin),
+            json!({"selections": [id, "not-an-id"]}),
+            "selections[1]".into(),
+            an_id.clone(),
+        ),
+        (
+            "POST",
+            ballots.clone(),
+            Some(&admin),
+            json!({"selections": id}),
+            "selections".into(),
+            format!("expected a list, found the text \"{id}\""),
+        ),
+        (
+            "POST",
+            ballots.clone(),
+            Some(&admin),
+            json!({"choices": {id: "maybe"}}),
+            format!("choices.{id}"),
+            "\"maybe\" is not one of the accepted values: yes, no, abstain".into(),
+        ),
+        (
+            "POST",
+            ballots.clone(),
+            Some(&admin),
+            json!({"selection": [id]}),
+            "selection".into(),
+            "this field is not known; the fields here are selections, choices".into(),
+        ),
+        (
+            "POST",
+            ballots.clone(),
+            Some(&admin),
+            json!({}),
+            "body".into(),
+            "a ballot needs `selections` (a list of project ids, for a choose_up_to_n vote) or \
+             `choices` (project id → yes, no or abstain, for a yes_no_abstain vote)"
+                .into(),
+        ),
+        (
+            "POST",
+            ballots.clone(),
+            Some(&admin),
+            json!([id]),
+            "body".into(),
+            "expected an object with `selections` or `choices`, found a list".into(),
+        ),
+        (
+            "POST",
+            "/api/v1/sessions".into(),
+            Some(&admin),
+            json!({"name": "会议", "year": "2027"}),
+            "year".into(),
+            "expected a number, found the text \"2027\"".into(),
+        ),
+        (
+            "POST",
+            format!("/api/v1/sessions/{nowhere}/votes"),
+            Some(&admin),
+            json!({"title": "票决", "method": "most_votes", "seats": 1, "candidate_ids": [id, id]}),
+            "method".into(),
+            "\"most_votes\" is not one of the accepted values: choose_up_to_n, yes_no_abstain"
+                .into(),
+        ),
+        (
+            "POST",
+            format!("/api/v1/projects/{nowhere}/milestones"),
+            Some(&admin),
+            json!({"title": "开工", "due_on": "2027/06/30"}),
+            "due_on".into(),
+            "expected a date written YYYY-MM-DD, such as 2027-06-30".into(),
+        ),
+        (
+            "PUT",
+            "/api/v1/me/password".into(),
+            Some(&admin),
+            json!({"current_password": null, "new_password": "x"}),
+            "current_password".into(),
+            "expected text, found null".into(),
+        ),
+    ];
+    for (method, path, token, body, field, message) in cases {
+        let r = match method {
+            "PUT" => app.put(&path, token, body.clone()).await,
+            _ => app.post(&path, token, body.clone()).await,
+        };
+        r.expect_problem(422, "invalid_body");
+        let errors = &r.body["errors"];
+        assert_eq!(errors[0]["field"], field.as_str(), "{body} → {}", r.body);
+        assert_eq!(
+            errors[0]["message"],
+            message.as_str(),
+            "{body} → {}",
+            r.body
+        );
+        assert_eq!(
+            r.body["detail"],
+            format!("{field}: {message}"),
+            "{body} → {}",
+            r.body
+        );
+        let text = r.body.to_string();
+        for leak in [
+            "struct", "enum ", "u32", "i32", "Request", "untagged", "line 1",
+        ] {
+            assert!(!text.contains(leak), "{leak} leaks in {text}");
+        }
+    }
+    // Not JSON at all is another matter: 400, and where it broke.
+    let r = app
+        .client
+        .post(format!("{}/api/v1/auth/login", app.base))
+        .header("content-type", "application/json")
+        .body("{\"username\": \"admin\",")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 400);
+    let body: Value = r.json().await.unwrap();
+    assert_eq!(body["code"], "malformed_json");
+    assert_eq!(
+        body["detail"],
+        "the body is not valid JSON: it ends too early (line 1, column 21)"
+    );
+}
