@@ -153,8 +153,20 @@ impl Browser {
         e.send_keys(text).await.expect("type");
     }
 
+    /// The text of the first `css` element. A live page may reload itself (the big screen does at
+    /// each stage) between finding the element and reading it: then it is found again.
     pub async fn text(&self, css: &str) -> String {
-        self.wait(css).await.text().await.expect("text")
+        let mut last = None;
+        for _ in 0..50 {
+            match self.wait(css).await.text().await {
+                Ok(t) => return t,
+                Err(e) => {
+                    last = Some(e.to_string());
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                }
+            }
+        }
+        panic!("cannot read {css}: {last:?}")
     }
 
     pub async fn path(&self) -> String {
@@ -198,6 +210,20 @@ impl Browser {
         self.fill("#username", username).await;
         self.fill("#password", password).await;
         self.click("form button.primary").await;
+        // The login page itself has a <main>: wait until the browser has left it (or shows why
+        // it could not), so the next navigation carries the new session's cookie.
+        for _ in 0..100 {
+            let left = self.path().await != "/login";
+            let refused = self
+                .js("return document.readyState === 'complete' && !!document.querySelector('.alert')")
+                .await
+                .as_bool()
+                == Some(true);
+            if left || refused {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
         self.wait("main").await;
     }
 }
