@@ -45,6 +45,11 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(votes::results))
         .routes(routes!(votes::bulletin))
         .routes(routes!(
+            scrutiny::get_scrutineers,
+            scrutiny::set_scrutineers
+        ))
+        .routes(routes!(scrutiny::full_ballots))
+        .routes(routes!(
             followup::create_milestone,
             followup::list_milestones
         ))

@@ -19,6 +19,8 @@ use crate::{
     error::{Error, FieldError, Result},
     login_state::{clear_failures, revoke_all_refresh_tokens},
     passwords::{self, PasswordHasher},
+    vocabulary::OversightKind,
+    votes::oversight,
 };
 
 /// An account as shown to an admin or to its owner. Never carries the password hash.
@@ -297,6 +299,15 @@ pub async fn update_account(
     }
     if change.reset_password {
         clear_failures(&txn, &current.username).await?;
+    }
+    // Shown with the results of any vote open now, so the scrutineers see who could have voted in
+    // the deputy's place; written with the change, never after it.
+    let now = Utc::now();
+    if change.reset_password {
+        oversight::record_account_change(&txn, id, OversightKind::PasswordReset, now).await?;
+    }
+    if change.disabled == Some(true) && !current.disabled {
+        oversight::record_account_change(&txn, id, OversightKind::Disabled, now).await?;
     }
     txn.commit().await?;
     Ok((get_account(db, id).await?, new_password))

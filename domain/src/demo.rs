@@ -287,6 +287,7 @@ pub async fn seed(db: &DatabaseConnection, hasher: &PasswordHasher) -> Result<De
             candidate_ids,
             threshold_base: ThresholdBase::AllDeputies,
             secret: true,
+            publish_ballots: false,
         },
     )
     .await?;

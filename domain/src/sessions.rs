@@ -325,6 +325,21 @@ pub async fn set_attendance(
     ids.dedup();
     let txn = db::begin_write(db).await?;
     let session = find(&txn, id).await?;
+    // The marks that change something, recorded against the session's open votes (an office that
+    // marks a deputy present can vote in their place; the scrutineers see it with the results).
+    let mut changed = Vec::new();
+    for chunk in ids.chunks(500) {
+        let rows: Vec<Uuid> = session_roster::Entity::find()
+            .filter(session_roster::Column::SessionId.eq(id))
+            .filter(session_roster::Column::DeputyId.is_in(chunk.to_vec()))
+            .filter(session_roster::Column::Present.ne(present))
+            .select_only()
+            .column(session_roster::Column::DeputyId)
+            .into_tuple()
+            .all(&txn)
+            .await?;
+        changed.extend(rows);
+    }
     for chunk in ids.chunks(500) {
         let updated = session_roster::Entity::update_many()
             .col_expr(session_roster::Column::Present, Expr::value(present))
@@ -340,6 +355,7 @@ pub async fn set_attendance(
             ));
         }
     }
+    crate::votes::oversight::record_attendance(&txn, id, &changed, present, Utc::now()).await?;
     txn.commit().await?;
     summary(db, session).await
 }

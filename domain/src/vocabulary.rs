@@ -184,6 +184,21 @@ vocabulary! {
 }
 
 vocabulary! {
+    /// What the office did to a deputy's account while a vote was open (recorded per vote, shown
+    /// with its results): the moves that would let someone else cast the deputy's ballot.
+    pub enum OversightKind {
+        /// An admin reset the password (the office then knows a password that works).
+        PasswordReset = "password_reset",
+        /// An admin disabled the account.
+        Disabled = "disabled",
+        /// The office marked the deputy present (报到 on their behalf).
+        MarkedPresent = "marked_present",
+        /// The office marked the deputy absent.
+        MarkedAbsent = "marked_absent",
+    }
+}
+
+vocabulary! {
     /// What an account may do.
     #[derive(serde::Serialize, serde::Deserialize)]
     #[serde(rename_all = "snake_case")]

@@ -50,6 +50,7 @@ async fn a_vote_and_a_rating_round_share_one_ballot_box() {
             candidate_ids: vec![a, b],
             threshold_base: ThresholdBase::AllDeputies,
             secret: true,
+            publish_ballots: false,
         },
     )
     .await
@@ -220,6 +221,7 @@ async fn only_present_deputies_on_the_roster_take_part() {
             candidate_ids: vec![a, b],
             threshold_base: ThresholdBase::AllDeputies,
             secret: true,
+            publish_ballots: false,
         },
     )
     .await

@@ -10,6 +10,7 @@ mod m0003_follow_up;
 mod m0004_display_links;
 mod m0005_vocabulary;
 mod m0006_login_failures;
+mod m0007_scrutiny;
 
 pub struct Migrator;
 
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0004_display_links::Migration),
             Box::new(m0005_vocabulary::Migration),
             Box::new(m0006_login_failures::Migration),
+            Box::new(m0007_scrutiny::Migration),
         ]
     }
 }

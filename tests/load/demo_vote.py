@@ -67,6 +67,12 @@ print("independent count matches:", sorted(expected.values(), reverse=True), "re
 s, bul = call("GET", f"/api/v1/votes/{vid}/bulletin")
 assert s == 200
 assert len(bul["entries"]) == 300
-for e in bul["entries"]:
-    assert sorted(e["selections"]) == sorted(receipts[e["receipt"]])
-print("bulletin: 300 entries, every receipt found with its ballot")
+# A secret vote's bulletin lists receipts and totals, never a ballot beside its receipt.
+assert {e["receipt"] for e in bul["entries"]} == set(receipts)
+assert all(e["selections"] is None for e in bul["entries"])
+assert {c["project_id"]: c["yes"] for c in bul["candidates"]} == expected
+# The scrutineers' copy (here the office's) holds exactly the ballots cast, without receipts.
+s, full = call("GET", f"/api/v1/votes/{vid}/full-ballots", admin)
+assert s == 200, full
+assert sorted(sorted(b["selections"]) for b in full["ballots"]) == sorted(sorted(m) for m in receipts.values())
+print("bulletin: 300 receipts, totals match; full ballots: every ballot counted as cast")

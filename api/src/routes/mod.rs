@@ -8,6 +8,7 @@ pub mod followup;
 pub mod groups;
 pub mod health;
 pub mod projects;
+pub mod scrutiny;
 pub mod sessions;
 pub mod votes;
 

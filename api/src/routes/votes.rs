@@ -151,6 +151,10 @@ pub struct VoteDto {
     pub threshold_base: ThresholdBaseDto,
     /// True for a secret (无记名) ballot.
     pub secret: bool,
+    /// For a secret vote: the public bulletin lists the full ballots beside the receipts (set
+    /// before opening). False by default: receipts and totals only, the full ballots go to the
+    /// scrutineers (监票人). A named vote always publishes names and choices.
+    pub publish_ballots: bool,
     pub status: VoteStatusDto,
     /// For a runoff: the vote whose tie it resolves.
     pub runoff_of: Option<Uuid>,
@@ -178,6 +182,7 @@ impl From<VoteView> for VoteDto {
             seats: v.vote.seats as u32,
             threshold_base: v.threshold_base.into(),
             secret: v.vote.secret,
+            publish_ballots: v.vote.publish_ballots,
             status: match v.status {
                 service::VoteStatus::Draft => VoteStatusDto::Draft,
                 service::VoteStatus::Open => VoteStatusDto::Open,
@@ -217,6 +222,10 @@ pub struct CreateVoteRequest {
     /// Secret ballot (default true).
     #[serde(default = "yes")]
     pub secret: bool,
+    /// Publish a secret vote's full ballots beside the receipts once published (default false:
+    /// the bulletin lists receipts and totals; the full ballots go to the scrutineers).
+    #[serde(default)]
+    pub publish_ballots: bool,
 }
 
 fn yes() -> bool {
@@ -239,6 +248,8 @@ pub struct UpdateVoteRequest {
     pub candidate_ids: Option<Vec<Uuid>>,
     pub threshold_base: Option<ThresholdBaseDto>,
     pub secret: Option<bool>,
+    /// See `CreateVoteRequest.publish_ballots`; only while the vote is a draft.
+    pub publish_ballots: Option<bool>,
 }
 
 /// A `choose_up_to_n` ballot.
@@ -393,6 +404,75 @@ pub struct ResultsDto {
     /// In ballot order.
     pub candidates: Vec<CandidateResultDto>,
     pub outcome: OutcomeDto,
+    /// What the office did to deputies' accounts while the vote was open.
+    pub oversight: OversightDto,
+}
+
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum OversightKindDto {
+    /// An admin reset the account's password.
+    PasswordReset,
+    /// An admin disabled the account.
+    Disabled,
+    /// The office marked the deputy present.
+    MarkedPresent,
+    /// The office marked the deputy absent.
+    MarkedAbsent,
+}
+
+/// One change the office made to a deputy's account while the vote was open. Never a ballot.
+#[derive(Serialize, ToSchema)]
+pub struct OversightEventDto {
+    pub kind: OversightKindDto,
+    pub at: chrono::DateTime<chrono::Utc>,
+    pub account_id: Uuid,
+    pub username: String,
+    pub deputy_code: String,
+    pub name: String,
+}
+
+/// Password resets, disables and attendance marks the office made while the vote was open (which
+/// accounts, when; never which ballot), so the scrutineers can see whether anyone could have
+/// voted in a deputy's place.
+#[derive(Serialize, ToSchema)]
+pub struct OversightDto {
+    pub password_resets: u32,
+    pub disables: u32,
+    pub attendance_changes: u32,
+    /// Distinct accounts concerned.
+    pub accounts: u32,
+    /// Oldest first.
+    pub events: Vec<OversightEventDto>,
+}
+
+impl From<minsheng_domain::votes::oversight::Oversight> for OversightDto {
+    fn from(o: minsheng_domain::votes::oversight::Oversight) -> Self {
+        use minsheng_domain::vocabulary::OversightKind as K;
+        Self {
+            password_resets: o.password_resets,
+            disables: o.disables,
+            attendance_changes: o.attendance_changes,
+            accounts: o.accounts,
+            events: o
+                .events
+                .into_iter()
+                .map(|e| OversightEventDto {
+                    kind: match e.kind {
+                        K::PasswordReset => OversightKindDto::PasswordReset,
+                        K::Disabled => OversightKindDto::Disabled,
+                        K::MarkedPresent => OversightKindDto::MarkedPresent,
+                        K::MarkedAbsent => OversightKindDto::MarkedAbsent,
+                    },
+                    at: e.at,
+                    account_id: e.account_id,
+                    username: e.username,
+                    deputy_code: e.deputy_code,
+                    name: e.deputy_name,
+                })
+                .collect(),
+        }
+    }
 }
 
 impl From<Results> for ResultsDto {
@@ -448,6 +528,7 @@ impl From<Results> for ResultsDto {
             required_yes: t.required_yes,
             candidates,
             outcome,
+            oversight: r.oversight.into(),
             vote: r.view.into(),
         }
     }
@@ -464,22 +545,78 @@ pub struct VoterDto {
 #[derive(Serialize, ToSchema)]
 pub struct BulletinEntryDto {
     pub receipt: String,
-    /// choose_up_to_n ballots.
+    /// choose_up_to_n ballots, where the ballots are public (`ballots_public`); else null.
     pub selections: Option<Vec<Uuid>>,
-    /// yes_no_abstain ballots: every candidate with its choice.
+    /// yes_no_abstain ballots, every candidate with its choice, where the ballots are public;
+    /// else null.
     pub choices: Option<BTreeMap<Uuid, ChoiceDto>>,
     /// Named (记名) votes only; null for a secret vote.
     pub voter: Option<VoterDto>,
 }
 
-/// Every ballot of a published vote with its receipt, ordered by receipt.
+/// A candidate's totals, in the bulletin.
+#[derive(Serialize, ToSchema)]
+pub struct BulletinCandidateDto {
+    pub project_id: Uuid,
+    pub title: String,
+    pub yes: u32,
+    pub no: u32,
+    /// Abstentions; for choose_up_to_n, the ballots that did not mark this candidate.
+    pub abstain: u32,
+}
+
+/// The public bulletin of a published vote: every receipt, ordered by receipt, and the totals per
+/// candidate. The full ballots are listed beside the receipts only for a named vote or a secret
+/// vote set before opening to publish them (`ballots_public`); otherwise they go to the vote's
+/// scrutineers (`GET /api/v1/votes/{id}/full-ballots`).
 #[derive(Serialize, ToSchema)]
 pub struct BulletinDto {
     pub vote_id: Uuid,
     pub title: String,
     pub secret: bool,
+    /// Whether `entries` carry the ballots (`selections` / `choices`).
+    pub ballots_public: bool,
     pub ballots_cast: u32,
+    /// In ballot order, with their titles and totals.
+    pub candidates: Vec<BulletinCandidateDto>,
     pub entries: Vec<BulletinEntryDto>,
+}
+
+/// A ballot's marks as the API shows them: (`selections`, `choices`).
+pub(crate) type BallotMarks = (Option<Vec<Uuid>>, Option<BTreeMap<Uuid, ChoiceDto>>);
+
+pub(crate) fn ballot_marks(b: Option<Ballot>) -> BallotMarks {
+    match b {
+        Some(Ballot::Selections(s)) => (Some(s.into_iter().collect()), None),
+        Some(Ballot::Choices(c)) => (
+            None,
+            Some(c.into_iter().map(|(k, v)| (k, v.into())).collect()),
+        ),
+        None => (None, None),
+    }
+}
+
+/// The candidates of a vote in ballot order with their titles and totals.
+pub(crate) fn candidate_totals(
+    view: &VoteView,
+    tally: &minsheng_domain::votes::tally::Tally,
+) -> Vec<BulletinCandidateDto> {
+    tally
+        .candidates
+        .iter()
+        .map(|c| BulletinCandidateDto {
+            project_id: c.project_id,
+            title: view
+                .candidates
+                .iter()
+                .find(|p| p.id == c.project_id)
+                .map(|p| p.title.clone())
+                .unwrap_or_default(),
+            yes: c.yes,
+            no: c.no,
+            abstain: c.abstain,
+        })
+        .collect()
 }
 
 /// Draft a vote in a session. Roles: admin.
@@ -500,6 +637,7 @@ pub async fn create_vote(
         candidate_ids: r.candidate_ids,
         threshold_base: r.threshold_base.into(),
         secret: r.secret,
+        publish_ballots: r.publish_ballots,
     };
     Ok((
         StatusCode::CREATED,
@@ -561,6 +699,7 @@ pub async fn update_vote(
         candidate_ids: r.candidate_ids,
         threshold_base: r.threshold_base.map(Into::into),
         secret: r.secret,
+        publish_ballots: r.publish_ballots,
     };
     Ok(Json(
         service::update(&state.db, &actor, id, change).await?.into(),
@@ -688,8 +827,10 @@ pub async fn results(
     ))
 }
 
-/// Every ballot with its receipt, ordered by receipt, so each deputy can check theirs. Public, once
-/// the vote is published.
+/// The bulletin: every receipt, ordered by receipt, so each deputy can check theirs was counted,
+/// and the totals per candidate. A secret vote's full ballots are not listed (they go to its
+/// scrutineers) unless it was set before opening to publish them; a named vote lists names and
+/// choices. Public, once the vote is published.
 #[utoipa::path(get, path = "/api/v1/votes/{id}/bulletin", tag = "votes", params(("id" = Uuid, Path)), responses(
     (status = 200, body = BulletinDto),
     (status = 409, description = "`results_not_published`", body = crate::error::Problem, content_type = "application/problem+json"),
@@ -698,17 +839,12 @@ pub async fn bulletin(
     State(state): State<AppState>,
     ApiPath(id): ApiPath<Uuid>,
 ) -> ApiResult<Json<BulletinDto>> {
-    let (view, entries) = service::bulletin(&state.db, id).await?;
-    let entries = entries
+    let b = service::bulletin(&state.db, id).await?;
+    let entries = b
+        .entries
         .into_iter()
         .map(|e| {
-            let (selections, choices) = match e.ballot {
-                Ballot::Selections(s) => (Some(s.into_iter().collect()), None),
-                Ballot::Choices(c) => (
-                    None,
-                    Some(c.into_iter().map(|(k, v)| (k, v.into())).collect()),
-                ),
-            };
+            let (selections, choices) = ballot_marks(e.ballot);
             BulletinEntryDto {
                 receipt: e.receipt,
                 selections,
@@ -722,10 +858,12 @@ pub async fn bulletin(
         })
         .collect();
     Ok(Json(BulletinDto {
-        vote_id: view.vote.id,
-        title: view.vote.title,
-        secret: view.vote.secret,
-        ballots_cast: view.ballots_cast,
+        candidates: candidate_totals(&b.view, &b.tally),
+        vote_id: b.view.vote.id,
+        title: b.view.vote.title,
+        secret: b.view.vote.secret,
+        ballots_public: b.ballots_public,
+        ballots_cast: b.view.ballots_cast,
         entries,
     }))
 }

@@ -25,5 +25,7 @@ pub mod supervision_group_members;
 pub mod supervision_group_projects;
 pub mod supervision_groups;
 pub mod vote_candidates;
+pub mod vote_oversight_events;
 pub mod vote_participation;
+pub mod vote_scrutineers;
 pub mod votes;

@@ -15,6 +15,8 @@ pub struct Model {
     pub seats: i32,
     pub threshold_base: ThresholdBase,
     pub secret: bool,
+    /// Publish a secret vote's full ballots with the receipts (set in draft only).
+    pub publish_ballots: bool,
     pub status: VoteStatus,
     pub runoff_of: Option<Uuid>,
     pub roster_at_open: Option<i32>,

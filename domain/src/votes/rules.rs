@@ -43,6 +43,14 @@ pub fn present_for_round(marked_present: &[Uuid], voted: &[Uuid]) -> u32 {
         .len() as u32
 }
 
+/// Whether a published vote's full ballots are public beside their receipts: a named (记名) vote's
+/// always are; a secret vote's only when the office set it, before opening, to publish them. Full
+/// ballots next to receipts, or unique mark patterns, would let a coercer check how a deputy voted
+/// (无记名投票), so a secret vote's ballots otherwise go to its scrutineers (监票人) only.
+pub fn ballots_public(secret: bool, publish_ballots: bool) -> bool {
+    !secret || publish_ballots
+}
+
 /// One deputy's choice on one candidate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

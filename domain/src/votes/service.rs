@@ -16,7 +16,8 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::{
-    rules::{Ballot, Method, RawBallot, ThresholdBase},
+    oversight::{self, Oversight},
+    rules::{Ballot, Method, RawBallot, ThresholdBase, ballots_public},
     tally::{Outcome, Tally, TallyInput, tally},
 };
 use crate::{
@@ -44,6 +45,9 @@ pub struct VoteDraft {
     pub candidate_ids: Vec<Uuid>,
     pub threshold_base: ThresholdBase,
     pub secret: bool,
+    /// Publish a secret vote's full ballots with the receipts (default false: receipts and totals
+    /// only, the full ballots to the scrutineers).
+    pub publish_ballots: bool,
 }
 
 /// Changes to a draft; `None` keeps the current value.
@@ -55,6 +59,7 @@ pub struct VoteChange {
     pub candidate_ids: Option<Vec<Uuid>>,
     pub threshold_base: Option<ThresholdBase>,
     pub secret: Option<bool>,
+    pub publish_ballots: Option<bool>,
 }
 
 /// A vote with its candidates and live turnout (never a partial tally).
@@ -76,15 +81,28 @@ pub struct VoteView {
 pub struct Results {
     pub view: VoteView,
     pub tally: Tally,
+    /// Password resets, disables and attendance marks the office made while the vote was open.
+    pub oversight: Oversight,
 }
 
-/// One published ballot.
+/// One receipt of a published vote, with its ballot where the ballots are public.
 #[derive(Debug, Clone)]
 pub struct BulletinEntry {
     pub receipt: String,
-    pub ballot: Ballot,
+    /// A named vote's ballot, or a secret vote's set to publish its ballots; `None` otherwise.
+    pub ballot: Option<Ballot>,
     /// Named (记名) votes only.
     pub deputy: Option<deputies::Model>,
+}
+
+/// The public bulletin of a published vote: every receipt, the per-candidate totals, and the full
+/// ballots only where they are public ([`ballots_public`]).
+#[derive(Debug, Clone)]
+pub struct Bulletin {
+    pub view: VoteView,
+    pub tally: Tally,
+    pub ballots_public: bool,
+    pub entries: Vec<BulletinEntry>,
 }
 
 /// Votes in the shared ballot box: `votes`, `vote_participation`, `ballots`.
@@ -371,6 +389,7 @@ async fn insert_vote(
         seats: Set(d.seats as i32),
         threshold_base: Set(d.threshold_base),
         secret: Set(d.secret),
+        publish_ballots: Set(d.publish_ballots),
         status: Set(VoteStatus::Draft),
         runoff_of: Set(runoff_of),
         roster_at_open: Set(None),
@@ -436,6 +455,7 @@ pub async fn update(
             .unwrap_or_else(|| old_candidates.clone()),
         threshold_base: c.threshold_base.unwrap_or(base),
         secret: c.secret.unwrap_or(current.secret),
+        publish_ballots: c.publish_ballots.unwrap_or(current.publish_ballots),
     };
     check_draft(&txn, &d, Some(id)).await?;
     if current.runoff_of.is_some() && c.candidate_ids.is_some() && d.candidate_ids != old_candidates
@@ -451,6 +471,7 @@ pub async fn update(
     row.seats = Set(d.seats as i32);
     row.threshold_base = Set(d.threshold_base);
     row.secret = Set(d.secret);
+    row.publish_ballots = Set(d.publish_ballots);
     let vote = row.update(&txn).await?;
     if d.candidate_ids != old_candidates {
         // Dropped candidates go back to being proposals.
@@ -540,7 +561,7 @@ pub async fn publish(db: &DatabaseConnection, actor: &Actor, id: Uuid) -> Result
     results(db, Some(actor), id).await
 }
 
-async fn count(db: &impl ConnectionTrait, vote: &votes::Model) -> Result<Tally> {
+pub(crate) async fn count(db: &impl ConnectionTrait, vote: &votes::Model) -> Result<Tally> {
     let (_, _, base) = parse_stored(vote)?;
     let ids = candidate_ids(db, vote.id).await?;
     let stored = ballots::Entity::find()
@@ -568,13 +589,17 @@ pub async fn results(db: &DatabaseConnection, actor: Option<&Actor>, id: Uuid) -
     ballot_box::require_results_readable::<VoteBox>(&vote, actor)?;
     let tally = count(db, &vote).await?;
     Ok(Results {
+        oversight: oversight::for_vote(db, id).await?,
         view: view(db, vote).await?,
         tally,
     })
 }
 
-/// Every ballot of a published vote with its receipt, ordered by receipt.
-pub async fn bulletin(db: &DatabaseConnection, id: Uuid) -> Result<(VoteView, Vec<BulletinEntry>)> {
+/// The public bulletin of a published vote: every receipt, ordered by receipt, so each deputy can
+/// check theirs was counted, and the per-candidate totals. The full ballots are listed beside
+/// their receipts only for a named vote or a secret vote set before opening to publish them; a
+/// secret vote's ballots otherwise go to its scrutineers ([`super::scrutiny::full_ballots`]).
+pub async fn bulletin(db: &DatabaseConnection, id: Uuid) -> Result<Bulletin> {
     let vote = find(db, id).await?;
     if vote.status != VoteStatus::Published {
         return Err(Error::conflict(
@@ -582,6 +607,7 @@ pub async fn bulletin(db: &DatabaseConnection, id: Uuid) -> Result<(VoteView, Ve
             "the bulletin is public once the vote is published",
         ));
     }
+    let public = ballots_public(vote.secret, vote.publish_ballots);
     let stored = ballots::Entity::find()
         .filter(ballots::Column::VoteId.eq(id))
         .order_by_asc(ballots::Column::Receipt)
@@ -595,14 +621,24 @@ pub async fn bulletin(db: &DatabaseConnection, id: Uuid) -> Result<(VoteView, Ve
     let mut entries = Vec::with_capacity(stored.len());
     for b in stored {
         entries.push(BulletinEntry {
-            ballot: Ballot::from_json(&b.content)?,
+            ballot: if public {
+                Some(Ballot::from_json(&b.content)?)
+            } else {
+                None
+            },
             deputy: b
                 .deputy_id
                 .and_then(|d| deps.iter().find(|x| x.id == d).cloned()),
             receipt: b.receipt,
         });
     }
-    Ok((view(db, vote).await?, entries))
+    let tally = count(db, &vote).await?;
+    Ok(Bulletin {
+        view: view(db, vote).await?,
+        tally,
+        ballots_public: public,
+        entries,
+    })
 }
 
 /// Casts the caller's ballot and returns its receipt. Retries transparently on a serialization
@@ -709,6 +745,7 @@ pub async fn runoff(db: &DatabaseConnection, actor: &Actor, id: Uuid) -> Result<
         candidate_ids: tied,
         threshold_base: base,
         secret: vote.secret,
+        publish_ballots: vote.publish_ballots,
     };
     check_draft(&txn, &draft, None).await?;
     let created = insert_vote(&txn, vote.session_id, &draft, Some(id)).await?;

@@ -13,6 +13,7 @@ mod pages;
 mod pages_followup;
 mod pages_office;
 mod pages_oversight;
+mod scrutiny;
 mod secrecy;
 mod storage;
 mod text_rule;

@@ -12,6 +12,7 @@ use axum::{
 use minsheng_domain::{
     Error, display,
     sessions::{self, RosterEntry, SessionSummary},
+    vocabulary::OversightKind,
     votes::{
         rules::{Method, ThresholdBase},
         service::{self as vote_service, Results, VoteStatus, VoteView},
@@ -312,9 +313,20 @@ struct VotePage {
     lines: Vec<ResultLine>,
     outcome: &'static str,
     runoff_needed: bool,
+    /// Account changes the office made while the vote was open (from opening on), for the
+    /// scrutineers: (kind, time in CST, deputy code and name, username).
+    oversight: Option<Vec<OversightLine>>,
+    oversight_counts: String,
     error: Option<String>,
     /// `close` or `publish` awaiting the office's confirmation, with the question to ask.
     confirming: Option<(String, String)>,
+}
+
+struct OversightLine {
+    kind: &'static str,
+    at: String,
+    deputy: String,
+    username: String,
 }
 
 async fn vote_page(
@@ -345,8 +357,46 @@ async fn vote_page(
     let runoff_needed = results
         .as_ref()
         .is_some_and(|r| matches!(r.tally.outcome, Outcome::RunoffRequired { .. }));
+    let oversight = if v.status == VoteStatus::Draft {
+        None
+    } else {
+        Some(
+            minsheng_domain::votes::oversight::for_vote(&state.db, id)
+                .await
+                .map_err(fail(user))?,
+        )
+    };
+    let oversight_counts = oversight
+        .as_ref()
+        .map(|o| {
+            format!(
+                "{} / {} / {} / {}",
+                o.password_resets, o.disables, o.attendance_changes, o.accounts
+            )
+        })
+        .unwrap_or_default();
+    let oversight = oversight.map(|o| {
+        o.events
+            .into_iter()
+            .map(|e| OversightLine {
+                kind: match e.kind {
+                    OversightKind::PasswordReset => t.oversight_password_reset,
+                    OversightKind::Disabled => t.oversight_disabled,
+                    OversightKind::MarkedPresent => t.oversight_marked_present,
+                    OversightKind::MarkedAbsent => t.oversight_marked_absent,
+                },
+                at: (e.at + chrono::Duration::hours(8))
+                    .format("%Y-%m-%d %H:%M:%S")
+                    .to_string(),
+                deputy: format!("{} {}", e.deputy_code, e.deputy_name),
+                username: e.username,
+            })
+            .collect()
+    });
     let refused = error.is_some();
     let mut resp = html(&VotePage {
+        oversight,
+        oversight_counts,
         c: Chrome::for_user(user, &format!("/admin/votes/{id}")),
         status: status_word(t, v.status),
         method: match v.method {

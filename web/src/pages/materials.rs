@@ -358,6 +358,7 @@ struct VoteForm {
     seats: String,
     base: String,
     secret: bool,
+    publish_ballots: bool,
     selected: Vec<Uuid>,
 }
 
@@ -452,6 +453,7 @@ fn read_vote_form(pairs: &[(String, String)]) -> VoteForm {
         seats: field(pairs, "seats").unwrap_or("").to_owned(),
         base: field(pairs, "threshold_base").unwrap_or("").to_owned(),
         secret: field(pairs, "secret") == Some("true"),
+        publish_ballots: field(pairs, "publish_ballots") == Some("true"),
         selected: pairs
             .iter()
             .filter(|(k, _)| k == "candidate_ids")
@@ -489,6 +491,7 @@ pub async fn new_vote(
         seats: String::new(),
         base: ThresholdBase::AllDeputies.as_str().to_owned(),
         secret: true,
+        publish_ballots: false,
         selected: Vec::new(),
     };
     vote_form(&state, &user, session_id, None, &[], f, None).await
@@ -518,6 +521,7 @@ pub async fn create_vote(
         candidate_ids: f.selected.clone(),
         threshold_base,
         secret: f.secret,
+        publish_ballots: f.publish_ballots,
     };
     match vote_service::create(&state.db, &user.actor, session_id, draft).await {
         Ok(v) => Ok(Redirect::to(&format!("/admin/votes/{}", v.vote.id)).into_response()),
@@ -547,6 +551,7 @@ pub async fn edit_vote(
         seats: v.vote.seats.to_string(),
         base: v.threshold_base.as_str().to_owned(),
         secret: v.vote.secret,
+        publish_ballots: v.vote.publish_ballots,
         selected: v.candidates.iter().map(|p| p.id).collect(),
     };
     vote_form(
@@ -598,6 +603,7 @@ pub async fn update_vote(
         candidate_ids: Some(f.selected.clone()),
         threshold_base: Some(threshold_base),
         secret: Some(f.secret),
+        publish_ballots: Some(f.publish_ballots),
     };
     match vote_service::update(&state.db, &user.actor, id, change).await {
         Ok(_) => Ok(Redirect::to(&format!("/admin/votes/{id}")).into_response()),

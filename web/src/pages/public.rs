@@ -53,13 +53,28 @@ struct BulletinLine {
     deputy: Option<String>,
 }
 
+/// A candidate's totals, for the table above the receipts.
+struct TotalLine {
+    title: String,
+    yes: u32,
+    no: u32,
+    abstain: u32,
+}
+
 #[derive(Template)]
 #[template(path = "bulletin.html")]
 struct BulletinPage {
     c: Chrome,
     title: String,
     vote_id: String,
+    /// The ballots are listed beside the receipts (a named vote, or a secret one set to publish
+    /// them); otherwise receipts only, and the page says where the full ballots went.
+    ballots_public: bool,
+    /// A named (记名) vote: names and choices are public.
+    named: bool,
+    yes_no_abstain: bool,
     candidates: Vec<String>,
+    totals: Vec<TotalLine>,
     lines: Vec<BulletinLine>,
 }
 
@@ -69,50 +84,72 @@ pub async fn bulletin(
     prefs: Prefs,
     Path(id): Path<Uuid>,
 ) -> PageResult {
-    let (view, entries) = vote_service::bulletin(&state.db, id)
+    let b = vote_service::bulletin(&state.db, id)
         .await
         .map_err(|e| PageError::from_domain(e, prefs))?;
     let t = prefs.lang.msg();
     // A secret ballot's marks beside its receipt would let a coercer check a deputy's vote
-    // (DOMAIN.md): the page lists receipts only, and marks only for a named vote.
-    let show_marks = !view.vote.secret;
-    let lines = entries
+    // (DOMAIN.md): marks are shown only where the domain says the ballots are public.
+    let view = &b.view;
+    let lines = b
+        .entries
         .into_iter()
         .map(|e| BulletinLine {
             receipt_grouped: grouped(&e.receipt),
-            marks: view
-                .candidates
-                .iter()
-                .filter(|_| show_marks)
-                .map(|p| match &e.ballot {
-                    Ballot::Selections(s) => {
-                        if s.contains(&p.id) {
-                            "✔"
-                        } else {
-                            ""
+            marks: match &e.ballot {
+                None => Vec::new(),
+                Some(ballot) => view
+                    .candidates
+                    .iter()
+                    .map(|p| match ballot {
+                        Ballot::Selections(s) => {
+                            if s.contains(&p.id) {
+                                "✔"
+                            } else {
+                                ""
+                            }
                         }
-                    }
-                    Ballot::Choices(c) => match c.get(&p.id) {
-                        Some(Choice::Yes) => t.yes,
-                        Some(Choice::No) => t.no,
-                        Some(Choice::Abstain) | None => t.abstain,
-                    },
-                })
-                .collect(),
+                        Ballot::Choices(c) => match c.get(&p.id) {
+                            Some(Choice::Yes) => t.yes,
+                            Some(Choice::No) => t.no,
+                            Some(Choice::Abstain) | None => t.abstain,
+                        },
+                    })
+                    .collect(),
+            },
             deputy: e.deputy.map(|d| format!("{} {}", d.deputy_code, d.name)),
             receipt: e.receipt,
+        })
+        .collect();
+    let totals = b
+        .tally
+        .candidates
+        .iter()
+        .map(|c| TotalLine {
+            title: view
+                .candidates
+                .iter()
+                .find(|p| p.id == c.project_id)
+                .map(|p| p.title.clone())
+                .unwrap_or_default(),
+            yes: c.yes,
+            no: c.no,
+            abstain: c.abstain,
         })
         .collect();
     Ok(html(&BulletinPage {
         c: Chrome::public(prefs, &format!("/votes/{id}/bulletin")),
         title: view.vote.title.clone(),
         vote_id: id.to_string(),
-        candidates: view
-            .candidates
-            .iter()
-            .filter(|_| show_marks)
-            .map(|p| p.title.clone())
-            .collect(),
+        ballots_public: b.ballots_public,
+        named: !view.vote.secret,
+        yes_no_abstain: view.method == minsheng_domain::votes::rules::Method::YesNoAbstain,
+        candidates: if b.ballots_public {
+            view.candidates.iter().map(|p| p.title.clone()).collect()
+        } else {
+            Vec::new()
+        },
+        totals,
         lines,
     }))
 }
