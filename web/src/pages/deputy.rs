@@ -20,11 +20,11 @@ use minsheng_domain::{
 };
 use uuid::Uuid;
 
-use super::{TokenOnly, field};
+use super::{TokenOnly, casting, field};
 use crate::{
     WebState,
     error::{PageError, PageResult},
-    render::{Chrome, grouped, html, wan_yuan},
+    render::{Chrome, html, wan_yuan},
     session::PageUser,
 };
 
@@ -201,16 +201,6 @@ struct ReviewPage {
     marked: usize,
 }
 
-#[derive(Template)]
-#[template(path = "voted.html")]
-struct VotedPage {
-    c: Chrome,
-    title: String,
-    /// Shown once, right after casting; `None` when the deputy comes back later.
-    receipt: Option<String>,
-    message: &'static str,
-}
-
 fn marked_count(view: &VoteView, marks: &Marks) -> usize {
     match view.method {
         Method::ChooseUpToN => marks.selections.len(),
@@ -229,18 +219,7 @@ async fn load(state: &WebState, user: &PageUser, id: Uuid) -> Result<VoteView, P
 }
 
 fn voted_page(user: &PageUser, view: &VoteView, receipt: Option<String>) -> Response {
-    let c = Chrome::for_user(user, "/d");
-    let message = if receipt.is_some() {
-        c.t.receipt_intro
-    } else {
-        c.t.already_voted_body
-    };
-    html(&VotedPage {
-        title: view.vote.title.clone(),
-        receipt: receipt.map(|r| grouped(&r)),
-        message,
-        c,
-    })
+    casting::voted_page(user, view.vote.title.clone(), receipt)
 }
 
 /// The ballot form, or why it cannot be filled in. A deputy who has voted sees 已投票.
@@ -251,10 +230,6 @@ async fn ballot_page(
     marks: &Marks,
     error: Option<&'static str>,
 ) -> PageResult {
-    let deputy_id = user
-        .actor
-        .require_deputy()
-        .map_err(|e| PageError::from_domain(e, user.prefs))?;
     let (voted, _receipt) = vote_service::my_ballot(&state.db, &user.actor, view.vote.id)
         .await
         .map_err(|e| PageError::from_domain(e, user.prefs))?;
@@ -262,16 +237,8 @@ async fn ballot_page(
         // The receipt is shown once, when cast; coming back shows only that the ballot counted.
         return Ok(voted_page(user, &view, None));
     }
+    let blocked = casting::blocked(state, user, view.status, view.vote.session_id).await?;
     let c = Chrome::for_user(user, &format!("/d/votes/{}", view.vote.id));
-    let blocked = if view.status != VoteStatus::Open {
-        Some(c.t.vote_not_open_body)
-    } else {
-        match sessions::require_present(&state.db, view.vote.session_id, deputy_id).await {
-            Ok(()) => None,
-            Err(Error::Forbidden { code, .. }) => Some(c.t.for_code(code)),
-            Err(e) => return Err(PageError::from_domain(e, user.prefs)),
-        }
-    };
     let mut resp = html(&BallotPage {
         vote_id: view.vote.id.to_string(),
         title: view.vote.title.clone(),

@@ -15,17 +15,15 @@ use minsheng_domain::{
         grade::Rating,
         service::{self as rating_service, EvaluationView},
     },
-    sessions,
-    votes::service::VoteStatus,
 };
 use uuid::Uuid;
 
-use super::field;
+use super::{casting, field};
 use crate::{
     WebState,
     error::{PageError, PageResult},
     i18n::Msg,
-    render::{Chrome, grouped, html, wan_yuan},
+    render::{Chrome, html, wan_yuan},
     session::PageUser,
 };
 
@@ -129,15 +127,6 @@ struct ReviewPage {
     projects: Vec<ProjectRow>,
 }
 
-#[derive(Template)]
-#[template(path = "voted.html")]
-struct DonePage {
-    c: Chrome,
-    title: String,
-    receipt: Option<String>,
-    message: &'static str,
-}
-
 async fn load(state: &WebState, user: &PageUser, id: Uuid) -> Result<EvaluationView, PageError> {
     rating_service::get(&state.db, Some(&user.actor), id)
         .await
@@ -145,18 +134,7 @@ async fn load(state: &WebState, user: &PageUser, id: Uuid) -> Result<EvaluationV
 }
 
 fn done(user: &PageUser, view: &EvaluationView, receipt: Option<String>) -> Response {
-    let c = Chrome::for_user(user, "/d");
-    let message = if receipt.is_some() {
-        c.t.receipt_intro
-    } else {
-        c.t.already_voted_body
-    };
-    html(&DonePage {
-        title: view.evaluation.title.clone(),
-        receipt: receipt.map(|r| grouped(&r)),
-        message,
-        c,
-    })
+    casting::voted_page(user, view.evaluation.title.clone(), receipt)
 }
 
 async fn form_page(
@@ -166,26 +144,14 @@ async fn form_page(
     marks: &Marks,
     error: Option<&'static str>,
 ) -> PageResult {
-    let deputy_id = user
-        .actor
-        .require_deputy()
-        .map_err(|e| PageError::from_domain(e, user.prefs))?;
     if deputy_desk::has_rated(&state.db, &user.actor, view.evaluation.id)
         .await
         .map_err(|e| PageError::from_domain(e, user.prefs))?
     {
         return Ok(done(user, &view, None));
     }
+    let blocked = casting::blocked(state, user, view.status, view.evaluation.session_id).await?;
     let c = Chrome::for_user(user, &format!("/d/ratings/{}", view.evaluation.id));
-    let blocked = if view.status != VoteStatus::Open {
-        Some(c.t.vote_not_open_body)
-    } else {
-        match sessions::require_present(&state.db, view.evaluation.session_id, deputy_id).await {
-            Ok(()) => None,
-            Err(Error::Forbidden { code, .. }) => Some(c.t.for_code(code)),
-            Err(e) => return Err(PageError::from_domain(e, user.prefs)),
-        }
-    };
     let mut resp = html(&RatingPage {
         id: view.evaluation.id.to_string(),
         title: view.evaluation.title.clone(),
