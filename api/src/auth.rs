@@ -81,11 +81,23 @@ impl JwtKeys {
             ApiError::new(
                 StatusCode::UNAUTHORIZED,
                 ErrorCode::InvalidToken,
-                "the access token is missing, expired or invalid",
+                "the access token is not valid (damaged, or not issued by this service): log in \
+                 again",
             )
         };
-        let data =
-            decode::<Claims>(token, &self.decoding, &self.validation).map_err(|_| invalid())?;
+        // The same code as any bad token (clients switch on it); the words say what to do. The
+        // signature is checked before the expiry, so "expired" is said only of our own tokens.
+        let data = decode::<Claims>(token, &self.decoding, &self.validation).map_err(
+            |e| match e.kind() {
+                jsonwebtoken::errors::ErrorKind::ExpiredSignature => ApiError::new(
+                    StatusCode::UNAUTHORIZED,
+                    ErrorCode::InvalidToken,
+                    "the access token has expired: get a new one from POST /api/v1/auth/refresh \
+                     with your refresh token, or log in again",
+                ),
+                _ => invalid(),
+            },
+        )?;
         // A token that lives longer than this service issues is not one of ours, even if signed
         // with a leaked or shared secret.
         let lifetime = data.claims.exp.saturating_sub(data.claims.iat);

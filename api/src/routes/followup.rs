@@ -471,7 +471,7 @@ pub async fn create_milestone(
 /// A project's milestones by due date. Roles: any; Public once adopted.
 #[utoipa::path(get, path = "/api/v1/projects/{id}/milestones", tag = "follow-up", security((), ("bearer" = [])), params(("id" = Uuid, Path)), responses(
     (status = 200, body = Vec<MilestoneDto>),
-    (status = 409, description = "`project_not_adopted` (logged-in callers; the public gets 404)", body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 409, description = "`project_not_adopted` with the reason (the public gets it only for a project in the reserve, else 404)", body = crate::error::Problem, content_type = "application/problem+json"),
 ))]
 pub async fn list_milestones(
     State(state): State<AppState>,
@@ -543,7 +543,7 @@ pub async fn report_progress(
 /// current state. Roles: any; Public once adopted.
 #[utoipa::path(get, path = "/api/v1/projects/{id}/progress", tag = "follow-up", security((), ("bearer" = [])), params(("id" = Uuid, Path)), responses(
     (status = 200, body = Vec<ProgressDto>),
-    (status = 409, description = "`project_not_adopted` (logged-in callers; the public gets 404)", body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 409, description = "`project_not_adopted` with the reason (the public gets it only for a project in the reserve, else 404)", body = crate::error::Problem, content_type = "application/problem+json"),
 ))]
 pub async fn list_progress(
     State(state): State<AppState>,
@@ -591,7 +591,7 @@ pub async fn record_inspection(
 /// Inspections by date. Roles: any; Public once adopted.
 #[utoipa::path(get, path = "/api/v1/projects/{id}/inspections", tag = "follow-up", security((), ("bearer" = [])), params(("id" = Uuid, Path)), responses(
     (status = 200, body = Vec<InspectionDto>),
-    (status = 409, description = "`project_not_adopted` (logged-in callers; the public gets 404)", body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 409, description = "`project_not_adopted` with the reason (the public gets it only for a project in the reserve, else 404)", body = crate::error::Problem, content_type = "application/problem+json"),
 ))]
 pub async fn list_inspections(
     State(state): State<AppState>,
@@ -638,7 +638,7 @@ pub async fn raise_problem(
 /// A project's problems with their history. Roles: any; Public once adopted.
 #[utoipa::path(get, path = "/api/v1/projects/{id}/problems", tag = "follow-up", security((), ("bearer" = [])), params(("id" = Uuid, Path)), responses(
     (status = 200, body = Vec<ProblemDto>),
-    (status = 409, description = "`project_not_adopted` (logged-in callers; the public gets 404)", body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 409, description = "`project_not_adopted` with the reason (the public gets it only for a project in the reserve, else 404)", body = crate::error::Problem, content_type = "application/problem+json"),
 ))]
 pub async fn list_problems(
     State(state): State<AppState>,
@@ -658,7 +658,7 @@ pub async fn list_problems(
 /// One problem with its history. Roles: any; Public once its project is adopted.
 #[utoipa::path(get, path = "/api/v1/problems/{id}", tag = "follow-up", security((), ("bearer" = [])), params(("id" = Uuid, Path)), responses(
     (status = 200, body = ProblemDto),
-    (status = 409, description = "`project_not_adopted` (logged-in callers; the public gets 404)", body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 409, description = "`project_not_adopted` with the reason (the public gets it only for a project in the reserve, else 404)", body = crate::error::Problem, content_type = "application/problem+json"),
 ))]
 pub async fn get_problem(
     State(state): State<AppState>,
@@ -722,7 +722,7 @@ pub async fn record_escalation(
 /// Escalations by date. Roles: any; Public once adopted.
 #[utoipa::path(get, path = "/api/v1/projects/{id}/escalations", tag = "follow-up", security((), ("bearer" = [])), params(("id" = Uuid, Path)), responses(
     (status = 200, body = Vec<EscalationDto>),
-    (status = 409, description = "`project_not_adopted` (logged-in callers; the public gets 404)", body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 409, description = "`project_not_adopted` with the reason (the public gets it only for a project in the reserve, else 404)", body = crate::error::Problem, content_type = "application/problem+json"),
 ))]
 pub async fn list_escalations(
     State(state): State<AppState>,
@@ -743,7 +743,7 @@ pub async fn list_escalations(
 /// Roles: any; Public once adopted.
 #[utoipa::path(get, path = "/api/v1/projects/{id}/follow-up", tag = "follow-up", security((), ("bearer" = [])), params(("id" = Uuid, Path)), responses(
     (status = 200, body = FollowUpDto),
-    (status = 409, description = "`project_not_adopted` (logged-in callers; the public gets 404)", body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 409, description = "`project_not_adopted` with the reason (the public gets it only for a project in the reserve, else 404)", body = crate::error::Problem, content_type = "application/problem+json"),
 ))]
 pub async fn follow_up(
     State(state): State<AppState>,
@@ -800,7 +800,7 @@ pub async fn follow_up(
 /// rectification, escalations and ratings, in date order. Roles: any; Public once adopted.
 #[utoipa::path(get, path = "/api/v1/projects/{id}/timeline", tag = "follow-up", security((), ("bearer" = [])), params(("id" = Uuid, Path)), responses(
     (status = 200, body = TimelineDto),
-    (status = 409, description = "`project_not_adopted` (logged-in callers; the public gets 404)", body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 409, description = "`project_not_adopted` with the reason (the public gets it only for a project in the reserve, else 404)", body = crate::error::Problem, content_type = "application/problem+json"),
 ))]
 pub async fn timeline(
     State(state): State<AppState>,

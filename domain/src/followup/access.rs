@@ -6,7 +6,7 @@
 //! | progress report, rectification | no | yes | no | no | no |
 //! | inspection, raise / verify / send back a problem | no | no | yes | no | no |
 //! | escalation | yes | no | no | no | no |
-//! | read follow-up and timeline | yes | yes | yes | yes | adopted projects only |
+//! | read follow-up and timeline | yes | yes | yes | yes | adopted projects only (a reserve project: 409, why) |
 //!
 //! Every write on a completed project is refused (`project_completed`, [`writable_project`]).
 
@@ -35,13 +35,27 @@ pub async fn followed_project(
         .one(db)
         .await?
         .ok_or_else(|| Error::not_found("project"))?;
-    if !project_status::of(&p)?.is_public() {
+    let status = project_status::of(&p)?;
+    if !status.is_public() {
         return Err(Error::conflict(
             ErrorCode::ProjectNotAdopted,
-            "follow-up starts when the project is adopted",
+            not_followed_because(status),
         ));
     }
     Ok(p)
+}
+
+/// Why a project that is not adopted has no follow-up, in the words of its status.
+fn not_followed_because(status: Status) -> String {
+    match status {
+        Status::Reserve => "the vote did not adopt this project: it went back to the reserve \
+                            (储备库), and only adopted projects are followed up"
+            .into(),
+        s => format!(
+            "the project is {}; its follow-up starts when a published vote adopts it",
+            s.as_str()
+        ),
+    }
 }
 
 /// The project, locked for the rest of the transaction, if its follow-up may still be written.
@@ -65,22 +79,32 @@ pub async fn writable_project(
 }
 
 /// A project's follow-up, for reading: logged-in callers learn that a project is not adopted yet
-/// (409 `project_not_adopted`); the public may not learn that it exists at all (404).
+/// (409 `project_not_adopted`, saying why). The public learns it of a project in the reserve — a
+/// published vote's results already name it — and of no other: a proposal or a candidate does not
+/// exist for it (404).
 pub async fn readable_project(
     db: &impl ConnectionTrait,
     actor: Option<&Actor>,
     project_id: Uuid,
 ) -> Result<projects::Model> {
-    followed_project(db, project_id)
-        .await
-        .map_err(|e| match (&e, actor) {
-            (Error::Conflict { code, .. }, None)
-                if *code == ErrorCode::ProjectNotAdopted.as_str() =>
-            {
-                Error::not_found("project")
-            }
-            _ => e,
-        })
+    match followed_project(db, project_id).await {
+        Err(Error::Conflict { code, .. })
+            if actor.is_none() && code == ErrorCode::ProjectNotAdopted.as_str() =>
+        {
+            let p = projects::Entity::find_by_id(project_id)
+                .one(db)
+                .await?
+                .ok_or_else(|| Error::not_found("project"))?;
+            Err(match project_status::of(&p)? {
+                Status::Reserve => Error::conflict(
+                    ErrorCode::ProjectNotAdopted,
+                    not_followed_because(Status::Reserve),
+                ),
+                _ => Error::not_found("project"),
+            })
+        }
+        other => other,
+    }
 }
 
 /// The responsible department: the baseline's once frozen, else the project's.

@@ -472,8 +472,8 @@ pub struct ProjectRecord {
     pub rights: RecordRights,
 }
 
-/// A project's whole record: public once adopted (the public gets 404 before; logged-in callers
-/// 409 `project_not_adopted`).
+/// A project's whole record: public once adopted. Before, 409 `project_not_adopted` saying why to
+/// logged-in callers, and to the public for a project in the reserve; 404 to the public otherwise.
 pub async fn project_record(
     db: &impl ConnectionTrait,
     actor: Option<&Actor>,

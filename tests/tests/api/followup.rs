@@ -335,10 +335,10 @@ async fn a_year_of_follow_up() {
     for private in ["zjj", "d0001", &member.0] {
         assert!(!text.contains(private), "public timeline shows {private}");
     }
-    // The reserve project is not public.
+    // The reserve project has no follow-up, and the public is told why (the results name it).
     app.get(&format!("/api/v1/projects/{}/timeline", y.p[2]), None)
         .await
-        .expect_problem(404, "not_found");
+        .expect_problem(409, "project_not_adopted");
     app.get(
         &format!("/api/v1/projects/{}/timeline", y.p[2]),
         Some(&outsider.1),

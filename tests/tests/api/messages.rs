@@ -318,3 +318,99 @@ async fn a_malformed_body_names_the_field_in_plain_words() {
         "the body is not valid JSON: it ends too early (line 1, column 21)"
     );
 }
+
+/// An expired access token says how to go on: refresh, or log in again; a forged one says to log in.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_expired_token_says_to_refresh_or_log_in() {
+    use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation, decode, encode};
+    use minsheng_tests::{ADMIN_PASSWORD, JWT_SECRET};
+
+    let app = TestApp::spawn().await;
+    let login = app.login("admin", ADMIN_PASSWORD).await;
+    let mut validation = Validation::new(Algorithm::HS256);
+    validation.set_issuer(&["minsheng"]);
+    validation.set_audience(&["minsheng-api"]);
+    let key = DecodingKey::from_secret(JWT_SECRET.as_bytes());
+    let mut claims = decode::<Value>(&login.access, &key, &validation)
+        .unwrap()
+        .claims;
+    // Issued two hours ago for fifteen minutes, signed with the service's own key.
+    let now = claims["iat"].as_u64().unwrap();
+    claims["iat"] = json!(now - 7200);
+    claims["exp"] = json!(now - 7200 + 900);
+    let sign = |secret: &str| {
+        encode(
+            &Header::new(Algorithm::HS256),
+            &claims,
+            &EncodingKey::from_secret(secret.as_bytes()),
+        )
+        .unwrap()
+    };
+    says(
+        app.get("/api/v1/me", Some(&sign(JWT_SECRET))).await,
+        401,
+        "invalid_token",
+        "the access token has expired: get a new one from POST /api/v1/auth/refresh with your \
+         refresh token, or log in again",
+    );
+    says(
+        app.get(
+            "/api/v1/me",
+            Some(&sign("another-secret-another-secret-another-secret")),
+        )
+        .await,
+        401,
+        "invalid_token",
+        "the access token is not valid (damaged, or not issued by this service): log in again",
+    );
+    // The refresh it points to works.
+    app.post(
+        "/api/v1/auth/refresh",
+        None,
+        json!({"refresh_token": login.refresh}),
+    )
+    .await
+    .expect(200);
+}
+
+/// A reserve project's follow-up says why there is none, to the public as to a deputy; a project
+/// the public cannot know of stays not found.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reserve_project_says_why_it_has_no_follow_up() {
+    let app = TestApp::spawn().await;
+    let y = app.adopted_project().await;
+    let reserve = "the vote did not adopt this project: it went back to the reserve (储备库), and \
+                   only adopted projects are followed up";
+    for what in ["follow-up", "timeline", "progress", "problems"] {
+        let path = format!("/api/v1/projects/{}/{what}", y.reserve);
+        says(
+            app.get(&path, None).await,
+            409,
+            "project_not_adopted",
+            reserve,
+        );
+        says(
+            app.get(&path, Some(&y.member)).await,
+            409,
+            "project_not_adopted",
+            reserve,
+        );
+        app.get(&format!("/api/v1/projects/{}/{what}", y.project), None)
+            .await
+            .expect(200);
+    }
+    let proposed = app.project(&y.admin, "尚在征集的项目").await;
+    let path = format!("/api/v1/projects/{proposed}/follow-up");
+    says(
+        app.get(&path, None).await,
+        404,
+        "not_found",
+        "project not found",
+    );
+    says(
+        app.get(&path, Some(&y.member)).await,
+        409,
+        "project_not_adopted",
+        "the project is proposed; its follow-up starts when a published vote adopts it",
+    );
+}

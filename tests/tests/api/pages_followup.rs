@@ -200,8 +200,11 @@ async fn the_public_board_and_a_project_page() {
         .await
         .assert_contains("尚未报告");
 
-    // The public before adoption: the reserve and a proposal do not exist for it.
-    assert_status(&public.get(&format!("/projects/{}", y.p[2])).await, 404);
+    // The public before adoption: a proposal does not exist for it; the reserve (named in the
+    // published results) says why it has no record.
+    let reserve = public.get(&format!("/projects/{}", y.p[2])).await;
+    assert_status(&reserve, 409);
+    reserve.assert_contains("已退回项目储备库");
     assert_status(&public.get(&format!("/projects/{}", y.p[3])).await, 404);
 }
 

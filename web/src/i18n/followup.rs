@@ -202,6 +202,7 @@ table! {
     no_grade: "未测评", "Not rated";
     r_projects: "请至少选择一个项目，每个项目只选一次。", "Choose at least one project, each once.";
     r_not_adopted: "只能选择已票决通过的项目。", "Only adopted projects can be chosen.";
+    not_followed: "该项目未在票决中通过，已退回项目储备库；只有票决通过的项目才有跟踪监督记录。", "The vote did not adopt this project: it went back to the reserve, and only adopted projects are followed up.";
     r_base: "请选择计算基数。", "Choose a base.";
     r_members: "组长和成员须从代表名单中选择。", "Choose the leader and the members from the deputies.";
     r_year: "年度应为 2000 到 2100 之间的年份，如 2027。", "The year is between 2000 and 2100, e.g. 2027.";

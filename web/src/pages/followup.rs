@@ -676,7 +676,19 @@ pub async fn project_page(
         today,
     )
     .await
-    .map_err(|e| PageError::from_domain(e, prefs))?;
+    .map_err(|e| match &e {
+        // Say why, as the API does: the published results name the project, the page explains.
+        minsheng_domain::Error::Conflict { code, .. }
+            if *code == minsheng_domain::error::ErrorCode::ProjectNotAdopted.as_str() =>
+        {
+            PageError::new(
+                axum::http::StatusCode::CONFLICT,
+                prefs.lang.follow().not_followed,
+                prefs,
+            )
+        }
+        _ => PageError::from_domain(e, prefs),
+    })?;
     let (t, f) = (prefs.lang.msg(), prefs.lang.follow());
     let here = format!("/projects/{id}");
     let c = match &user {
