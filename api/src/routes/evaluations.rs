@@ -14,6 +14,7 @@ use crate::{
     error::ApiResult,
     extract::{ApiJson, ApiPath, map_entries},
     routes::{
+        Page,
         projects::ProjectDto,
         votes::{ThresholdBaseDto, VoteStatusDto},
     },
@@ -179,22 +180,20 @@ pub async fn create_evaluation(
     ))
 }
 
-/// The rating rounds of a session. Roles: admin, deputy.
+/// The rating rounds of a session, all of them (`{items, total}` like every list). Roles: admin,
+/// deputy.
 #[utoipa::path(get, path = "/api/v1/sessions/{id}/evaluations", tag = "evaluations", security(("bearer" = [])), params(("id" = Uuid, Path, description = "session id")), responses(
-    (status = 200, body = Vec<EvaluationDto>),
+    (status = 200, body = Page<EvaluationDto>),
 ))]
 pub async fn list_evaluations(
     State(state): State<AppState>,
     Auth(actor): Auth,
     ApiPath(session_id): ApiPath<Uuid>,
-) -> ApiResult<Json<Vec<EvaluationDto>>> {
-    Ok(Json(
-        service::list_for_session(&state.db, &actor, session_id)
-            .await?
-            .into_iter()
-            .map(Into::into)
-            .collect(),
-    ))
+) -> ApiResult<Json<Page<EvaluationDto>>> {
+    let rounds = service::list_for_session(&state.db, &actor, session_id).await?;
+    Ok(Json(Page::all(
+        rounds.into_iter().map(Into::into).collect(),
+    )))
 }
 
 /// A rating round and its turnout. Roles: any logged-in user; Public once published.

@@ -54,3 +54,11 @@ pub struct Page<T: ToSchema> {
     pub items: Vec<T>,
     pub total: u64,
 }
+
+impl<T: ToSchema> Page<T> {
+    /// A list given whole: every item on one page.
+    pub fn all(items: Vec<T>) -> Self {
+        let total = items.len() as u64;
+        Self { items, total }
+    }
+}

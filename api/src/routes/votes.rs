@@ -19,6 +19,7 @@ use crate::{
     auth::{Auth, MaybeAuth},
     error::ApiResult,
     extract::{ApiJson, ApiPath, map_entries, whole_number, whole_number_opt},
+    routes::Page,
     state::AppState,
 };
 
@@ -381,10 +382,11 @@ pub struct OutcomeDto {
     pub kind: OutcomeKind,
     /// For runoff_required: the candidates tied across the last seat; none of them is adopted yet.
     pub tied: Vec<Uuid>,
-    /// For runoff_required: seats the runoff fills.
-    pub seats_left: u32,
-    /// For seats_unfilled: seats left empty because too few candidates passed.
-    pub unfilled: u32,
+    /// Seats the runoff (再次投票) among the tied fills; `null` unless the kind is runoff_required.
+    pub seats_left: Option<u32>,
+    /// Seats left empty because too few candidates reached the threshold; `null` unless the kind
+    /// is seats_unfilled.
+    pub unfilled: Option<u32>,
 }
 
 /// The result of a vote.
@@ -490,20 +492,20 @@ impl From<Results> for ResultsDto {
             Outcome::Decided => OutcomeDto {
                 kind: OutcomeKind::Decided,
                 tied: vec![],
-                seats_left: 0,
-                unfilled: 0,
+                seats_left: None,
+                unfilled: None,
             },
             Outcome::RunoffRequired { tied, seats_left } => OutcomeDto {
                 kind: OutcomeKind::RunoffRequired,
                 tied: tied.clone(),
-                seats_left: *seats_left,
-                unfilled: 0,
+                seats_left: Some(*seats_left),
+                unfilled: None,
             },
             Outcome::SeatsUnfilled { unfilled } => OutcomeDto {
                 kind: OutcomeKind::SeatsUnfilled,
                 tied: vec![],
-                seats_left: 0,
-                unfilled: *unfilled,
+                seats_left: None,
+                unfilled: Some(*unfilled),
             },
         };
         let candidates = t
@@ -649,22 +651,18 @@ pub async fn create_vote(
     ))
 }
 
-/// The votes of a session, oldest first. Roles: admin, deputy.
+/// The votes of a session, oldest first, all of them (`{items, total}` like every list). Roles:
+/// admin, deputy.
 #[utoipa::path(get, path = "/api/v1/sessions/{id}/votes", tag = "votes", security(("bearer" = [])), params(("id" = Uuid, Path, description = "session id")), responses(
-    (status = 200, body = Vec<VoteDto>),
+    (status = 200, body = Page<VoteDto>),
 ))]
 pub async fn list_votes(
     State(state): State<AppState>,
     Auth(actor): Auth,
     ApiPath(session_id): ApiPath<Uuid>,
-) -> ApiResult<Json<Vec<VoteDto>>> {
-    Ok(Json(
-        service::list_for_session(&state.db, &actor, session_id)
-            .await?
-            .into_iter()
-            .map(Into::into)
-            .collect(),
-    ))
+) -> ApiResult<Json<Page<VoteDto>>> {
+    let votes = service::list_for_session(&state.db, &actor, session_id).await?;
+    Ok(Json(Page::all(votes.into_iter().map(Into::into).collect())))
 }
 
 /// A vote's definition, status and turnout. Roles: any logged-in user; Public once published.

@@ -621,6 +621,13 @@ async fn satisfaction_rating_rounds() {
             .await
             .expect_problem(404, "not_found");
     }
+    // A session's rounds answer in the shape of every list.
+    let rounds = app
+        .get(&format!("/api/v1/sessions/{sid}/evaluations"), Some(admin))
+        .await
+        .expect(200);
+    assert_eq!(rounds["total"], 1, "{rounds}");
+    assert_eq!(rounds["items"][0]["id"], e1.as_str(), "{rounds}");
     app.post(
         &url,
         Some(voter),

@@ -630,6 +630,8 @@ async fn quorum_and_the_327_arithmetic() {
     assert_eq!(r["not_voted"], 218);
     assert_eq!(r["outcome"]["kind"], "seats_unfilled");
     assert_eq!(r["outcome"]["unfilled"], 1);
+    // One meaning per field: no runoff, so no seats left for one.
+    assert_eq!(r["outcome"]["seats_left"], serde_json::Value::Null, "{r}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -683,6 +685,7 @@ async fn tie_runoff_publish() {
         .expect(200);
     assert_eq!(r["outcome"]["kind"], "runoff_required");
     assert_eq!(r["outcome"]["seats_left"], 1);
+    assert_eq!(r["outcome"]["unfilled"], serde_json::Value::Null, "{r}");
     let mut tied = ids(&r["outcome"]["tied"]);
     tied.sort();
     let mut want = vec![p[1].clone(), p[2].clone()];
@@ -716,7 +719,8 @@ async fn tie_runoff_publish() {
         .get(&format!("/api/v1/sessions/{}/votes", s.id), Some(&admin))
         .await
         .expect(200);
-    let runoff = votes
+    assert_eq!(votes["total"], 2, "{votes}");
+    let runoff = votes["items"]
         .as_array()
         .unwrap()
         .iter()
