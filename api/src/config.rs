@@ -33,6 +33,8 @@ pub struct Config {
     /// The header a trusted reverse proxy sets with the client's address (`X-Real-IP`,
     /// `X-Forwarded-For`); unset when clients connect directly.
     pub client_ip_header: Option<String>,
+    /// Most deputy rows one CSV import may hold (`MINSHENG_IMPORT_MAX_ROWS`).
+    pub import_max_rows: usize,
 }
 
 fn var(name: &str) -> Option<String> {
@@ -117,6 +119,10 @@ impl Config {
             header_timeout_secs: num("MINSHENG_HEADER_TIMEOUT_SECS", 10)?,
             body_timeout_secs: num("MINSHENG_BODY_TIMEOUT_SECS", 30)?,
             max_connections: num("MINSHENG_MAX_CONNECTIONS", 4096)?,
+            import_max_rows: match num("MINSHENG_IMPORT_MAX_ROWS", 5000)? {
+                0 => anyhow::bail!("MINSHENG_IMPORT_MAX_ROWS must be at least 1"),
+                n => n as usize,
+            },
             client_ip_header: match var("MINSHENG_CLIENT_IP_HEADER") {
                 Some(h) => Some(
                     axum::http::HeaderName::try_from(h.trim())
@@ -233,6 +239,7 @@ mod tests {
             body_timeout_secs: 30,
             max_connections: 64,
             client_ip_header: None,
+            import_max_rows: 5000,
         }
     }
 

@@ -106,7 +106,8 @@ pub fn app(state: AppState, body_limit: usize) -> Router {
             state.refresh_ttl,
             state.cookie_secure,
         )
-        .with_colour_rule(state.colour_rule),
+        .with_colour_rule(state.colour_rule)
+        .with_import_max_rows(state.import_max_rows),
     );
     router
         // The UI finds the spec by a relative address, so it works behind a reverse proxy that
@@ -226,6 +227,7 @@ pub async fn prepare(config: &Config) -> anyhow::Result<AppState> {
         throttle: ThrottlePolicy::default(),
         colour_rule: config.colour_rule,
         cookie_secure: config.cookie_secure,
+        import_max_rows: config.import_max_rows,
         refresh_ttl: chrono::Duration::seconds(config.refresh_ttl_secs as i64),
     })
 }

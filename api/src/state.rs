@@ -17,4 +17,6 @@ pub struct AppState {
     pub colour_rule: ColourRule,
     /// Page cookies carry `Secure`.
     pub cookie_secure: bool,
+    /// Most deputy rows one CSV import may hold.
+    pub import_max_rows: usize,
 }

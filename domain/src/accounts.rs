@@ -379,16 +379,37 @@ pub async fn create_deputy(
 }
 
 /// Parses a CSV of `deputy_code,name,delegation[,username]` (a header row is allowed) and creates
-/// every deputy or none: the first bad row is named in the error and nothing is stored.
+/// every deputy or none: the first bad row is named in the error and nothing is stored. A file of
+/// more than `max_rows` deputies is refused whole (`too_many_rows`) before any account is made,
+/// so one upload cannot hold the service's hashing for minutes.
 pub async fn import_deputies_csv(
     db: &DatabaseConnection,
     hasher: &PasswordHasher,
     actor: &Actor,
     csv_text: &str,
+    max_rows: usize,
 ) -> Result<Vec<CreatedDeputy>> {
     actor.require_admin()?;
+    // Counted before parsing: a huge file is refused at the cost of counting its lines.
+    let lines = csv_text.lines().filter(|l| !l.trim().is_empty()).count();
+    if lines > max_rows + 1 {
+        return Err(too_many_rows(lines - 1, max_rows));
+    }
     let rows = parse_deputies_csv(csv_text)?;
+    if rows.len() > max_rows {
+        return Err(too_many_rows(rows.len(), max_rows));
+    }
     create_deputies(db, Credentials::OneTime(hasher), rows).await
+}
+
+fn too_many_rows(rows: usize, max_rows: usize) -> Error {
+    Error::invalid(
+        ErrorCode::TooManyRows,
+        format!(
+            "the file has {rows} deputy rows; at most {max_rows} are imported at once \
+             (MINSHENG_IMPORT_MAX_ROWS): split the file"
+        ),
+    )
 }
 
 /// Prefixes an error with the CSV row it came from, keeping its kind (invalid or conflict).

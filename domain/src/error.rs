@@ -156,6 +156,7 @@ error_codes! {
     SessionRevoked = "session_revoked",
     TooManyAttempts = "too_many_attempts",
     TooManyMarks = "too_many_marks",
+    TooManyRows = "too_many_rows",
     UnknownCandidate = "unknown_candidate",
     UnknownColumn = "unknown_column",
     UnknownDeputy = "unknown_deputy",

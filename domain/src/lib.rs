@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod actor;
 pub mod auth;
 pub mod ballot_box;
+pub mod bounds;
 pub mod clock;
 pub mod csv_text;
 pub mod db;

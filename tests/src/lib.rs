@@ -113,6 +113,7 @@ pub fn test_config(db_url: &str, dir: Option<&std::path::Path>) -> Config {
         body_timeout_secs: 30,
         max_connections: 1024,
         client_ip_header: None,
+        import_max_rows: 5000,
     }
 }
 

@@ -41,6 +41,8 @@ pub struct WebState {
     pub hub: Arc<live::Hub>,
     /// The thresholds of the follow-up status colour.
     pub colour_rule: ColourRule,
+    /// Most deputy rows one CSV import may hold.
+    pub import_max_rows: usize,
 }
 
 impl WebState {
@@ -59,12 +61,19 @@ impl WebState {
             session_ttl,
             secure_cookies,
             colour_rule: ColourRule::default(),
+            import_max_rows: 5000,
         }
     }
 
     /// The colour rule the service is configured with (the same as the API's).
     pub fn with_colour_rule(mut self, rule: ColourRule) -> Self {
         self.colour_rule = rule;
+        self
+    }
+
+    /// The CSV import's row cap the service is configured with (the same as the API's).
+    pub fn with_import_max_rows(mut self, rows: usize) -> Self {
+        self.import_max_rows = rows;
         self
     }
 }

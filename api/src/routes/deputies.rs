@@ -102,13 +102,15 @@ pub async fn list_deputies(
 /// order: `代表编号,姓名,代表团,用户名` or `deputy_code,name,delegation,username` (用户名 optional; an
 /// unknown column name is refused with 422 `unknown_column`). Without a header the columns are
 /// `deputy_code,name,delegation[,username]`. A blank username defaults to the deputy code. All or
-/// nothing: one bad row creates nothing, and the error names the row. Each new account's one-time
-/// password is in the answer, once. Roles: admin.
+/// nothing: one bad row creates nothing, and the error names the row. At most
+/// `MINSHENG_IMPORT_MAX_ROWS` (5000 by default) deputy rows per file; a longer file is refused
+/// whole with 422 `too_many_rows`. Each new account's one-time password is in the answer, once.
+/// Roles: admin.
 #[utoipa::path(post, path = "/api/v1/deputies/import", tag = "deputies", security(("bearer" = [])),
     request_body(content = String, content_type = "text/csv", description = "an optional header row (代表编号,姓名,代表团,用户名 or deputy_code,name,delegation,username, any order), then deputy rows; without a header: deputy_code,name,delegation[,username]"),
     responses(
         (status = 201, body = ImportResult),
-        (status = 422, description = "invalid content (`invalid_body` or a rule's own code): a bad row, named in `detail`; in the header `unknown_column` (named), `duplicate_column` or `missing_column`", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "invalid content (`invalid_body` or a rule's own code): a bad row, named in `detail`; `too_many_rows` (more deputy rows than `MINSHENG_IMPORT_MAX_ROWS`); in the header `unknown_column` (named), `duplicate_column` or `missing_column`", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 409, description = "a deputy code or username already exists", body = crate::error::Problem, content_type = "application/problem+json"),
     ))]
 pub async fn import_deputies(
@@ -116,7 +118,14 @@ pub async fn import_deputies(
     Auth(actor): Auth,
     CsvBody(text): CsvBody,
 ) -> ApiResult<(StatusCode, Json<ImportResult>)> {
-    let created = accounts::import_deputies_csv(&state.db, &state.hasher, &actor, &text).await?;
+    let created = accounts::import_deputies_csv(
+        &state.db,
+        &state.hasher,
+        &actor,
+        &text,
+        state.import_max_rows,
+    )
+    .await?;
     tracing::info!(count = created.len(), "deputies imported");
     Ok((
         StatusCode::CREATED,

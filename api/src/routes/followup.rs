@@ -56,6 +56,9 @@ impl From<milestones::Model> for MilestoneDto {
 pub struct CreateMilestoneRequest {
     #[schema(min_length = 1, max_length = 200)]
     pub title: String,
+    /// A date in the years 2000 to 2100.
+    #[schema(pattern = r"^(20[0-9]{2}|2100)-[0-9]{2}-[0-9]{2}$")]
+    #[serde(deserialize_with = "crate::bounds::date")]
     pub due_on: NaiveDate,
 }
 
@@ -70,6 +73,9 @@ fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
 pub struct UpdateMilestoneRequest {
     #[schema(min_length = 1, max_length = 200)]
     pub title: Option<String>,
+    /// A date in the years 2000 to 2100.
+    #[schema(pattern = r"^(20[0-9]{2}|2100)-[0-9]{2}-[0-9]{2}$")]
+    #[serde(default, deserialize_with = "crate::bounds::date_opt")]
     pub due_on: Option<NaiveDate>,
     /// The date the milestone was reached; `null` clears it.
     #[serde(default, deserialize_with = "present")]
@@ -113,8 +119,8 @@ pub struct CreateProgressRequest {
     #[schema(minimum = 0, maximum = 100)]
     #[serde(deserialize_with = "whole_number")]
     pub percent_complete: i32,
-    /// Money spent so far, whole yuan.
-    #[schema(minimum = 0)]
+    /// Money spent so far, whole yuan, 0 to 10^12.
+    #[schema(minimum = 0, maximum = 1000000000000_i64)]
     #[serde(deserialize_with = "whole_number")]
     pub spent_yuan: i64,
     #[serde(default)]
@@ -175,6 +181,9 @@ impl From<inspections::Model> for InspectionDto {
 #[derive(Deserialize, ToSchema)]
 pub struct CreateInspectionRequest {
     pub kind: InspectionKind,
+    /// A date in the years 2000 to 2100.
+    #[schema(pattern = r"^(20[0-9]{2}|2100)-[0-9]{2}-[0-9]{2}$")]
+    #[serde(deserialize_with = "crate::bounds::date")]
     pub held_on: NaiveDate,
     #[schema(min_length = 1, max_length = 200)]
     pub location: String,
@@ -264,6 +273,9 @@ pub struct CreateProblemRequest {
     /// Defaults to the project's responsible department.
     #[schema(min_length = 1, max_length = 100)]
     pub responsible_department: Option<String>,
+    /// A date in the years 2000 to 2100.
+    #[schema(pattern = r"^(20[0-9]{2}|2100)-[0-9]{2}-[0-9]{2}$")]
+    #[serde(deserialize_with = "crate::bounds::date")]
     pub deadline: NaiveDate,
 }
 
@@ -335,6 +347,9 @@ impl From<escalations::Model> for EscalationDto {
 #[derive(Deserialize, ToSchema)]
 pub struct CreateEscalationRequest {
     pub kind: EscalationKind,
+    /// A date in the years 2000 to 2100.
+    #[schema(pattern = r"^(20[0-9]{2}|2100)-[0-9]{2}-[0-9]{2}$")]
+    #[serde(deserialize_with = "crate::bounds::date")]
     pub held_on: NaiveDate,
     #[schema(min_length = 1, max_length = 5000)]
     pub note: String,
@@ -471,7 +486,7 @@ pub async fn create_milestone(
 /// A project's milestones by due date. Roles: any; Public once adopted.
 #[utoipa::path(get, path = "/api/v1/projects/{id}/milestones", tag = "follow-up", security((), ("bearer" = [])), params(("id" = Uuid, Path)), responses(
     (status = 200, body = Vec<MilestoneDto>),
-    (status = 409, description = "`project_not_adopted` with the reason (the public gets it only for a project in the reserve, else 404)", body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 409, description = "`project_not_adopted` (logged-in callers; the public gets 404)", body = crate::error::Problem, content_type = "application/problem+json"),
 ))]
 pub async fn list_milestones(
     State(state): State<AppState>,
@@ -543,7 +558,7 @@ pub async fn report_progress(
 /// current state. Roles: any; Public once adopted.
 #[utoipa::path(get, path = "/api/v1/projects/{id}/progress", tag = "follow-up", security((), ("bearer" = [])), params(("id" = Uuid, Path)), responses(
     (status = 200, body = Vec<ProgressDto>),
-    (status = 409, description = "`project_not_adopted` with the reason (the public gets it only for a project in the reserve, else 404)", body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 409, description = "`project_not_adopted` (logged-in callers; the public gets 404)", body = crate::error::Problem, content_type = "application/problem+json"),
 ))]
 pub async fn list_progress(
     State(state): State<AppState>,
@@ -591,7 +606,7 @@ pub async fn record_inspection(
 /// Inspections by date. Roles: any; Public once adopted.
 #[utoipa::path(get, path = "/api/v1/projects/{id}/inspections", tag = "follow-up", security((), ("bearer" = [])), params(("id" = Uuid, Path)), responses(
     (status = 200, body = Vec<InspectionDto>),
-    (status = 409, description = "`project_not_adopted` with the reason (the public gets it only for a project in the reserve, else 404)", body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 409, description = "`project_not_adopted` (logged-in callers; the public gets 404)", body = crate::error::Problem, content_type = "application/problem+json"),
 ))]
 pub async fn list_inspections(
     State(state): State<AppState>,
@@ -638,7 +653,7 @@ pub async fn raise_problem(
 /// A project's problems with their history. Roles: any; Public once adopted.
 #[utoipa::path(get, path = "/api/v1/projects/{id}/problems", tag = "follow-up", security((), ("bearer" = [])), params(("id" = Uuid, Path)), responses(
     (status = 200, body = Vec<ProblemDto>),
-    (status = 409, description = "`project_not_adopted` with the reason (the public gets it only for a project in the reserve, else 404)", body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 409, description = "`project_not_adopted` (logged-in callers; the public gets 404)", body = crate::error::Problem, content_type = "application/problem+json"),
 ))]
 pub async fn list_problems(
     State(state): State<AppState>,
@@ -658,7 +673,7 @@ pub async fn list_problems(
 /// One problem with its history. Roles: any; Public once its project is adopted.
 #[utoipa::path(get, path = "/api/v1/problems/{id}", tag = "follow-up", security((), ("bearer" = [])), params(("id" = Uuid, Path)), responses(
     (status = 200, body = ProblemDto),
-    (status = 409, description = "`project_not_adopted` with the reason (the public gets it only for a project in the reserve, else 404)", body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 409, description = "`project_not_adopted` (logged-in callers; the public gets 404)", body = crate::error::Problem, content_type = "application/problem+json"),
 ))]
 pub async fn get_problem(
     State(state): State<AppState>,
@@ -722,7 +737,7 @@ pub async fn record_escalation(
 /// Escalations by date. Roles: any; Public once adopted.
 #[utoipa::path(get, path = "/api/v1/projects/{id}/escalations", tag = "follow-up", security((), ("bearer" = [])), params(("id" = Uuid, Path)), responses(
     (status = 200, body = Vec<EscalationDto>),
-    (status = 409, description = "`project_not_adopted` with the reason (the public gets it only for a project in the reserve, else 404)", body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 409, description = "`project_not_adopted` (logged-in callers; the public gets 404)", body = crate::error::Problem, content_type = "application/problem+json"),
 ))]
 pub async fn list_escalations(
     State(state): State<AppState>,
@@ -743,7 +758,7 @@ pub async fn list_escalations(
 /// Roles: any; Public once adopted.
 #[utoipa::path(get, path = "/api/v1/projects/{id}/follow-up", tag = "follow-up", security((), ("bearer" = [])), params(("id" = Uuid, Path)), responses(
     (status = 200, body = FollowUpDto),
-    (status = 409, description = "`project_not_adopted` with the reason (the public gets it only for a project in the reserve, else 404)", body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 409, description = "`project_not_adopted` (logged-in callers; the public gets 404)", body = crate::error::Problem, content_type = "application/problem+json"),
 ))]
 pub async fn follow_up(
     State(state): State<AppState>,
@@ -800,7 +815,7 @@ pub async fn follow_up(
 /// rectification, escalations and ratings, in date order. Roles: any; Public once adopted.
 #[utoipa::path(get, path = "/api/v1/projects/{id}/timeline", tag = "follow-up", security((), ("bearer" = [])), params(("id" = Uuid, Path)), responses(
     (status = 200, body = TimelineDto),
-    (status = 409, description = "`project_not_adopted` with the reason (the public gets it only for a project in the reserve, else 404)", body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 409, description = "`project_not_adopted` (logged-in callers; the public gets 404)", body = crate::error::Problem, content_type = "application/problem+json"),
 ))]
 pub async fn timeline(
     State(state): State<AppState>,

@@ -150,13 +150,17 @@ pub struct CreateProjectRequest {
         pattern = r"^[^\x00-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x1F\x7F-\x9F]*$"
     )]
     pub department: String,
-    #[schema(minimum = 0)]
+    /// Whole yuan, 0 to 10^12.
+    #[schema(minimum = 0, maximum = 1000000000000_i64)]
     #[serde(deserialize_with = "whole_number")]
     pub budget_yuan: i64,
     #[schema(minimum = 2000, maximum = 2100)]
     #[serde(deserialize_with = "whole_number")]
     pub year: i32,
     pub source: SourceDto,
+    /// A date in the years 2000 to 2100.
+    #[schema(pattern = r"^(20[0-9]{2}|2100)-[0-9]{2}-[0-9]{2}$")]
+    #[serde(default, deserialize_with = "crate::bounds::date_opt")]
     pub planned_completion: Option<NaiveDate>,
 }
 
@@ -182,13 +186,17 @@ pub struct UpdateProjectRequest {
         pattern = r"^[^\x00-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x1F\x7F-\x9F]*$"
     )]
     pub department: Option<String>,
-    #[schema(minimum = 0)]
+    /// Whole yuan, 0 to 10^12.
+    #[schema(minimum = 0, maximum = 1000000000000_i64)]
     #[serde(default, deserialize_with = "whole_number_opt")]
     pub budget_yuan: Option<i64>,
     #[schema(minimum = 2000, maximum = 2100)]
     #[serde(default, deserialize_with = "whole_number_opt")]
     pub year: Option<i32>,
     pub source: Option<SourceDto>,
+    /// A date in the years 2000 to 2100.
+    #[schema(pattern = r"^(20[0-9]{2}|2100)-[0-9]{2}-[0-9]{2}$")]
+    #[serde(default, deserialize_with = "crate::bounds::date_opt")]
     pub planned_completion: Option<NaiveDate>,
     /// Moves made by hand: proposed ↔ candidate, reserve → candidate/proposed, adopted → in_progress,
     /// in_progress → completed. Adoption and the reserve come from publishing a vote.

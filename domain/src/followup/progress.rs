@@ -207,13 +207,7 @@ pub async fn report_progress(
             "percent complete is 0 to 100",
         ));
     }
-    if r.spent_yuan < 0 {
-        return Err(Error::invalid_field(
-            ErrorCode::InvalidAmount,
-            "spent_yuan",
-            "money spent is a whole number of yuan, not negative",
-        ));
-    }
+    crate::bounds::parse_yuan("spent_yuan", ErrorCode::InvalidAmount, r.spent_yuan)?;
     let note = crate::text::parse_long_text("note", &r.note, 5000, false)?;
     let period = parse_period(&r.period)?;
     let today = crate::clock::today();

@@ -33,13 +33,7 @@ pub struct ProjectInput {
 }
 
 fn check(input: &ProjectInput) -> Result<ProjectInput> {
-    if input.budget_yuan < 0 {
-        return Err(Error::invalid_field(
-            ErrorCode::InvalidBudget,
-            "budget_yuan",
-            "the budget is a whole number of yuan, not negative",
-        ));
-    }
+    crate::bounds::parse_yuan("budget_yuan", ErrorCode::InvalidBudget, input.budget_yuan)?;
     if !(2000..=2100).contains(&input.year) {
         return Err(Error::invalid_field(
             ErrorCode::InvalidYear,

@@ -2,6 +2,7 @@
 
 mod accounts;
 mod auth;
+mod bounds;
 mod concurrency;
 mod demo;
 mod errors;

@@ -303,7 +303,15 @@ pub async fn import_deputies(
         )
         .await;
     };
-    match accounts::import_deputies_csv(&state.db, &state.hasher, &user.actor, &text).await {
+    match accounts::import_deputies_csv(
+        &state.db,
+        &state.hasher,
+        &user.actor,
+        &text,
+        state.import_max_rows,
+    )
+    .await
+    {
         Ok(created) => {
             tracing::info!(count = created.len(), "deputies imported from a page");
             Ok(slips(&state, &user, &headers, created))
