@@ -183,6 +183,7 @@ pub struct Msg {
     pub not_published_yet: &'static str,
     pub no_runoff_needed: &'static str,
     pub runoff_exists: &'static str,
+    pub too_many_rows: &'static str,
     pub nav_deputies: &'static str,
     pub nav_projects: &'static str,
     pub deputy_list: &'static str,
@@ -430,6 +431,7 @@ pub static ZH: Msg = Msg {
     not_published_yet: "结果尚未发布。",
     no_runoff_needed: "本次结果没有末位票数相等的情况，不需要再次投票。",
     runoff_exists: "这项表决已经安排了再次投票。",
+    too_many_rows: "文件行数超过一次可导入的上限，请把文件拆成几份分批导入。没有导入任何代表。",
     nav_deputies: "代表",
     nav_projects: "项目",
     deputy_list: "代表名单",
@@ -677,6 +679,7 @@ pub static EN: Msg = Msg {
     not_published_yet: "The results are not published yet.",
     no_runoff_needed: "No tie at the last seat: no runoff is needed.",
     runoff_exists: "This vote already has a runoff.",
+    too_many_rows: "The file has more rows than one import takes; split it and import the parts. No deputy was imported.",
     nav_deputies: "Deputies",
     nav_projects: "Projects",
     deputy_list: "Deputies",
@@ -788,6 +791,7 @@ impl Msg {
             "results_not_published" => self.not_published_yet,
             "no_runoff_needed" => self.no_runoff_needed,
             "runoff_exists" => self.runoff_exists,
+            "too_many_rows" => self.too_many_rows,
             "too_many_attempts" => self.too_many_attempts,
             "quorum_not_met" => self.quorum_not_met,
             "not_found" => self.not_found,
@@ -796,5 +800,27 @@ impl Msg {
             "project_not_adopted" => self.not_found,
             _ => self.internal,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refusals_a_clerk_meets_have_their_own_sentence() {
+        for code in [
+            "too_many_rows",
+            "already_voted",
+            "not_present",
+            "too_many_marks",
+            "quorum_not_met",
+            "vote_not_closed",
+            "incomplete_ballot",
+        ] {
+            assert_ne!(ZH.for_code(code), ZH.internal, "{code}");
+            assert_ne!(EN.for_code(code), EN.internal, "{code}");
+        }
+        assert_eq!(ZH.for_code("no_such_code"), ZH.internal);
     }
 }
