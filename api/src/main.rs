@@ -9,8 +9,9 @@ const USAGE: &str = "usage: minsheng [serve | migrate | demo | reset-admin-passw
             give the admin account USERNAME (default: admin) a new one-time password, printed\n\
             once, and end its sessions; run it on the machine that holds the database\n\
   version   print the version (also --version)\n\
-  demo      seed a demonstration congress (327 deputies, 15 projects, a draft vote) into\n\
-            minsheng-demo.db unless MINSHENG_DATABASE_URL says otherwise, then serve\n\
+  demo      seed a demonstration congress (327 deputies, 15 projects, a draft vote, and last\n\
+            year's published vote with its follow-up and rating) into minsheng-demo.db unless\n\
+            MINSHENG_DATABASE_URL says otherwise, then serve; delete minsheng-demo.db* to start afresh\n\
 configuration: MINSHENG_* environment variables, see README.md";
 
 const DEMO_ADMIN_PASSWORD: &str = "minsheng-demo-admin";
@@ -22,28 +23,70 @@ fn print_demo(
     screen_key: Option<&str>,
 ) {
     let base = format!("http://{}", config.bind);
+    use minsheng_domain::vocabulary::VoteStatus;
     let screen = match screen_key {
         Some(key) => format!("{base}/screen/sessions/{}?key={key}", info.session_id),
         None => format!("make one on {base}/admin/sessions/{}", info.session_id),
     };
+    // What to do with this year's vote depends on how an earlier run left it.
+    let vote = info.vote_id;
+    let (found, next) = match info.vote_status {
+        VoteStatus::Draft => (
+            "a draft vote for 10 seats",
+            "open it, watch, close, publish",
+        ),
+        VoteStatus::Open => (
+            "a vote for 10 seats, OPEN since an earlier run",
+            "deputies vote now; then close it and publish",
+        ),
+        VoteStatus::Closed => (
+            "a vote for 10 seats, CLOSED in an earlier run",
+            "read the results and publish them",
+        ),
+        VoteStatus::Published => (
+            "a vote for 10 seats, PUBLISHED in an earlier run",
+            "read the results and the 公告; nothing is left to press",
+        ),
+    };
+    if !info.created {
+        println!(
+            "\nThis demo database was used before: the data set is as the last run left it.\n\
+             To start afresh, stop the demo and delete minsheng-demo.db* (in the folder it was started from).",
+        );
+    }
+    let previous = match &info.previous {
+        Some(p) => format!(
+            "\n\
+             Last year (2026), already decided and followed up, to try the year after a vote:\n\
+             \x20 Results:      {base}/votes/{}/results   (5 of 7 projects adopted, 2 in the reserve)\n\
+             \x20 The board:    {base}/projects   every adopted project's colour, progress and money\n\
+             \x20 A project:    {base}/projects/{}   its progress, its group's problem, its grade\n\
+             \x20 Its group:    dep001 (leader) to dep005 inspect and raise problems at {base}/d/groups\n\
+             \x20 Departments:  dept-zjj (县住房和城乡建设局), dept-slj (县水利局), ... report progress\n\
+             \x20               and rectify problems at {base}/login (same password)\n\
+             \x20 The rating:   {base}/api/v1/evaluations/{}/results   (published at this year's session)\n",
+            p.vote_id, p.project_id, p.rating_id,
+        ),
+        None => "\nThis demo database predates last year's congress in the demo; delete \
+                 minsheng-demo.db* and start again to have it.\n"
+            .to_owned(),
+    };
     println!(
-        "\nMinsheng demo: 327 deputies (300 checked in), 15 candidate projects, a draft vote for 10 seats.\n\
+        "\nMinsheng demo: 327 deputies (300 checked in), 15 candidate projects, {found}.\n\
          \n\
          Pages (a phone for deputies, a desk for the office, the projector for the hall):\n\
          \x20 Deputies:     {base}/login   {} / {}   (dep001 to dep327 share the password;\n\
          \x20               {} has not checked in yet)\n\
          \x20 Office:       {base}/admin   admin / {admin_password}   (only if this database was new)\n\
-         \x20 The vote:     {base}/admin/votes/{vote}   open it, watch, close, publish\n\
+         \x20 The vote:     {base}/admin/votes/{vote}   {next}\n\
          \x20 Big screen:   {screen}\n\
          \x20 Public:       {base}/votes/{vote}/results and /bulletin once published\n\
          \n\
          API: Swagger UI at {base}/docs (Authorize with the access_token from /api/v1/auth/login).\n\
-         \x20 Departments dept-zjj (县住房和城乡建设局), dept-jtj (县交通运输局), ... (same password)\n\
-         \x20 report progress on their adopted projects after publication.\n",
+         {previous}",
         info.sample_deputies.join(", "),
         minsheng_domain::demo::DEPUTY_PASSWORD,
         info.absent_deputy,
-        vote = info.vote_id,
     );
 }
 

@@ -1,6 +1,6 @@
-//! The demonstration data set is ready to vote.
+//! The demonstration data set is ready to vote, and last year's congress is ready to follow up.
 
-use minsheng_domain::{demo, passwords::PasswordHasher};
+use minsheng_domain::{demo, passwords::PasswordHasher, vocabulary::VoteStatus};
 use minsheng_tests::TestApp;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -8,9 +8,23 @@ async fn demo_data_set_is_ready_to_vote() {
     let app = TestApp::spawn().await;
     let db = minsheng_domain::db::connect(&app.db.url).await.unwrap();
     let info = demo::seed(&db, &PasswordHasher::default()).await.unwrap();
-    // Seeding again finds the same data instead of duplicating it.
+    assert!(info.created);
+    assert_eq!(info.vote_status, VoteStatus::Draft);
+    // Seeding again finds the same data instead of duplicating it, and says so.
     let again = demo::seed(&db, &PasswordHasher::default()).await.unwrap();
     assert_eq!(again.vote_id, info.vote_id);
+    assert!(!again.created);
+    assert_eq!(again.vote_status, VoteStatus::Draft);
+    let (prev, prev_again) = (info.previous.unwrap(), again.previous.unwrap());
+    assert_eq!(
+        (
+            prev_again.vote_id,
+            prev_again.project_id,
+            prev_again.group_id,
+            prev_again.rating_id
+        ),
+        (prev.vote_id, prev.project_id, prev.group_id, prev.rating_id)
+    );
 
     let admin = app.admin().await;
     let session = app
@@ -44,6 +58,68 @@ async fn demo_data_set_is_ready_to_vote() {
     );
     let deputy = app.login("dep001", demo::DEPUTY_PASSWORD).await;
     assert_eq!(deputy.body["account"]["must_change_password"], false);
+
+    // Last year: a published vote that adopted five of seven, read by anyone.
+    let results = app
+        .get(&format!("/api/v1/votes/{}/results", prev.vote_id), None)
+        .await
+        .expect(200);
+    assert_eq!(results["vote"]["status"], "published");
+    assert_eq!(results["outcome"]["kind"], "decided", "{results}");
+    let adopted = results["candidates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["adopted"] == true)
+        .count();
+    assert_eq!(adopted, demo::PREVIOUS_SEATS);
+    // An adopted project under way: progress, its group's open problem, its published grade.
+    let p = prev.project_id;
+    let f = app
+        .get(&format!("/api/v1/projects/{p}/follow-up"), None)
+        .await
+        .expect(200);
+    assert_eq!(f["percent_complete"], 85, "{f}");
+    assert_eq!(f["open_problems"], 1, "{f}");
+    assert!(f["latest_grade"]["grade"].is_string(), "{f}");
+    let rating = app
+        .get(
+            &format!("/api/v1/evaluations/{}/results", prev.rating_id),
+            None,
+        )
+        .await
+        .expect(200);
+    assert_eq!(
+        rating["projects"].as_array().unwrap().len(),
+        demo::PREVIOUS_SEATS
+    );
+    let group = app
+        .get(
+            &format!("/api/v1/supervision-groups/{}", prev.group_id),
+            Some(&admin),
+        )
+        .await
+        .expect(200);
+    assert_eq!(
+        group["member_ids"].as_array().map(Vec::len),
+        Some(5),
+        "{group}"
+    );
+    // Its department and its group can go on at once.
+    app.post(
+        &format!("/api/v1/projects/{p}/progress"),
+        Some(&dept.access),
+        serde_json::json!({"period": "2026-10", "percent_complete": 90, "spent_yuan": 14_000_000, "note": "主体完工"}),
+    )
+    .await
+    .expect(201);
+    app.post(
+        &format!("/api/v1/projects/{p}/inspections"),
+        Some(&deputy.access),
+        serde_json::json!({"kind": "inspection", "held_on": "2026-11-20", "location": "城关镇", "participants": "第一监督组", "findings": "围挡已整改"}),
+    )
+    .await
+    .expect(201);
     app.post(
         &format!("/api/v1/votes/{}/open", info.vote_id),
         Some(&admin),
@@ -59,4 +135,16 @@ async fn demo_data_set_is_ready_to_vote() {
     )
     .await
     .expect(201);
+    // A restart finds the vote open and says so, instead of "open the draft vote".
+    let restarted = demo::seed(&db, &PasswordHasher::default()).await.unwrap();
+    assert_eq!(restarted.vote_status, VoteStatus::Open);
+    // This year's session lists its vote and its rating round of last year's projects.
+    let votes = app
+        .get(
+            &format!("/api/v1/sessions/{}/votes", info.session_id),
+            Some(&admin),
+        )
+        .await
+        .expect(200);
+    assert_eq!(votes["total"], 1, "{votes}");
 }
