@@ -4,7 +4,7 @@
 use axum::{
     extract::{
         FromRequest, FromRequestParts, Request,
-        rejection::{BytesRejection, PathRejection, QueryRejection},
+        rejection::{BytesRejection, PathRejection},
     },
     http::{StatusCode, header, request::Parts},
 };
@@ -324,13 +324,61 @@ impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for ApiPath
         axum::extract::Path::<T>::from_request_parts(parts, state)
             .await
             .map(|p| ApiPath(p.0))
-            .map_err(|e: PathRejection| {
-                ApiError::new(
-                    StatusCode::BAD_REQUEST,
-                    ErrorCode::InvalidPathParameter,
-                    e.body_text(),
-                )
-            })
+            .map_err(|e: PathRejection| path_rejection(&e))
+    }
+}
+
+/// A bad path parameter, named, in the words of [`describe_data_error`] (axum's own text names the
+/// Rust type: "Cannot parse `x` to a `u32`").
+fn path_rejection(e: &PathRejection) -> ApiError {
+    use axum::extract::path::ErrorKind;
+    let described = match e {
+        PathRejection::FailedToDeserializePathParams(e) => match e.kind() {
+            ErrorKind::ParseErrorAtKey {
+                key,
+                value,
+                expected_type,
+            } => Some((
+                key.clone(),
+                format!(
+                    "expected {}, found \"{value}\"",
+                    expected_words(expected_type)
+                ),
+            )),
+            ErrorKind::ParseError {
+                value,
+                expected_type,
+            }
+            | ErrorKind::ParseErrorAtIndex {
+                value,
+                expected_type,
+                ..
+            } => Some((
+                "id".to_owned(),
+                format!(
+                    "expected {}, found \"{value}\"",
+                    expected_words(expected_type)
+                ),
+            )),
+            ErrorKind::DeserializeError { key, message, .. } => {
+                Some((key.clone(), describe_data_error(".", message).1))
+            }
+            _ => None,
+        },
+        _ => None,
+    };
+    match described {
+        Some((field, message)) => ApiError::new(
+            StatusCode::BAD_REQUEST,
+            ErrorCode::InvalidPathParameter,
+            format!("{field} in the address: {message}"),
+        )
+        .with_field(&field, message),
+        None => ApiError::new(
+            StatusCode::BAD_REQUEST,
+            ErrorCode::InvalidPathParameter,
+            "the address is not one this service answers",
+        ),
     }
 }
 
@@ -340,17 +388,37 @@ pub struct ApiQuery<T>(pub T);
 impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
-        axum::extract::Query::<T>::from_request_parts(parts, state)
-            .await
-            .map(|q| ApiQuery(q.0))
-            .map_err(|e: QueryRejection| {
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, ApiError> {
+        // Read as `axum::Query` does, with the failing parameter's name kept for the message.
+        let query = parts.uri.query().unwrap_or_default();
+        let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
+        serde_path_to_error::deserialize(de)
+            .map(ApiQuery)
+            .map_err(|e| {
+                let path = e.path().to_string();
+                let (field, message) =
+                    describe_data_error(&path, &query_words(&e.inner().to_string()));
                 ApiError::new(
                     StatusCode::BAD_REQUEST,
                     ErrorCode::InvalidQuery,
-                    e.body_text(),
+                    format!("{field} in the query: {message}"),
                 )
+                .with_field(&field, message)
             })
+    }
+}
+
+/// The query string's parse errors come from the standard library's number and boolean parsers,
+/// which do not say what they wanted.
+fn query_words(message: &str) -> String {
+    match message {
+        "invalid digit found in string"
+        | "cannot parse integer from empty string"
+        | "number too large to fit in target type"
+        | "number too small to fit in target type" => "expected a whole number".into(),
+        "invalid float literal" => "expected a number".into(),
+        "provided string was not `true` or `false`" => "expected true or false".into(),
+        other => other.to_owned(),
     }
 }
 

@@ -414,3 +414,30 @@ async fn a_reserve_project_says_why_it_has_no_follow_up() {
         "the project is proposed; its follow-up starts when a published vote adopts it",
     );
 }
+
+/// A bad id in the address or a bad query parameter is named, in the same words as a body's.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bad_address_or_query_names_the_parameter() {
+    let app = TestApp::spawn().await;
+    let r = app.get("/api/v1/votes/not-a-uuid", None).await;
+    r.expect_problem(400, "invalid_path_parameter");
+    let expected = "expected an id (a UUID such as 0f8e2a3c-5b1d-4e6f-9a7b-2c3d4e5f6a7b)";
+    assert_eq!(r.body["errors"][0]["field"], "id", "{}", r.body);
+    assert_eq!(r.body["errors"][0]["message"], expected, "{}", r.body);
+    assert_eq!(r.body["detail"], format!("id in the address: {expected}"));
+    let r = app.get("/api/v1/projects/board?year=x", None).await;
+    r.expect_problem(400, "invalid_query");
+    assert_eq!(r.body["errors"][0]["field"], "year", "{}", r.body);
+    assert_eq!(
+        r.body["detail"], "year in the query: expected a whole number",
+        "{}",
+        r.body
+    );
+    let admin = app.admin().await;
+    let r = app.get("/api/v1/sessions?limit=many", Some(&admin)).await;
+    r.expect_problem(400, "invalid_query");
+    assert_eq!(r.body["errors"][0]["field"], "limit", "{}", r.body);
+    for leak in ["u32", "i32", "Uuid", "`"] {
+        assert!(!r.body.to_string().contains(leak), "{leak} in {}", r.body);
+    }
+}
