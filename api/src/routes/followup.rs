@@ -486,7 +486,7 @@ pub async fn create_milestone(
 /// A project's milestones by due date. Roles: any; Public once adopted.
 #[utoipa::path(get, path = "/api/v1/projects/{id}/milestones", tag = "follow-up", security((), ("bearer" = [])), params(("id" = Uuid, Path)), responses(
     (status = 200, body = Vec<MilestoneDto>),
-    (status = 409, description = "`project_not_adopted` (logged-in callers; the public gets 404)", body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 409, description = "`project_not_adopted` with the reason (the public gets it only for a project in the reserve, else 404)", body = crate::error::Problem, content_type = "application/problem+json"),
 ))]
 pub async fn list_milestones(
     State(state): State<AppState>,
@@ -558,7 +558,7 @@ pub async fn report_progress(
 /// current state. Roles: any; Public once adopted.
 #[utoipa::path(get, path = "/api/v1/projects/{id}/progress", tag = "follow-up", security((), ("bearer" = [])), params(("id" = Uuid, Path)), responses(
     (status = 200, body = Vec<ProgressDto>),
-    (status = 409, description = "`project_not_adopted` (logged-in callers; the public gets 404)", body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 409, description = "`project_not_adopted` with the reason (the public gets it only for a project in the reserve, else 404)", body = crate::error::Problem, content_type = "application/problem+json"),
 ))]
 pub async fn list_progress(
     State(state): State<AppState>,
@@ -606,7 +606,7 @@ pub async fn record_inspection(
 /// Inspections by date. Roles: any; Public once adopted.
 #[utoipa::path(get, path = "/api/v1/projects/{id}/inspections", tag = "follow-up", security((), ("bearer" = [])), params(("id" = Uuid, Path)), responses(
     (status = 200, body = Vec<InspectionDto>),
-    (status = 409, description = "`project_not_adopted` (logged-in callers; the public gets 404)", body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 409, description = "`project_not_adopted` with the reason (the public gets it only for a project in the reserve, else 404)", body = crate::error::Problem, content_type = "application/problem+json"),
 ))]
 pub async fn list_inspections(
     State(state): State<AppState>,
@@ -653,7 +653,7 @@ pub async fn raise_problem(
 /// A project's problems with their history. Roles: any; Public once adopted.
 #[utoipa::path(get, path = "/api/v1/projects/{id}/problems", tag = "follow-up", security((), ("bearer" = [])), params(("id" = Uuid, Path)), responses(
     (status = 200, body = Vec<ProblemDto>),
-    (status = 409, description = "`project_not_adopted` (logged-in callers; the public gets 404)", body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 409, description = "`project_not_adopted` with the reason (the public gets it only for a project in the reserve, else 404)", body = crate::error::Problem, content_type = "application/problem+json"),
 ))]
 pub async fn list_problems(
     State(state): State<AppState>,
@@ -673,7 +673,7 @@ pub async fn list_problems(
 /// One problem with its history. Roles: any; Public once its project is adopted.
 #[utoipa::path(get, path = "/api/v1/problems/{id}", tag = "follow-up", security((), ("bearer" = [])), params(("id" = Uuid, Path)), responses(
     (status = 200, body = ProblemDto),
-    (status = 409, description = "`project_not_adopted` (logged-in callers; the public gets 404)", body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 409, description = "`project_not_adopted` with the reason (the public gets it only for a project in the reserve, else 404)", body = crate::error::Problem, content_type = "application/problem+json"),
 ))]
 pub async fn get_problem(
     State(state): State<AppState>,
@@ -737,7 +737,7 @@ pub async fn record_escalation(
 /// Escalations by date. Roles: any; Public once adopted.
 #[utoipa::path(get, path = "/api/v1/projects/{id}/escalations", tag = "follow-up", security((), ("bearer" = [])), params(("id" = Uuid, Path)), responses(
     (status = 200, body = Vec<EscalationDto>),
-    (status = 409, description = "`project_not_adopted` (logged-in callers; the public gets 404)", body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 409, description = "`project_not_adopted` with the reason (the public gets it only for a project in the reserve, else 404)", body = crate::error::Problem, content_type = "application/problem+json"),
 ))]
 pub async fn list_escalations(
     State(state): State<AppState>,
@@ -758,7 +758,7 @@ pub async fn list_escalations(
 /// Roles: any; Public once adopted.
 #[utoipa::path(get, path = "/api/v1/projects/{id}/follow-up", tag = "follow-up", security((), ("bearer" = [])), params(("id" = Uuid, Path)), responses(
     (status = 200, body = FollowUpDto),
-    (status = 409, description = "`project_not_adopted` (logged-in callers; the public gets 404)", body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 409, description = "`project_not_adopted` with the reason (the public gets it only for a project in the reserve, else 404)", body = crate::error::Problem, content_type = "application/problem+json"),
 ))]
 pub async fn follow_up(
     State(state): State<AppState>,
@@ -815,7 +815,7 @@ pub async fn follow_up(
 /// rectification, escalations and ratings, in date order. Roles: any; Public once adopted.
 #[utoipa::path(get, path = "/api/v1/projects/{id}/timeline", tag = "follow-up", security((), ("bearer" = [])), params(("id" = Uuid, Path)), responses(
     (status = 200, body = TimelineDto),
-    (status = 409, description = "`project_not_adopted` (logged-in callers; the public gets 404)", body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 409, description = "`project_not_adopted` with the reason (the public gets it only for a project in the reserve, else 404)", body = crate::error::Problem, content_type = "application/problem+json"),
 ))]
 pub async fn timeline(
     State(state): State<AppState>,
