@@ -945,7 +945,7 @@ pub async fn board(
                 BoardProjectDto {
                     id: r.project.id,
                     title: r.project.title,
-                    status: r.project.status,
+                    status: r.project.status.as_str().to_owned(),
                     department: r.baseline.department,
                     budget_yuan: r.baseline.budget_yuan,
                     planned_completion: r.baseline.planned_completion,

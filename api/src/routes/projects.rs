@@ -107,7 +107,7 @@ impl TryFrom<entity::Model> for ProjectDto {
     fn try_from(p: entity::Model) -> Result<Self, Self::Error> {
         Ok(Self {
             status: minsheng_domain::projects::status::of(&p)?.into(),
-            source: SourceDto::parse(&p.source).ok_or_else(|| {
+            source: SourceDto::parse(p.source.as_str()).ok_or_else(|| {
                 minsheng_domain::Error::Internal(format!(
                     "project {} has an unknown source {}",
                     p.id, p.source

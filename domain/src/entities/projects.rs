@@ -14,9 +14,9 @@ pub struct Model {
     pub department: String,
     pub budget_yuan: i64,
     pub year: i32,
-    pub source: String,
+    pub source: crate::vocabulary::Source,
     pub planned_completion: Option<Date>,
-    pub status: String,
+    pub status: crate::vocabulary::ProjectStatus,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -492,7 +492,7 @@ pub async fn project_record(
                 None => false,
             },
             admin: a.role == Role::Admin,
-            writable: follow_up.project.status != Status::Completed.as_str(),
+            writable: follow_up.project.status != Status::Completed,
         },
     };
     Ok(ProjectRecord {

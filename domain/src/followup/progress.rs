@@ -224,9 +224,9 @@ pub async fn report_progress(
     }
     .insert(&txn)
     .await?;
-    if project.status == Status::Adopted.as_str() {
+    if project.status == Status::Adopted {
         let mut row: projects::ActiveModel = project.into();
-        row.status = Set(Status::InProgress.as_str().to_owned());
+        row.status = Set(Status::InProgress);
         row.updated_at = Set(Utc::now());
         row.update(&txn).await?;
     }

@@ -163,7 +163,7 @@ pub async fn year_report(
             let (problems_raised, problems_closed) =
                 raised.get(&row.project.id).copied().unwrap_or_default();
             totals.projects += 1;
-            if row.project.status == Status::Completed.as_str() {
+            if row.project.status == Status::Completed {
                 totals.completed += 1;
             }
             totals.budget_yuan += row.baseline.budget_yuan;

@@ -78,7 +78,7 @@ pub fn standing(
         .count() as u32;
     let percent = latest.map(|r| r.percent_complete as u32).unwrap_or(0);
     let spent = latest.map(|r| r.spent_yuan).unwrap_or(0);
-    let completed = project.status == Status::Completed.as_str();
+    let completed = project.status == Status::Completed;
     let open_problems = open_problem_deadlines.len() as u32;
     let assessment = assess(
         &Facts {
@@ -132,9 +132,9 @@ mod tests {
             department: "县住建局".into(),
             budget_yuan: 1_000_000,
             year: 2027,
-            source: "public".into(),
+            source: crate::vocabulary::Source::Public,
             planned_completion: Some(d("2027-12-31")),
-            status: status.into(),
+            status: crate::vocabulary::ProjectStatus::parse_str(status).expect("a status word"),
             created_at: Utc::now(),
             updated_at: Utc::now(),
         }

@@ -74,9 +74,9 @@ pub async fn create(
         department: Set(p.department),
         budget_yuan: Set(p.budget_yuan),
         year: Set(p.year),
-        source: Set(p.source),
+        source: Set(status::source_of(&p.source)?),
         planned_completion: Set(p.planned_completion),
-        status: Set(Status::Proposed.as_str().to_owned()),
+        status: Set(Status::Proposed),
         created_at: Set(now),
         updated_at: Set(now),
     }
@@ -194,7 +194,7 @@ pub async fn update(
         department: change.department.unwrap_or(current.department.clone()),
         budget_yuan: change.budget_yuan.unwrap_or(current.budget_yuan),
         year: change.year.unwrap_or(current.year),
-        source: change.source.unwrap_or(current.source.clone()),
+        source: change.source.unwrap_or(current.source.as_str().to_owned()),
         planned_completion: change.planned_completion.or(current.planned_completion),
     })?;
     let mut row: projects::ActiveModel = current.into();
@@ -214,7 +214,7 @@ pub async fn update(
         if to == Status::Completed {
             crate::followup::view::check_completion(&txn, id).await?;
         }
-        row.status = Set(to.as_str().to_owned());
+        row.status = Set(to);
     }
     row.title = Set(merged.title);
     row.summary = Set(merged.summary);
@@ -222,7 +222,7 @@ pub async fn update(
     row.department = Set(merged.department);
     row.budget_yuan = Set(merged.budget_yuan);
     row.year = Set(merged.year);
-    row.source = Set(merged.source);
+    row.source = Set(status::source_of(&merged.source)?);
     row.planned_completion = Set(merged.planned_completion);
     row.updated_at = Set(Utc::now());
     let updated = row.update(&txn).await?;

@@ -38,14 +38,14 @@ fn fail(user: &PageUser) -> impl Fn(minsheng_domain::Error) -> PageError + '_ {
     move |e| PageError::from_domain(e, user.prefs)
 }
 
-pub fn project_status_word(t: &Msg, status: &str) -> &'static str {
-    match Status::parse(status) {
-        Some(Status::Proposed) | None => t.p_proposed,
-        Some(Status::Candidate) => t.p_candidate,
-        Some(Status::Adopted) => t.p_adopted,
-        Some(Status::Reserve) => t.p_reserve,
-        Some(Status::InProgress) => t.p_in_progress,
-        Some(Status::Completed) => t.p_completed,
+pub fn project_status_word(t: &Msg, status: Status) -> &'static str {
+    match status {
+        Status::Proposed => t.p_proposed,
+        Status::Candidate => t.p_candidate,
+        Status::Adopted => t.p_adopted,
+        Status::Reserve => t.p_reserve,
+        Status::InProgress => t.p_in_progress,
+        Status::Completed => t.p_completed,
     }
 }
 
@@ -121,7 +121,7 @@ pub async fn list(State(state): State<WebState>, user: PageUser) -> PageResult {
             .into_iter()
             .map(|p| ProjectLine {
                 id: p.id,
-                status: project_status_word(t, &p.status),
+                status: project_status_word(t, p.status),
                 budget: wan_yuan(p.budget_yuan),
                 completion: p
                     .planned_completion
@@ -168,7 +168,7 @@ impl ProjectForm {
             department: p.department.clone(),
             budget_wan: wan_yuan_field(p.budget_yuan),
             year: p.year.to_string(),
-            source: p.source.clone(),
+            source: p.source.as_str().to_owned(),
             planned_completion: p
                 .planned_completion
                 .map(|d| d.format("%Y-%m-%d").to_string())
@@ -289,7 +289,7 @@ pub async fn edit_form(
     let p = projects::get(&state.db, Some(&user.actor), id)
         .await
         .map_err(fail(&user))?;
-    let status = project_status_word(user.prefs.lang.msg(), &p.status);
+    let status = project_status_word(user.prefs.lang.msg(), p.status);
     project_form(&user, Some(id), status, ProjectForm::from_row(&p), None)
 }
 
@@ -305,7 +305,7 @@ pub async fn update(
     let current = projects::get(&state.db, Some(&user.actor), id)
         .await
         .map_err(fail(&user))?;
-    let status = project_status_word(t, &current.status);
+    let status = project_status_word(t, current.status);
     let (budget_yuan, year, planned_completion) = match f.parse(t) {
         Ok(parsed) => parsed,
         Err(s) => {
@@ -409,7 +409,7 @@ async fn candidate_options(
         .chain(others)
         .map(|p| CandidateOption {
             checked: selected.contains(&p.id),
-            status: project_status_word(t, &p.status),
+            status: project_status_word(t, p.status),
             budget: wan_yuan(p.budget_yuan),
             id: p.id,
             title: p.title,
