@@ -116,7 +116,7 @@ impl Config {
                     anyhow::bail!("MINSHENG_COOKIE_SECURE must be true or false, not {other:?}")
                 }
             },
-            header_timeout_secs: num("MINSHENG_HEADER_TIMEOUT_SECS", 10)?,
+            header_timeout_secs: num("MINSHENG_HEADER_TIMEOUT_SECS", 60)?,
             body_timeout_secs: num("MINSHENG_BODY_TIMEOUT_SECS", 30)?,
             max_connections: num("MINSHENG_MAX_CONNECTIONS", 4096)?,
             import_max_rows: match num("MINSHENG_IMPORT_MAX_ROWS", 5000)? {

@@ -109,7 +109,7 @@ pub fn test_config(db_url: &str, dir: Option<&std::path::Path>) -> Config {
         body_limit: 1024 * 1024,
         colour_rule: Default::default(),
         cookie_secure: false,
-        header_timeout_secs: 10,
+        header_timeout_secs: 60,
         body_timeout_secs: 30,
         max_connections: 1024,
         client_ip_header: None,
@@ -201,7 +201,12 @@ impl TestApp {
         TestApp {
             handle: Handle {
                 base,
-                client: reqwest::Client::new(),
+                // Idle pooled connections are dropped well before the server's header deadline
+                // closes them, so a request never races a closing keep-alive connection.
+                client: reqwest::Client::builder()
+                    .pool_idle_timeout(std::time::Duration::from_secs(20))
+                    .build()
+                    .expect("client"),
             },
             db,
             server,
