@@ -12,7 +12,7 @@ use crate::{
     Actor, Role,
     accounts::{Credentials, DeputyInput, NewAccount, create_account, create_deputies},
     auth::authenticate,
-    entities::{accounts, deputies, evaluations, votes},
+    entities::{accounts, deputies, evaluations, project_baselines, votes},
     error::{Error, Result},
     evaluations::{
         grade::Rating,
@@ -487,7 +487,21 @@ async fn previous_year_vote(
     }
     vote_service::close(db, admin, vote_id).await?;
     vote_service::publish(db, admin, vote_id).await?;
-    Ok((session_id, vote_id, candidates[..PREVIOUS_SEATS].to_vec()))
+    // The baseline is frozen on the day of publication, which for the demo is today; last year's
+    // congress met in January, so its projects' schedules start then and the board shows them
+    // against a year's plan (on schedule, behind, seriously behind) rather than at 0 % expected.
+    let adopted = candidates[..PREVIOUS_SEATS].to_vec();
+    project_baselines::Entity::update_many()
+        .col_expr(
+            project_baselines::Column::StartedOn,
+            sea_orm::sea_query::Expr::value(
+                chrono::NaiveDate::from_ymd_opt(2026, 1, 20).expect("a date"),
+            ),
+        )
+        .filter(project_baselines::Column::ProjectId.is_in(adopted.clone()))
+        .exec(db)
+        .await?;
+    Ok((session_id, vote_id, adopted))
 }
 
 /// The year after last year's vote: each adopted project's completion milestone and a progress
