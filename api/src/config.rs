@@ -35,6 +35,8 @@ pub struct Config {
     pub client_ip_header: Option<String>,
     /// Most deputy rows one CSV import may hold (`MINSHENG_IMPORT_MAX_ROWS`).
     pub import_max_rows: usize,
+    /// Most bytes one attachment (photo or PDF) may have.
+    pub attachment_max_bytes: usize,
 }
 
 fn var(name: &str) -> Option<String> {
@@ -119,6 +121,10 @@ impl Config {
             header_timeout_secs: num("MINSHENG_HEADER_TIMEOUT_SECS", 60)?,
             body_timeout_secs: num("MINSHENG_BODY_TIMEOUT_SECS", 30)?,
             max_connections: num("MINSHENG_MAX_CONNECTIONS", 4096)?,
+            attachment_max_bytes: match num("MINSHENG_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)? {
+                0 => anyhow::bail!("MINSHENG_ATTACHMENT_MAX_BYTES must be at least 1"),
+                n => n as usize,
+            },
             import_max_rows: match num("MINSHENG_IMPORT_MAX_ROWS", 5000)? {
                 0 => anyhow::bail!("MINSHENG_IMPORT_MAX_ROWS must be at least 1"),
                 n => n as usize,
@@ -240,6 +246,7 @@ mod tests {
             max_connections: 64,
             client_ip_header: None,
             import_max_rows: 5000,
+            attachment_max_bytes: 10 * 1024 * 1024,
         }
     }
 

@@ -80,6 +80,15 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(evaluations::publish_evaluation))
         .routes(routes!(evaluations::rate))
         .routes(routes!(evaluations::evaluation_results))
+        .routes(routes!(attachments::download))
+        .routes(routes!(attachments::thumbnail))
+        // Uploads are read part by part with their own limits (`minsheng_web::uploads`), not
+        // under the general body limit, which is sized for JSON.
+        .merge(
+            OpenApiRouter::new()
+                .routes(routes!(attachments::upload))
+                .layer(DefaultBodyLimit::disable()),
+        )
 }
 
 /// The router and its finished OpenAPI document.
@@ -107,7 +116,8 @@ pub fn app(state: AppState, body_limit: usize) -> Router {
             state.cookie_secure,
         )
         .with_colour_rule(state.colour_rule)
-        .with_import_max_rows(state.import_max_rows),
+        .with_import_max_rows(state.import_max_rows)
+        .with_attachment_max_bytes(state.attachment_max_bytes),
     );
     router
         // The UI finds the spec by a relative address, so it works behind a reverse proxy that
@@ -228,6 +238,7 @@ pub async fn prepare(config: &Config) -> anyhow::Result<AppState> {
         colour_rule: config.colour_rule,
         cookie_secure: config.cookie_secure,
         import_max_rows: config.import_max_rows,
+        attachment_max_bytes: config.attachment_max_bytes,
         refresh_ttl: chrono::Duration::seconds(config.refresh_ttl_secs as i64),
     })
 }

@@ -19,4 +19,6 @@ pub struct AppState {
     pub cookie_secure: bool,
     /// Most deputy rows one CSV import may hold.
     pub import_max_rows: usize,
+    /// Most bytes one uploaded file may have (`MINSHENG_ATTACHMENT_MAX_BYTES`).
+    pub attachment_max_bytes: usize,
 }

@@ -12,6 +12,20 @@ pub const MAX_YUAN: i64 = 1_000_000_000_000;
 /// The years a date may fall in (inclusive).
 pub const YEARS: (i32, i32) = (2000, 2100);
 
+/// Whether a date falls in [`YEARS`].
+pub fn date_in_range(d: chrono::NaiveDate) -> bool {
+    use chrono::Datelike;
+    (YEARS.0..=YEARS.1).contains(&d.year())
+}
+
+/// A date typed as `YYYY-MM-DD` (surrounding spaces ignored) in [`YEARS`], or `None`: the one
+/// rule for dates typed on the pages.
+pub fn parse_date(raw: &str) -> Option<chrono::NaiveDate> {
+    chrono::NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d")
+        .ok()
+        .filter(|d| date_in_range(*d))
+}
+
 /// An amount of whole yuan from 0 to [`MAX_YUAN`], or `code` naming `field`.
 pub fn parse_yuan(field: &str, code: ErrorCode, yuan: i64) -> Result<i64> {
     if (0..=MAX_YUAN).contains(&yuan) {
@@ -28,6 +42,22 @@ pub fn parse_yuan(field: &str, code: ErrorCode, yuan: i64) -> Result<i64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn typed_dates_in_the_years_2000_to_2100() {
+        assert!(parse_date(" 2027-05-31 ").is_some());
+        assert!(parse_date("2100-12-31").is_some());
+        for bad in [
+            "1999-12-31",
+            "2101-01-01",
+            "0000-01-01",
+            "9999-12-31",
+            "2027-02-30",
+            "27-5-1",
+        ] {
+            assert!(parse_date(bad).is_none(), "{bad}");
+        }
+    }
 
     #[test]
     fn amounts_from_zero_to_ten_to_the_twelfth() {

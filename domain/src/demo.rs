@@ -545,6 +545,7 @@ async fn follow_up_previous_year(
                 percent_complete: percent,
                 spent_yuan: PREVIOUS_PROJECTS[i].3 * i64::from(percent) / 100,
                 note: format!("按计划推进，已完成{percent}%。"),
+                attachments: Vec::new(),
             },
         )
         .await?;

@@ -199,6 +199,27 @@ vocabulary! {
 }
 
 vocabulary! {
+    /// The kind of record an attachment (附件) belongs to.
+    pub enum AttachmentRecord {
+        /// A department's progress report.
+        ProgressReport = "progress_report",
+        /// A supervision group's inspection.
+        Inspection = "inspection",
+        /// A step on a problem: its rectification (整改), verification or sending back.
+        ProblemStep = "problem_step",
+    }
+}
+
+vocabulary! {
+    /// What an attachment is, as its bytes say (never its name).
+    pub enum FileKind {
+        Jpeg = "jpeg",
+        Png = "png",
+        Pdf = "pdf",
+    }
+}
+
+vocabulary! {
     /// What an account may do.
     #[derive(serde::Serialize, serde::Deserialize)]
     #[serde(rename_all = "snake_case")]
@@ -236,6 +257,7 @@ option_parse!(
     ProblemEventKind,
     InspectionKind,
     EscalationKind,
+    AttachmentRecord,
     Role
 );
 

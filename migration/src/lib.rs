@@ -11,6 +11,7 @@ mod m0004_display_links;
 mod m0005_vocabulary;
 mod m0006_login_failures;
 mod m0007_scrutiny;
+mod m0008_attachments;
 
 pub struct Migrator;
 
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0005_vocabulary::Migration),
             Box::new(m0006_login_failures::Migration),
             Box::new(m0007_scrutiny::Migration),
+            Box::new(m0008_attachments::Migration),
         ]
     }
 }

@@ -8,6 +8,7 @@ use std::path::PathBuf;
 
 pub mod browser;
 pub mod kit;
+pub mod multipart;
 pub mod pages;
 
 pub use kit::AdoptedProject;
@@ -114,6 +115,7 @@ pub fn test_config(db_url: &str, dir: Option<&std::path::Path>) -> Config {
         max_connections: 1024,
         client_ip_header: None,
         import_max_rows: 5000,
+        attachment_max_bytes: 10 * 1024 * 1024,
     }
 }
 
@@ -283,6 +285,50 @@ impl Handle {
 
     pub async fn admin(&self) -> String {
         self.login("admin", ADMIN_PASSWORD).await.access
+    }
+
+    /// Posts a `multipart/form-data` body (fields, then files in parts named `file`).
+    pub async fn upload(
+        &self,
+        path: &str,
+        token: Option<&str>,
+        fields: &[(&str, &str)],
+        files: &[(&str, &[u8])],
+    ) -> Resp {
+        let (content_type, body) = multipart::body(fields, files);
+        let mut req = self
+            .client
+            .post(format!("{}{}", self.base, path))
+            .header("content-type", content_type)
+            .body(body);
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        let resp = req.send().await.expect("upload sent");
+        let status = resp.status();
+        let headers = resp.headers().clone();
+        let body = resp.json().await.unwrap_or(Value::Null);
+        Resp {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    /// Fetches raw bytes: status, headers, body.
+    pub async fn bytes(&self, path: &str) -> (StatusCode, reqwest::header::HeaderMap, Vec<u8>) {
+        let resp = self
+            .client
+            .get(format!("{}{}", self.base, path))
+            .send()
+            .await
+            .expect("request sent");
+        let (status, headers) = (resp.status(), resp.headers().clone());
+        (
+            status,
+            headers,
+            resp.bytes().await.unwrap_or_default().to_vec(),
+        )
     }
 
     pub async fn import_csv(&self, token: &str, csv: &str) -> Resp {

@@ -143,6 +143,29 @@ impl Visitor {
         self.send(req).await
     }
 
+    /// Posts a form with files (`multipart/form-data`) as a browser on this site does.
+    pub async fn post_files(
+        &mut self,
+        path: &str,
+        form: &[(&str, &str)],
+        files: &[(&str, &[u8])],
+    ) -> Page {
+        let (content_type, body) = crate::multipart::body(form, files);
+        let req = self
+            .client
+            .post(format!("{}{}", self.base, path))
+            .header("sec-fetch-site", "same-origin")
+            .header("content-type", content_type)
+            .body(body);
+        self.send(req).await
+    }
+
+    /// Posts a form as `multipart/form-data` with no file chosen, as a browser sends a form that
+    /// can carry photos.
+    pub async fn post_multipart(&mut self, path: &str, form: &[(&str, &str)]) -> Page {
+        self.post_files(path, form, &[]).await
+    }
+
     /// Posts a form with the given extra headers (for cross-site checks).
     pub async fn post_with(
         &mut self,

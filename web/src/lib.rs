@@ -27,6 +27,7 @@ mod live;
 mod pages;
 mod render;
 mod session;
+pub mod uploads;
 
 /// What every page handler shares.
 #[derive(Clone)]
@@ -43,6 +44,8 @@ pub struct WebState {
     pub colour_rule: ColourRule,
     /// Most deputy rows one CSV import may hold.
     pub import_max_rows: usize,
+    /// Most bytes one uploaded photo or PDF may have.
+    pub attachment_max_bytes: usize,
 }
 
 impl WebState {
@@ -62,6 +65,7 @@ impl WebState {
             secure_cookies,
             colour_rule: ColourRule::default(),
             import_max_rows: 5000,
+            attachment_max_bytes: 10 * 1024 * 1024,
         }
     }
 
@@ -76,6 +80,20 @@ impl WebState {
         self.import_max_rows = rows;
         self
     }
+
+    /// The size limit of one attachment the service is configured with (the same as the API's).
+    pub fn with_attachment_max_bytes(mut self, bytes: usize) -> Self {
+        self.attachment_max_bytes = bytes;
+        self
+    }
+}
+
+/// A form that carries photos or PDFs: read part by part under the attachment limit
+/// ([`uploads::read_form`]) instead of the general body limit, which is sized for text.
+fn with_files<S: Clone + Send + Sync + 'static>(
+    route: axum::routing::MethodRouter<S>,
+) -> axum::routing::MethodRouter<S> {
+    route.layer(axum::extract::DefaultBodyLimit::disable())
 }
 
 /// Every page route. The caller merges it beside the API.
@@ -103,7 +121,7 @@ pub fn router<S: Clone + Send + Sync + 'static>(state: WebState) -> Router<S> {
         .route("/d/groups/projects/{id}", get(pages::desks::group_project))
         .route(
             "/d/groups/projects/{id}/inspections",
-            post(pages::desks::group_inspection),
+            with_files(post(pages::desks::group_inspection)),
         )
         .route(
             "/d/groups/projects/{id}/problems",
@@ -111,17 +129,17 @@ pub fn router<S: Clone + Send + Sync + 'static>(state: WebState) -> Router<S> {
         )
         .route(
             "/d/groups/problems/{id}/verify",
-            post(pages::desks::group_verify),
+            with_files(post(pages::desks::group_verify)),
         )
         .route(
             "/d/groups/problems/{id}/send-back",
-            post(pages::desks::group_send_back),
+            with_files(post(pages::desks::group_send_back)),
         )
         .route("/dept", get(pages::desks::dept_home))
         .route("/dept/projects/{id}", get(pages::desks::dept_project))
         .route(
             "/dept/projects/{id}/progress",
-            post(pages::desks::dept_progress),
+            with_files(post(pages::desks::dept_progress)),
         )
         .route(
             "/dept/projects/{id}/milestones",
@@ -133,7 +151,7 @@ pub fn router<S: Clone + Send + Sync + 'static>(state: WebState) -> Router<S> {
         )
         .route(
             "/dept/problems/{id}/rectify",
-            post(pages::desks::dept_rectify),
+            with_files(post(pages::desks::dept_rectify)),
         )
         .route("/admin", get(admin::home))
         .route("/admin/sessions", post(office::create_session))

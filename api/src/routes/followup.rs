@@ -6,6 +6,7 @@ use axum::{Json, extract::State, http::StatusCode};
 use chrono::NaiveDate;
 use minsheng_domain::{
     Actor,
+    attachments::{self, AttachmentMeta},
     entities::{escalations, inspections, milestones, progress_reports},
     followup::{
         access,
@@ -14,7 +15,8 @@ use minsheng_domain::{
         view,
     },
 };
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
@@ -22,6 +24,7 @@ use crate::{
     auth::{Auth, MaybeAuth},
     error::ApiResult,
     extract::{ApiJson, ApiPath, whole_number},
+    routes::attachments::{AttachmentDto, take},
     routes::projects::ProjectDto,
     state::AppState,
 };
@@ -29,6 +32,22 @@ use crate::{
 async fn readable(state: &AppState, actor: &Option<Actor>, id: Uuid) -> ApiResult<()> {
     access::readable_project(&state.db, actor.as_ref(), id).await?;
     Ok(())
+}
+
+/// A project's files by record, to put on the DTOs of its records.
+async fn files_of(state: &AppState, project_id: Uuid) -> ApiResult<Files> {
+    Ok(attachments::of_project(&state.db, project_id).await?)
+}
+
+type Files = HashMap<Uuid, Vec<AttachmentMeta>>;
+
+impl ProblemDto {
+    fn with_files(mut self, files: &mut Files) -> Self {
+        for e in &mut self.events {
+            e.attachments = take(files, e.id);
+        }
+        self
+    }
 }
 
 #[derive(Serialize, ToSchema)]
@@ -62,13 +81,6 @@ pub struct CreateMilestoneRequest {
     pub due_on: NaiveDate,
 }
 
-/// Distinguishes a field sent as `null` (clear it) from one left out (keep it).
-fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
-    d: D,
-) -> Result<Option<Option<T>>, D::Error> {
-    Option::<T>::deserialize(d).map(Some)
-}
-
 #[derive(Deserialize, ToSchema)]
 pub struct UpdateMilestoneRequest {
     #[schema(min_length = 1, max_length = 200)]
@@ -77,9 +89,9 @@ pub struct UpdateMilestoneRequest {
     #[schema(pattern = r"^(20[0-9]{2}|2100)-[0-9]{2}-[0-9]{2}$")]
     #[serde(default, deserialize_with = "crate::bounds::date_opt")]
     pub due_on: Option<NaiveDate>,
-    /// The date the milestone was reached; `null` clears it.
-    #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<NaiveDate>)]
+    /// The date the milestone was reached, in the years 2000 to 2100; `null` clears it.
+    #[serde(default, deserialize_with = "crate::bounds::date_present")]
+    #[schema(value_type = Option<NaiveDate>, pattern = r"^(20[0-9]{2}|2100)-[0-9]{2}-[0-9]{2}$")]
     pub done_on: Option<Option<NaiveDate>>,
 }
 
@@ -93,6 +105,8 @@ pub struct ProgressDto {
     pub percent_complete: i32,
     pub spent_yuan: i64,
     pub note: String,
+    /// Photos and PDFs (add them with `POST /api/v1/attachments`).
+    pub attachments: Vec<AttachmentDto>,
 }
 
 impl From<progress_reports::Model> for ProgressDto {
@@ -105,6 +119,7 @@ impl From<progress_reports::Model> for ProgressDto {
             percent_complete: r.percent_complete,
             spent_yuan: r.spent_yuan,
             note: r.note,
+            attachments: Vec::new(),
         }
     }
 }
@@ -162,6 +177,8 @@ pub struct InspectionDto {
     pub location: String,
     pub participants: String,
     pub findings: String,
+    /// Photos and PDFs (add them with `POST /api/v1/attachments`).
+    pub attachments: Vec<AttachmentDto>,
 }
 
 impl From<inspections::Model> for InspectionDto {
@@ -174,6 +191,7 @@ impl From<inspections::Model> for InspectionDto {
             location: i.location,
             participants: i.participants,
             findings: i.findings,
+            attachments: Vec::new(),
         }
     }
 }
@@ -214,12 +232,16 @@ impl Severity {
 /// One step on a problem: who (by role) and when.
 #[derive(Serialize, ToSchema)]
 pub struct ProblemEventDto {
+    /// The step's id: files are added to it as `record_type=problem_step`.
+    pub id: Uuid,
     /// `raised`, `rectified`, `sent_back` or `verified`.
     pub kind: String,
     pub note: String,
     /// The role that took the step: `deputy` (group member), `department`, `admin`.
     pub by_role: String,
     pub at: chrono::DateTime<chrono::Utc>,
+    /// Photos and PDFs of the step (a rectification's 整改 photos).
+    pub attachments: Vec<AttachmentDto>,
 }
 
 /// A problem (问题) with its responsible department and its rectification history.
@@ -255,10 +277,12 @@ impl From<ProblemView> for ProblemDto {
                 .events
                 .into_iter()
                 .map(|e| ProblemEventDto {
+                    id: e.id,
                     kind: e.kind.as_str().to_owned(),
                     note: e.note,
                     by_role: e.actor_role.as_str().to_owned(),
                     at: e.created_at,
+                    attachments: Vec::new(),
                 })
                 .collect(),
         }
@@ -543,6 +567,7 @@ pub async fn report_progress(
         percent_complete: r.percent_complete,
         spent_yuan: r.spent_yuan,
         note: r.note,
+        attachments: Vec::new(),
     };
     Ok((
         StatusCode::CREATED,
@@ -566,11 +591,15 @@ pub async fn list_progress(
     ApiPath(id): ApiPath<Uuid>,
 ) -> ApiResult<Json<Vec<ProgressDto>>> {
     readable(&state, &actor, id).await?;
+    let mut files = files_of(&state, id).await?;
     Ok(Json(
         progress::reports_of(&state.db, id)
             .await?
             .into_iter()
-            .map(Into::into)
+            .map(|r| ProgressDto {
+                attachments: take(&mut files, r.id),
+                ..r.into()
+            })
             .collect(),
     ))
 }
@@ -592,6 +621,7 @@ pub async fn record_inspection(
         location: r.location,
         participants: r.participants,
         findings: r.findings,
+        attachments: Vec::new(),
     };
     Ok((
         StatusCode::CREATED,
@@ -614,11 +644,15 @@ pub async fn list_inspections(
     ApiPath(id): ApiPath<Uuid>,
 ) -> ApiResult<Json<Vec<InspectionDto>>> {
     readable(&state, &actor, id).await?;
+    let mut files = files_of(&state, id).await?;
     Ok(Json(
         problems::inspections_of(&state.db, id)
             .await?
             .into_iter()
-            .map(Into::into)
+            .map(|i| InspectionDto {
+                attachments: take(&mut files, i.id),
+                ..i.into()
+            })
             .collect(),
     ))
 }
@@ -661,11 +695,12 @@ pub async fn list_problems(
     ApiPath(id): ApiPath<Uuid>,
 ) -> ApiResult<Json<Vec<ProblemDto>>> {
     readable(&state, &actor, id).await?;
+    let mut files = files_of(&state, id).await?;
     Ok(Json(
         problems::problems_of(&state.db, id)
             .await?
             .into_iter()
-            .map(Into::into)
+            .map(|p| ProblemDto::from(p).with_files(&mut files))
             .collect(),
     ))
 }
@@ -681,7 +716,8 @@ pub async fn get_problem(
     ApiPath(id): ApiPath<Uuid>,
 ) -> ApiResult<Json<ProblemDto>> {
     let p = problems::get_problem(&state.db, actor.as_ref(), id).await?;
-    Ok(Json(p.into()))
+    let mut files = files_of(&state, p.problem.project_id).await?;
+    Ok(Json(ProblemDto::from(p).with_files(&mut files)))
 }
 
 /// Rectify (the responsible department), verify or send back (a member of the project's group).
@@ -701,11 +737,9 @@ pub async fn act_on_problem(
         ProblemActionDto::Verify => ProblemAction::Verify,
         ProblemActionDto::SendBack => ProblemAction::SendBack,
     };
-    Ok(Json(
-        problems::act_on_problem(&state.db, &actor, id, action, &r.note)
-            .await?
-            .into(),
-    ))
+    let p = problems::act_on_problem(&state.db, &actor, id, action, &r.note, Vec::new()).await?;
+    let mut files = files_of(&state, p.problem.project_id).await?;
+    Ok(Json(ProblemDto::from(p).with_files(&mut files)))
 }
 
 /// Record an escalation: 询问, 约见, 质询 or 特定问题调查. Roles: admin.

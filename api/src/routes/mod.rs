@@ -1,6 +1,7 @@
 //! HTTP handlers, one module per area. Handlers parse, call a domain service, and map the result.
 
 pub mod accounts;
+pub mod attachments;
 pub mod auth;
 pub mod deputies;
 pub mod evaluations;

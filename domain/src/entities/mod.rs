@@ -1,6 +1,7 @@
 //! sea-orm entities: the shape of each table, with no behaviour.
 
 pub mod accounts;
+pub mod attachments;
 pub mod ballots;
 pub mod congress_sessions;
 pub mod deputies;

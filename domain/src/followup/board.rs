@@ -469,6 +469,8 @@ pub struct ProjectRecord {
     pub inspections: Vec<inspections::Model>,
     pub escalations: Vec<escalations::Model>,
     pub timeline: Vec<TimelineEntry>,
+    /// Photos and PDFs by the id of the report, inspection or problem step they belong to.
+    pub attachments: std::collections::HashMap<Uuid, Vec<crate::attachments::AttachmentMeta>>,
     pub rights: RecordRights,
 }
 
@@ -503,6 +505,7 @@ pub async fn project_record(
         inspections: inspections_of(db, project_id).await?,
         escalations: escalations_of(db, project_id).await?,
         timeline: timeline(db, project_id).await?,
+        attachments: crate::attachments::of_project(db, project_id).await?,
         follow_up,
         rights,
     })

@@ -45,6 +45,8 @@ pub struct NewInspection {
     pub location: String,
     pub participants: String,
     pub findings: String,
+    /// Photos or PDFs, stored with the inspection in one transaction ([`crate::attachments`]).
+    pub attachments: Vec<crate::attachments::PreparedFile>,
 }
 
 pub async fn record_inspection(
@@ -69,6 +71,15 @@ pub async fn record_inspection(
     }
     .insert(&txn)
     .await?;
+    crate::attachments::store(
+        &txn,
+        actor,
+        project_id,
+        AttachmentRecord::Inspection,
+        created.id,
+        i.attachments,
+    )
+    .await?;
     txn.commit().await?;
     Ok(created)
 }
@@ -85,8 +96,8 @@ pub async fn inspections_of(
         .await?)
 }
 
-use crate::vocabulary::ProblemEventKind;
 pub use crate::vocabulary::ProblemStatus;
+use crate::vocabulary::{AttachmentRecord, ProblemEventKind};
 
 /// A step on a problem.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -119,9 +130,10 @@ async fn event(
     kind: ProblemEventKind,
     note: &str,
     actor: &Actor,
-) -> Result<()> {
+) -> Result<Uuid> {
+    let id = Uuid::new_v4();
     problem_events::ActiveModel {
-        id: Set(Uuid::new_v4()),
+        id: Set(id),
         problem_id: Set(problem_id),
         kind: Set(kind),
         note: Set(note.trim().to_owned()),
@@ -131,7 +143,7 @@ async fn event(
     }
     .insert(db)
     .await?;
-    Ok(())
+    Ok(id)
 }
 
 async fn problem_view(db: &impl ConnectionTrait, problem: problems::Model) -> Result<ProblemView> {
@@ -186,12 +198,15 @@ pub async fn raise_problem(
 }
 
 /// Rectify (the responsible department), verify or send back (a member of the project's group).
+/// `files` (photos of the 整改, of the re-inspection) are stored on the step in the same
+/// transaction.
 pub async fn act_on_problem(
     db: &DatabaseConnection,
     actor: &Actor,
     id: Uuid,
     action: ProblemAction,
     note: &str,
+    files: Vec<crate::attachments::PreparedFile>,
 ) -> Result<ProblemView> {
     if note.chars().count() > 5000 {
         return Err(Error::invalid_field(
@@ -252,7 +267,16 @@ pub async fn act_on_problem(
     row.status = Set(next);
     row.closed_at = Set((next == ProblemStatus::Closed).then(Utc::now));
     let problem = row.update(&txn).await?;
-    event(&txn, id, kind, note, actor).await?;
+    let step = event(&txn, id, kind, note, actor).await?;
+    crate::attachments::store(
+        &txn,
+        actor,
+        problem.project_id,
+        AttachmentRecord::ProblemStep,
+        step,
+        files,
+    )
+    .await?;
     txn.commit().await?;
     problem_view(db, problem).await
 }

@@ -187,6 +187,8 @@ pub struct NewProgress {
     pub percent_complete: i32,
     pub spent_yuan: i64,
     pub note: String,
+    /// Photos or PDFs, stored with the report in one transaction ([`crate::attachments`]).
+    pub attachments: Vec<crate::attachments::PreparedFile>,
 }
 
 /// A progress report by the project's responsible department. The first one moves an adopted
@@ -223,6 +225,15 @@ pub async fn report_progress(
         created_at: Set(Utc::now()),
     }
     .insert(&txn)
+    .await?;
+    crate::attachments::store(
+        &txn,
+        actor,
+        project_id,
+        crate::vocabulary::AttachmentRecord::ProgressReport,
+        report.id,
+        r.attachments,
+    )
     .await?;
     if project.status == Status::Adopted {
         let mut row: projects::ActiveModel = project.into();

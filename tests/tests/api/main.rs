@@ -1,6 +1,7 @@
 //! Black-box tests over HTTP against a spawned server; one binary so the suite links once.
 
 mod accounts;
+mod attachments;
 mod auth;
 mod bounds;
 mod concurrency;

@@ -129,7 +129,7 @@ async fn the_public_board_and_a_project_page() {
     let desk = zjj.get("/dept").await;
     assert_status(&desk, 200);
     let r = zjj
-        .post(
+        .post_multipart(
             &format!("/dept/projects/{p0}/progress"),
             &[
                 ("csrf", &desk.csrf()),
@@ -232,7 +232,7 @@ async fn a_department_reports_and_only_its_own_projects() {
 
     // A bad period or amount is a sentence, with the input kept.
     let r = v
-        .post(
+        .post_multipart(
             &format!("/dept/projects/{p0}/progress"),
             &[
                 ("csrf", &csrf),
@@ -246,7 +246,7 @@ async fn a_department_reports_and_only_its_own_projects() {
     assert_status(&r, 422);
     r.assert_contains("报告期格式不对").assert_contains("保留");
     let r = v
-        .post(
+        .post_multipart(
             &format!("/dept/projects/{p0}/progress"),
             &[
                 ("csrf", &csrf),
@@ -260,7 +260,7 @@ async fn a_department_reports_and_only_its_own_projects() {
     assert_status(&r, 422);
     r.assert_contains("金额请以万元填写");
     let r = v
-        .post(
+        .post_multipart(
             &format!("/dept/projects/{p0}/progress"),
             &[
                 ("csrf", &csrf),
@@ -276,7 +276,7 @@ async fn a_department_reports_and_only_its_own_projects() {
 
     // Progress, a milestone, the milestone reached.
     let r = v
-        .post(
+        .post_multipart(
             &format!("/dept/projects/{p0}/progress"),
             &[
                 ("csrf", &csrf),
@@ -324,7 +324,7 @@ async fn a_department_reports_and_only_its_own_projects() {
 
     // Without the form token: refused.
     let r = v
-        .post(
+        .post_multipart(
             &format!("/dept/projects/{p0}/progress"),
             &[
                 ("period", "2027-Q2"),
@@ -342,7 +342,7 @@ async fn a_department_reports_and_only_its_own_projects() {
     other.assert_lacks("民生项目1");
     assert_status(&jtj.get(&format!("/dept/projects/{p0}")).await, 403);
     let r = jtj
-        .post(
+        .post_multipart(
             &format!("/dept/projects/{p0}/progress"),
             &[
                 ("csrf", &other.csrf()),
@@ -390,7 +390,7 @@ async fn a_group_inspects_raises_a_problem_sends_back_and_verifies() {
     let csrf = groups.csrf();
 
     let r = member
-        .post(
+        .post_multipart(
             &format!("/d/groups/projects/{p0}/inspections"),
             &[
                 ("csrf", &csrf),
@@ -449,7 +449,7 @@ async fn a_group_inspects_raises_a_problem_sends_back_and_verifies() {
 
     // Not rectified yet: nothing to verify.
     let r = member
-        .post(
+        .post_multipart(
             &format!("/d/groups/problems/{problem}/verify"),
             &[("csrf", &csrf), ("note", "")],
         )
@@ -486,7 +486,7 @@ async fn a_group_inspects_raises_a_problem_sends_back_and_verifies() {
     desk.assert_contains("排水沟未按设计施工");
     let zcsrf = desk.csrf();
     let r = zjj
-        .post(
+        .post_multipart(
             &format!("/dept/problems/{problem}/rectify"),
             &[("csrf", &zcsrf), ("note", "已返工")],
         )
@@ -496,14 +496,14 @@ async fn a_group_inspects_raises_a_problem_sends_back_and_verifies() {
     let jdesk = jtj.get("/dept").await;
     jdesk.assert_lacks("排水沟未按设计施工");
     let r = member
-        .post(
+        .post_multipart(
             &format!("/d/groups/problems/{problem}/send-back"),
             &[("csrf", &csrf), ("note", "坡度仍不够")],
         )
         .await;
     assert_status(&r, 303);
     let r = zjj
-        .post(
+        .post_multipart(
             &format!("/dept/problems/{problem}/rectify"),
             &[("csrf", &zcsrf), ("note", "已重新找坡")],
         )
@@ -514,7 +514,7 @@ async fn a_group_inspects_raises_a_problem_sends_back_and_verifies() {
         .assert_contains("已重新找坡")
         .assert_contains("验收通过");
     let r = member
-        .post(
+        .post_multipart(
             &format!("/d/groups/problems/{problem}/verify"),
             &[("csrf", &csrf), ("note", "复查合格")],
         )

@@ -307,17 +307,48 @@ async fn a_department_reports_progress_from_its_desk() {
         "完成施工招标"
     );
     b.fill("#percent", "30").await;
+    // A photo from the phone's camera, chosen in the file field.
+    let dir = std::env::temp_dir().join(format!("minsheng-photo-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let photo = dir.join("现场.jpg");
+    std::fs::write(&photo, minsheng_tests::multipart::phone_photo(120, 80)).unwrap();
+    b.wait("#progress-files")
+        .await
+        .send_keys(photo.to_str().unwrap())
+        .await
+        .expect("choose the photo");
     submit(&b, "#progress-form button").await;
     shot(&b, "dept-progress").await;
     let page = b.body().await;
     assert!(page.contains("2026-11") && page.contains("30%"), "{page}");
     assert!(page.contains("完成施工招标"));
+    // The photo's thumbnail shows (loaded, upright: the EXIF turned it) beside the report.
+    let mut size = serde_json::Value::Null;
+    for _ in 0..50 {
+        b.js("const i = document.querySelector('.files img'); if (i) { i.scrollIntoView(); } return true;")
+            .await;
+        size = b
+            .js("const i = document.querySelector('.files img'); return i && i.complete && i.naturalWidth ? [i.naturalWidth, i.naturalHeight] : null;")
+            .await;
+        if !size.is_null() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(size, json!([80, 120]), "thumbnail shown upright");
     // The public board shows it at once.
     b.client.delete_all_cookies().await.unwrap();
     b.goto(&format!("{}/projects/{p0}", app.base)).await;
     let public = b.body().await;
     assert!(public.contains("报告进度：2026-11 30%"), "{public}");
     assert!(public.contains("36"));
+    assert!(public.contains("现场照片和文件"), "the public gallery");
+    assert_eq!(
+        b.js("return document.querySelectorAll('.gallery img').length;")
+            .await,
+        json!(1)
+    );
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

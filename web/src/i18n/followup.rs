@@ -218,6 +218,15 @@ table! {
     r_completed: "项目已完成，跟踪记录已关闭。", "The project is completed; its record is closed.";
     r_choose: "请从列表中选择。", "Choose one from the list.";
     r_text: "请填写，且不要超过长度限制。", "Fill this in, within the length limit.";
+    // attachments
+    files_label: "照片或 PDF 文件（可不选）", "Photos or PDF files (optional)";
+    files_hint: "可一次选多张，最多 9 个，每个不超过 {mb} MB。照片中的拍摄地点等信息会被去除。", "Choose several at once: at most 9, each up to {mb} MB. Location and other details in photos are removed.";
+    gallery: "现场照片和文件", "Photos and files";
+    pdf_file: "PDF 文件", "PDF file";
+    r_file_large: "有一个文件超过 {mb} MB。请选小一些的照片，或分几次上传。填写的内容已保留，照片需要重新选择。", "A file is over {mb} MB. Choose a smaller photo, or upload in several goes. What you typed is kept; choose the photos again.";
+    r_file_type: "只能上传照片（JPEG、PNG）或 PDF 文件。填写的内容已保留，照片需要重新选择。", "Only photos (JPEG, PNG) and PDF files can be uploaded. What you typed is kept; choose the files again.";
+    r_file_broken: "有一张照片无法打开，可能已损坏。请换一张。填写的内容已保留，照片需要重新选择。", "A photo cannot be opened; it may be damaged. Choose another. What you typed is kept; choose the photos again.";
+    r_file_many: "一次最多 9 个文件（每条记录最多 9 个）。填写的内容已保留，请重新选择。", "At most 9 files per record. What you typed is kept; choose the files again.";
 }
 
 impl Lang {

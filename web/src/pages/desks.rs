@@ -7,13 +7,14 @@
 use askama::Template;
 use axum::{
     Form,
-    extract::{Path, State},
+    extract::{Multipart, Path, State},
     http::StatusCode,
     response::{IntoResponse, Redirect},
 };
 use chrono::NaiveDate;
 use minsheng_domain::{
     Error,
+    attachments::{self, PreparedFile},
     followup::{
         board::{self, Desk, MilestoneOnProject, ProblemOnProject},
         problems::{self, NewInspection, NewProblem, ProblemAction},
@@ -35,6 +36,7 @@ use crate::{
     i18n::followup::FollowMsg,
     render::{Chrome, html},
     session::PageUser,
+    uploads,
 };
 
 /// A refusal the visitor can fix on the form: (status, sentence). Anything else is an error page.
@@ -63,6 +65,9 @@ fn refusal(user: &PageUser, e: Error) -> Result<(StatusCode, String), PageError>
         "project_completed" => f.r_completed.to_owned(),
         "invalid_kind" => f.r_choose.to_owned(),
         "invalid_text" => f.r_text.to_owned(),
+        "unsupported_file_type" => f.r_file_type.to_owned(),
+        "unreadable_file" => f.r_file_broken.to_owned(),
+        "too_many_files" => f.r_file_many.to_owned(),
         other => sentence(t, other, &message, field.as_deref(), &[]),
     };
     Ok((status, s))
@@ -82,8 +87,43 @@ fn bad_form(sentence: &'static str) -> (StatusCode, String) {
     (StatusCode::UNPROCESSABLE_ENTITY, sentence.to_owned())
 }
 
+/// A work form sent with files (`multipart/form-data`): its fields, and its files checked and
+/// cleaned — or the refusal to show, with what was typed kept (the file field comes last on the
+/// forms, so a refused file leaves every text field read).
+async fn read_with_files(
+    state: &WebState,
+    user: &PageUser,
+    form: Multipart,
+) -> Result<(WorkForm, Result<Vec<PreparedFile>, (StatusCode, String)>), PageError> {
+    let max = state.attachment_max_bytes;
+    let (filled, fault) = uploads::read_form_keeping(form, max).await;
+    let work: WorkForm = serde_json::from_value(filled.as_json()).unwrap_or_default();
+    user.check_form(&work.csrf)?;
+    let files = match fault {
+        Some(e) => Err(e),
+        None => attachments::prepare_all(filled.files, max).await,
+    };
+    let files = match files {
+        Ok(files) => Ok(files),
+        Err(Error::Invalid {
+            code: "file_too_large",
+            ..
+        }) => Err((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            user.prefs
+                .lang
+                .follow()
+                .r_file_large
+                .replace("{mb}", &(max / (1024 * 1024)).max(1).to_string()),
+        )),
+        Err(e) => Err(refusal(user, e)?),
+    };
+    Ok((work, files))
+}
+
+/// A date typed on a form, in the years the service takes (2000 to 2100, as the API's).
 fn date(raw: &str) -> Option<NaiveDate> {
-    raw.trim().parse().ok()
+    minsheng_domain::bounds::parse_date(raw)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -218,6 +258,8 @@ struct WorkPage {
     error: Option<String>,
     kinds: Vec<Choice>,
     severities: Vec<Choice>,
+    /// The file field's hint, with the size limit in it.
+    files_hint: String,
 }
 
 async fn work_page(
@@ -260,6 +302,12 @@ async fn work_page(
                 word: severity_word(f, *s),
             })
             .collect(),
+        files_hint: f.files_hint.replace(
+            "{mb}",
+            &(state.attachment_max_bytes / (1024 * 1024))
+                .max(1)
+                .to_string(),
+        ),
     });
     *resp.status_mut() = status;
     Ok(resp)
@@ -303,22 +351,25 @@ async fn after(
     }
 }
 
-/// `POST /dept/projects/{id}/progress`: period, percent, money spent in 万元, text.
+/// `POST /dept/projects/{id}/progress` (multipart): period, percent, money spent in 万元, text,
+/// photos or PDFs.
 pub async fn dept_progress(
     State(state): State<WebState>,
     user: PageUser,
     Path(id): Path<Uuid>,
-    Form(form): Form<WorkForm>,
+    form: Multipart,
 ) -> PageResult {
-    user.check_form(&form.csrf)?;
+    let (form, files) = read_with_files(&state, &user, form).await?;
     let f = user.prefs.lang.follow();
     let outcome = match (
         form.percent.trim().parse::<i32>(),
         parse_wan_yuan(&form.spent_wan),
+        files,
     ) {
-        (Err(_), _) => Err(bad_form(f.r_percent)),
-        (_, None) => Err(bad_form(f.r_amount)),
-        (Ok(percent), Some(spent)) => settle(
+        (Err(_), _, _) => Err(bad_form(f.r_percent)),
+        (_, None, _) => Err(bad_form(f.r_amount)),
+        (_, _, Err(refused)) => Err(refused),
+        (Ok(percent), Some(spent), Ok(files)) => settle(
             &user,
             progress::report_progress(
                 &state.db,
@@ -329,6 +380,7 @@ pub async fn dept_progress(
                     percent_complete: percent,
                     spent_yuan: spent,
                     note: form.note.clone(),
+                    attachments: files,
                 },
             )
             .await,
@@ -387,12 +439,13 @@ pub async fn dept_reached(
     Ok(Redirect::to(&format!("/dept/projects/{}", m.project_id)).into_response())
 }
 
-/// `POST /dept/problems/{id}/rectify`: the department's rectification (整改说明).
+/// `POST /dept/problems/{id}/rectify` (multipart): the department's rectification (整改说明) with
+/// its photos.
 pub async fn dept_rectify(
     State(state): State<WebState>,
     user: PageUser,
     Path(id): Path<Uuid>,
-    Form(form): Form<WorkForm>,
+    form: Multipart,
 ) -> PageResult {
     problem_step(
         state,
@@ -409,29 +462,36 @@ async fn problem_step(
     state: WebState,
     user: PageUser,
     id: Uuid,
-    form: WorkForm,
+    form: Multipart,
     action: ProblemAction,
     desk: Desk,
 ) -> PageResult {
-    user.check_form(&form.csrf)?;
-    match problems::act_on_problem(&state.db, &user.actor, id, action, &form.note).await {
-        Ok(p) => after(&state, &user, desk, p.problem.project_id, form, Ok(())).await,
-        Err(e) => {
-            let refused = refusal(&user, e)?;
-            let p = problems::get_problem(&state.db, Some(&user.actor), id)
+    let (form, files) = read_with_files(&state, &user, form).await?;
+    let refused = match files {
+        Ok(files) => {
+            match problems::act_on_problem(&state.db, &user.actor, id, action, &form.note, files)
                 .await
-                .map_err(|e| PageError::from_domain(e, user.prefs))?;
-            after(
-                &state,
-                &user,
-                desk,
-                p.problem.project_id,
-                form,
-                Err(refused),
-            )
-            .await
+            {
+                Ok(p) => {
+                    return after(&state, &user, desk, p.problem.project_id, form, Ok(())).await;
+                }
+                Err(e) => refusal(&user, e)?,
+            }
         }
-    }
+        Err(refused) => refused,
+    };
+    let p = problems::get_problem(&state.db, Some(&user.actor), id)
+        .await
+        .map_err(|e| PageError::from_domain(e, user.prefs))?;
+    after(
+        &state,
+        &user,
+        desk,
+        p.problem.project_id,
+        form,
+        Err(refused),
+    )
+    .await
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -485,18 +545,20 @@ pub async fn group_project(
     work_page(&state, &user, Desk::Group, id, WorkForm::default(), None).await
 }
 
-/// `POST /d/groups/projects/{id}/inspections`: 视察 / 调研 / 听取汇报 / 专题询问.
+/// `POST /d/groups/projects/{id}/inspections` (multipart): 视察 / 调研 / 听取汇报 / 专题询问, with
+/// photos or PDFs.
 pub async fn group_inspection(
     State(state): State<WebState>,
     user: PageUser,
     Path(id): Path<Uuid>,
-    Form(form): Form<WorkForm>,
+    form: Multipart,
 ) -> PageResult {
-    user.check_form(&form.csrf)?;
+    let (form, files) = read_with_files(&state, &user, form).await?;
     let f = user.prefs.lang.follow();
-    let outcome = match date(&form.held_on) {
-        None => Err(bad_form(f.r_date)),
-        Some(held_on) => settle(
+    let outcome = match (date(&form.held_on), files) {
+        (None, _) => Err(bad_form(f.r_date)),
+        (_, Err(refused)) => Err(refused),
+        (Some(held_on), Ok(files)) => settle(
             &user,
             problems::record_inspection(
                 &state.db,
@@ -508,6 +570,7 @@ pub async fn group_inspection(
                     location: form.location.clone(),
                     participants: form.participants.clone(),
                     findings: form.findings.clone(),
+                    attachments: files,
                 },
             )
             .await,
@@ -551,7 +614,7 @@ pub async fn group_verify(
     State(state): State<WebState>,
     user: PageUser,
     Path(id): Path<Uuid>,
-    Form(form): Form<WorkForm>,
+    form: Multipart,
 ) -> PageResult {
     problem_step(state, user, id, form, ProblemAction::Verify, Desk::Group).await
 }
@@ -561,7 +624,7 @@ pub async fn group_send_back(
     State(state): State<WebState>,
     user: PageUser,
     Path(id): Path<Uuid>,
-    Form(form): Form<WorkForm>,
+    form: Multipart,
 ) -> PageResult {
     problem_step(state, user, id, form, ProblemAction::SendBack, Desk::Group).await
 }

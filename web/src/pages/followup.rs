@@ -364,6 +364,40 @@ pub struct EventView {
     pub date: String,
     pub word: &'static str,
     pub note: String,
+    pub files: Vec<FileView>,
+}
+
+/// A photo or PDF as the pages show it: a thumbnail that opens the photo, or the PDF's name.
+#[derive(Clone)]
+pub struct FileView {
+    pub url: String,
+    /// The thumbnail's address; `None` for a PDF.
+    pub thumb: Option<String>,
+    pub name: String,
+    /// What it belongs to and when, for the public gallery ("视察 2027-05-12").
+    pub caption: String,
+}
+
+fn files_of(
+    rec: &ProjectRecord,
+    record_id: uuid::Uuid,
+    caption: impl Fn() -> String,
+) -> Vec<FileView> {
+    rec.attachments
+        .get(&record_id)
+        .map(|list| {
+            list.iter()
+                .map(|a| FileView {
+                    url: format!("/api/v1/attachments/{}", a.id),
+                    thumb: a
+                        .has_thumbnail()
+                        .then(|| format!("/api/v1/attachments/{}/thumbnail", a.id)),
+                    name: a.file_name.clone(),
+                    caption: caption(),
+                })
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 pub struct ProblemViewRow {
@@ -396,6 +430,15 @@ pub struct InspectionView {
     pub kind: &'static str,
     pub location: String,
     pub findings: String,
+    pub files: Vec<FileView>,
+}
+
+pub struct ReportView {
+    pub period: String,
+    pub percent: u32,
+    pub spent: String,
+    pub note: String,
+    pub files: Vec<FileView>,
 }
 
 /// A project's record as every audience's page shows it.
@@ -423,7 +466,9 @@ pub struct RecordView {
     pub grades: Vec<GradeView>,
     pub inspections: Vec<InspectionView>,
     pub timeline: Vec<TimelineView>,
-    pub reports: Vec<(String, u32, String, String)>,
+    pub reports: Vec<ReportView>,
+    /// Every photo and PDF of the record, newest first (the public page's gallery).
+    pub gallery: Vec<FileView>,
 }
 
 fn sentence(t: &Msg, f: &FollowMsg, rec: &ProjectRecord, e: &TimelineEntry) -> String {
@@ -592,10 +637,15 @@ pub fn record_view(t: &Msg, f: &FollowMsg, rec: &ProjectRecord, today: NaiveDate
                 events: p
                     .events
                     .iter()
-                    .map(|e| EventView {
-                        date: minsheng_domain::clock::china_date(e.created_at).to_string(),
-                        word: event_word(f, e.kind),
-                        note: e.note.clone(),
+                    .map(|e| {
+                        let date = minsheng_domain::clock::china_date(e.created_at).to_string();
+                        let word = event_word(f, e.kind);
+                        EventView {
+                            files: files_of(rec, e.id, || format!("{word} {date}")),
+                            date,
+                            word,
+                            note: e.note.clone(),
+                        }
                     })
                     .collect(),
             })
@@ -625,6 +675,9 @@ pub fn record_view(t: &Msg, f: &FollowMsg, rec: &ProjectRecord, today: NaiveDate
                 kind: inspection_word(f, i.kind),
                 location: i.location.clone(),
                 findings: i.findings.clone(),
+                files: files_of(rec, i.id, || {
+                    format!("{} {}", inspection_word(f, i.kind), i.held_on)
+                }),
             })
             .collect(),
         timeline: rec
@@ -639,15 +692,38 @@ pub fn record_view(t: &Msg, f: &FollowMsg, rec: &ProjectRecord, today: NaiveDate
             .reports
             .iter()
             .rev()
-            .map(|r| {
-                (
-                    r.period.clone(),
-                    r.percent_complete as u32,
-                    wan_yuan(r.spent_yuan),
-                    r.note.clone(),
-                )
+            .map(|r| ReportView {
+                period: r.period.clone(),
+                percent: r.percent_complete as u32,
+                spent: wan_yuan(r.spent_yuan),
+                note: r.note.clone(),
+                files: files_of(rec, r.id, || format!("{} {}", f.reports, r.period)),
             })
             .collect(),
+        gallery: Vec::new(),
+    }
+    .with_gallery()
+}
+
+impl RecordView {
+    /// Gathers every file shown on the record, newest record first, into the gallery.
+    fn with_gallery(mut self) -> Self {
+        let mut all: Vec<(String, &FileView)> = Vec::new();
+        for r in &self.reports {
+            all.extend(r.files.iter().map(|x| (String::new(), x)));
+        }
+        for i in &self.inspections {
+            all.extend(i.files.iter().map(|x| (i.date.clone(), x)));
+        }
+        for p in &self.problems {
+            for e in &p.events {
+                all.extend(e.files.iter().map(|x| (e.date.clone(), x)));
+            }
+        }
+        // Reports carry a period, not a date: they come after dated records of the same list.
+        all.sort_by(|a, b| b.0.cmp(&a.0));
+        self.gallery = all.into_iter().map(|(_, x)| x.clone()).collect();
+        self
     }
 }
 

@@ -186,7 +186,7 @@ impl ProjectForm {
             .map_err(|_| t.r_year.to_owned())?;
         let date = match self.planned_completion.trim() {
             "" => None,
-            d => Some(NaiveDate::parse_from_str(d, "%Y-%m-%d").map_err(|_| t.r_date.to_owned())?),
+            d => Some(minsheng_domain::bounds::parse_date(d).ok_or_else(|| t.r_date.to_owned())?),
         };
         Ok((budget, year, date))
     }

@@ -11,7 +11,6 @@ use axum::{
     http::StatusCode,
     response::{IntoResponse, Redirect},
 };
-use chrono::NaiveDate;
 use minsheng_domain::{
     Error, accounts,
     evaluations::service::{self as rating_service, EvaluationDraft, EvaluationResults},
@@ -530,7 +529,7 @@ pub async fn record_escalation(
     user.check_form(&form.csrf)?;
     require_admin(&user)?;
     let f = user.prefs.lang.follow();
-    let refused = match form.held_on.trim().parse::<NaiveDate>() {
+    let refused = match minsheng_domain::bounds::parse_date(&form.held_on).ok_or(()) {
         Err(_) => (StatusCode::UNPROCESSABLE_ENTITY, f.r_date.to_owned()),
         Ok(held_on) => {
             let input = NewEscalation {
