@@ -24,6 +24,7 @@ use crate::{
     auth::{Auth, MaybeAuth},
     error::ApiResult,
     extract::{ApiJson, ApiPath, whole_number},
+    routes::Page,
     routes::attachments::{AttachmentDto, take},
     routes::projects::ProjectDto,
     state::AppState,
@@ -509,22 +510,22 @@ pub async fn create_milestone(
 
 /// A project's milestones by due date. Roles: any; Public once adopted.
 #[utoipa::path(get, path = "/api/v1/projects/{id}/milestones", tag = "follow-up", security((), ("bearer" = [])), params(("id" = Uuid, Path)), responses(
-    (status = 200, body = Vec<MilestoneDto>),
+    (status = 200, body = Page<MilestoneDto>),
     (status = 409, description = "`project_not_adopted` with the reason (the public gets it only for a project in the reserve, else 404)", body = crate::error::Problem, content_type = "application/problem+json"),
 ))]
 pub async fn list_milestones(
     State(state): State<AppState>,
     MaybeAuth(actor): MaybeAuth,
     ApiPath(id): ApiPath<Uuid>,
-) -> ApiResult<Json<Vec<MilestoneDto>>> {
+) -> ApiResult<Json<Page<MilestoneDto>>> {
     readable(&state, &actor, id).await?;
-    Ok(Json(
+    Ok(Json(Page::all(
         progress::milestones_of(&state.db, id)
             .await?
             .into_iter()
             .map(Into::into)
             .collect(),
-    ))
+    )))
 }
 
 /// Change a milestone or record that it was reached. Roles: admin, the project's responsible department.
@@ -582,17 +583,17 @@ pub async fn report_progress(
 /// Progress reports in period order (reports of one period in filing order); the last is the
 /// current state. Roles: any; Public once adopted.
 #[utoipa::path(get, path = "/api/v1/projects/{id}/progress", tag = "follow-up", security((), ("bearer" = [])), params(("id" = Uuid, Path)), responses(
-    (status = 200, body = Vec<ProgressDto>),
+    (status = 200, body = Page<ProgressDto>),
     (status = 409, description = "`project_not_adopted` with the reason (the public gets it only for a project in the reserve, else 404)", body = crate::error::Problem, content_type = "application/problem+json"),
 ))]
 pub async fn list_progress(
     State(state): State<AppState>,
     MaybeAuth(actor): MaybeAuth,
     ApiPath(id): ApiPath<Uuid>,
-) -> ApiResult<Json<Vec<ProgressDto>>> {
+) -> ApiResult<Json<Page<ProgressDto>>> {
     readable(&state, &actor, id).await?;
     let mut files = files_of(&state, id).await?;
-    Ok(Json(
+    Ok(Json(Page::all(
         progress::reports_of(&state.db, id)
             .await?
             .into_iter()
@@ -601,7 +602,7 @@ pub async fn list_progress(
                 ..r.into()
             })
             .collect(),
-    ))
+    )))
 }
 
 /// Record an inspection (视察 / 调研 / 听取汇报 / 专题询问). Roles: members of a supervision group following the project.
@@ -635,17 +636,17 @@ pub async fn record_inspection(
 
 /// Inspections by date. Roles: any; Public once adopted.
 #[utoipa::path(get, path = "/api/v1/projects/{id}/inspections", tag = "follow-up", security((), ("bearer" = [])), params(("id" = Uuid, Path)), responses(
-    (status = 200, body = Vec<InspectionDto>),
+    (status = 200, body = Page<InspectionDto>),
     (status = 409, description = "`project_not_adopted` with the reason (the public gets it only for a project in the reserve, else 404)", body = crate::error::Problem, content_type = "application/problem+json"),
 ))]
 pub async fn list_inspections(
     State(state): State<AppState>,
     MaybeAuth(actor): MaybeAuth,
     ApiPath(id): ApiPath<Uuid>,
-) -> ApiResult<Json<Vec<InspectionDto>>> {
+) -> ApiResult<Json<Page<InspectionDto>>> {
     readable(&state, &actor, id).await?;
     let mut files = files_of(&state, id).await?;
-    Ok(Json(
+    Ok(Json(Page::all(
         problems::inspections_of(&state.db, id)
             .await?
             .into_iter()
@@ -654,7 +655,7 @@ pub async fn list_inspections(
                 ..i.into()
             })
             .collect(),
-    ))
+    )))
 }
 
 /// Raise a problem (问题) on a project. Roles: members of a supervision group following the project.
@@ -686,23 +687,23 @@ pub async fn raise_problem(
 
 /// A project's problems with their history. Roles: any; Public once adopted.
 #[utoipa::path(get, path = "/api/v1/projects/{id}/problems", tag = "follow-up", security((), ("bearer" = [])), params(("id" = Uuid, Path)), responses(
-    (status = 200, body = Vec<ProblemDto>),
+    (status = 200, body = Page<ProblemDto>),
     (status = 409, description = "`project_not_adopted` with the reason (the public gets it only for a project in the reserve, else 404)", body = crate::error::Problem, content_type = "application/problem+json"),
 ))]
 pub async fn list_problems(
     State(state): State<AppState>,
     MaybeAuth(actor): MaybeAuth,
     ApiPath(id): ApiPath<Uuid>,
-) -> ApiResult<Json<Vec<ProblemDto>>> {
+) -> ApiResult<Json<Page<ProblemDto>>> {
     readable(&state, &actor, id).await?;
     let mut files = files_of(&state, id).await?;
-    Ok(Json(
+    Ok(Json(Page::all(
         problems::problems_of(&state.db, id)
             .await?
             .into_iter()
             .map(|p| ProblemDto::from(p).with_files(&mut files))
             .collect(),
-    ))
+    )))
 }
 
 /// One problem with its history. Roles: any; Public once its project is adopted.
@@ -770,22 +771,22 @@ pub async fn record_escalation(
 
 /// Escalations by date. Roles: any; Public once adopted.
 #[utoipa::path(get, path = "/api/v1/projects/{id}/escalations", tag = "follow-up", security((), ("bearer" = [])), params(("id" = Uuid, Path)), responses(
-    (status = 200, body = Vec<EscalationDto>),
+    (status = 200, body = Page<EscalationDto>),
     (status = 409, description = "`project_not_adopted` with the reason (the public gets it only for a project in the reserve, else 404)", body = crate::error::Problem, content_type = "application/problem+json"),
 ))]
 pub async fn list_escalations(
     State(state): State<AppState>,
     MaybeAuth(actor): MaybeAuth,
     ApiPath(id): ApiPath<Uuid>,
-) -> ApiResult<Json<Vec<EscalationDto>>> {
+) -> ApiResult<Json<Page<EscalationDto>>> {
     readable(&state, &actor, id).await?;
-    Ok(Json(
+    Ok(Json(Page::all(
         problems::escalations_of(&state.db, id)
             .await?
             .into_iter()
             .map(Into::into)
             .collect(),
-    ))
+    )))
 }
 
 /// Where the project stands against its baseline, with its computed status colour and grades.

@@ -10,6 +10,7 @@ use crate::{
     auth::Auth,
     error::ApiResult,
     extract::{ApiJson, ApiPath, ApiQuery, whole_number},
+    routes::Page,
     state::AppState,
 };
 
@@ -94,20 +95,20 @@ pub async fn create_group(
 
 /// List supervision groups. Roles: admin, deputy.
 #[utoipa::path(get, path = "/api/v1/supervision-groups", tag = "follow-up", security(("bearer" = [])), params(GroupFilter), responses(
-    (status = 200, body = Vec<GroupDto>),
+    (status = 200, body = Page<GroupDto>),
 ))]
 pub async fn list_groups(
     State(state): State<AppState>,
     Auth(actor): Auth,
     ApiQuery(f): ApiQuery<GroupFilter>,
-) -> ApiResult<Json<Vec<GroupDto>>> {
-    Ok(Json(
+) -> ApiResult<Json<Page<GroupDto>>> {
+    Ok(Json(Page::all(
         groups::list(&state.db, &actor, f.year)
             .await?
             .into_iter()
             .map(Into::into)
             .collect(),
-    ))
+    )))
 }
 
 /// One supervision group. Roles: admin, deputy.

@@ -11,6 +11,7 @@ use crate::{
     auth::Auth,
     error::ApiResult,
     extract::{ApiJson, ApiPath},
+    routes::Page,
     state::AppState,
 };
 
@@ -69,26 +70,26 @@ pub struct FullBallotsDto {
 
 /// The vote's scrutineers (监票人), by deputy code. Roles: admin, deputy.
 #[utoipa::path(get, path = "/api/v1/votes/{id}/scrutineers", tag = "votes", security(("bearer" = [])), params(("id" = Uuid, Path)), responses(
-    (status = 200, body = Vec<ScrutineerDto>),
+    (status = 200, body = Page<ScrutineerDto>),
 ))]
 pub async fn get_scrutineers(
     State(state): State<AppState>,
     Auth(actor): Auth,
     ApiPath(id): ApiPath<Uuid>,
-) -> ApiResult<Json<Vec<ScrutineerDto>>> {
-    Ok(Json(
+) -> ApiResult<Json<Page<ScrutineerDto>>> {
+    Ok(Json(Page::all(
         scrutiny::scrutineers(&state.db, &actor, id)
             .await?
             .into_iter()
             .map(Into::into)
             .collect(),
-    ))
+    )))
 }
 
 /// Name the vote's scrutineers (监票人), who read its full ballots once it is closed; replaces any
 /// named before. Only while the vote is a draft. Roles: admin.
 #[utoipa::path(put, path = "/api/v1/votes/{id}/scrutineers", tag = "votes", security(("bearer" = [])), params(("id" = Uuid, Path)), request_body = SetScrutineersRequest, responses(
-    (status = 200, body = Vec<ScrutineerDto>),
+    (status = 200, body = Page<ScrutineerDto>),
     (status = 409, description = "`vote_not_draft`", body = crate::error::Problem, content_type = "application/problem+json"),
     (status = 422, description = "`unknown_deputy`", body = crate::error::Problem, content_type = "application/problem+json"),
 ))]
@@ -97,14 +98,14 @@ pub async fn set_scrutineers(
     Auth(actor): Auth,
     ApiPath(id): ApiPath<Uuid>,
     ApiJson(r): ApiJson<SetScrutineersRequest>,
-) -> ApiResult<Json<Vec<ScrutineerDto>>> {
-    Ok(Json(
+) -> ApiResult<Json<Page<ScrutineerDto>>> {
+    Ok(Json(Page::all(
         scrutiny::set_scrutineers(&state.db, &actor, id, &r.deputy_ids)
             .await?
             .into_iter()
             .map(Into::into)
             .collect(),
-    ))
+    )))
 }
 
 /// Every ballot of a closed or published vote, for recounting. A secret vote's copy carries no

@@ -137,20 +137,20 @@ pub async fn get_session(
 
 /// The roster with attendance, by deputy code. Roles: admin, deputy.
 #[utoipa::path(get, path = "/api/v1/sessions/{id}/roster", tag = "sessions", security(("bearer" = [])), params(("id" = Uuid, Path)), responses(
-    (status = 200, body = Vec<RosterEntryDto>),
+    (status = 200, body = Page<RosterEntryDto>),
 ))]
 pub async fn get_roster(
     State(state): State<AppState>,
     Auth(actor): Auth,
     ApiPath(id): ApiPath<Uuid>,
-) -> ApiResult<Json<Vec<RosterEntryDto>>> {
-    Ok(Json(
+) -> ApiResult<Json<Page<RosterEntryDto>>> {
+    Ok(Json(Page::all(
         sessions::roster(&state.db, &actor, id)
             .await?
             .into_iter()
             .map(Into::into)
             .collect(),
-    ))
+    )))
 }
 
 /// Replace the roster (until the session's first vote opens). Roles: admin.

@@ -32,7 +32,8 @@ async fn progress_files(app: &TestApp, k: &AdoptedProject) -> Vec<Value> {
         .get(&format!("/api/v1/projects/{}/progress", k.project), None)
         .await
         .expect(200);
-    list.as_array()
+    list["items"]
+        .as_array()
         .unwrap()
         .iter()
         .flat_map(|r| r["attachments"].as_array().unwrap().clone())
@@ -297,7 +298,10 @@ async fn only_whoever_may_write_the_record_adds_files() {
         .get(&format!("/api/v1/projects/{}/inspections", k.project), None)
         .await
         .expect(200);
-    assert_eq!(insp[0]["attachments"][0]["record_type"], "inspection");
+    assert_eq!(
+        insp["items"][0]["attachments"][0]["record_type"],
+        "inspection"
+    );
 }
 
 /// The department's page: a report with a photo, shown on its desk and on the public project
@@ -337,7 +341,7 @@ async fn the_department_reports_with_a_photo_on_its_page() {
         .get(&format!("/api/v1/projects/{}/progress", k.project), None)
         .await
         .expect(200);
-    assert_eq!(listed, json!([]), "nothing stored");
+    assert_eq!(listed["items"], json!([]), "nothing stored");
 
     let photo = phone_photo(60, 30);
     let done = dept
@@ -348,7 +352,7 @@ async fn the_department_reports_with_a_photo_on_its_page() {
         .get(&format!("/api/v1/projects/{}/progress", k.project), None)
         .await
         .expect(200);
-    let file = &listed[0]["attachments"][0];
+    let file = &listed["items"][0]["attachments"][0];
     assert_eq!(file["file_name"], "现场.jpg", "{listed}");
     let thumb = file["thumbnail_url"].as_str().unwrap();
     dept.get(&format!("/dept/projects/{}", k.project))

@@ -907,10 +907,7 @@ async fn the_latest_period_is_the_current_state() {
         .expect(200);
     assert_eq!(f["percent_complete"], 50);
     assert_eq!(f["latest_report"]["period"], "2027-06");
-    let periods: Vec<String> = app
-        .get(&url, None)
-        .await
-        .expect(200)
+    let periods: Vec<String> = app.get(&url, None).await.expect(200)["items"]
         .as_array()
         .unwrap()
         .iter()

@@ -310,7 +310,7 @@ async fn a_department_reports_and_only_its_own_projects() {
         .get(&format!("/api/v1/projects/{p0}/milestones"), None)
         .await
         .expect(200);
-    let ms_id = ms.as_array().unwrap()[0]["id"].as_str().unwrap().to_owned();
+    let ms_id = ms["items"][0]["id"].as_str().unwrap().to_owned();
     let r = v
         .post(
             &format!("/dept/milestones/{ms_id}/reached"),
@@ -442,10 +442,7 @@ async fn a_group_inspects_raises_a_problem_sends_back_and_verifies() {
         .get(&format!("/api/v1/projects/{p0}/problems"), None)
         .await
         .expect(200);
-    let problem = problems.as_array().unwrap()[0]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let problem = problems["items"][0]["id"].as_str().unwrap().to_owned();
 
     // Not rectified yet: nothing to verify.
     let r = member

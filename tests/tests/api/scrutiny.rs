@@ -50,8 +50,8 @@ async fn a_secret_bulletin_lists_receipts_and_totals_and_the_scrutineers_recount
         )
         .await
         .expect(200);
-    assert_eq!(named.as_array().unwrap().len(), 1);
-    assert_eq!(named[0]["deputy_id"], json!(scrutineer.0));
+    assert_eq!(named["total"], 1);
+    assert_eq!(named["items"][0]["deputy_id"], json!(scrutineer.0));
     app.put(
         &format!("/api/v1/votes/{vote}/scrutineers"),
         Some(&admin),

@@ -416,7 +416,7 @@ async fn inspection_problem_rectification_and_verification() {
         .get(&format!("/api/v1/projects/{p0}/problems"), None)
         .await
         .expect(200);
-    let problem = problems[0]["id"].as_str().unwrap().to_owned();
+    let problem = problems["items"][0]["id"].as_str().unwrap().to_owned();
 
     // The department answers with a rectification.
     switch(&b, &app.base, "zjj", DEPARTMENT_PASSWORD).await;
