@@ -3,12 +3,15 @@
 //! office set, so an oversized upload is never held whole in memory; text fields are short.
 //! (These routes lift the service's general body limit: this reader is their limit.)
 
+use std::{future::Future, sync::LazyLock};
+
 use axum::extract::{Multipart, multipart::Field};
 use minsheng_domain::{
     Error,
     attachments::{MAX_PER_RECORD, Upload},
     error::ErrorCode,
 };
+use tokio::sync::Semaphore;
 
 /// The most bytes one text field of a form may carry.
 const MAX_FIELD_BYTES: usize = 64 * 1024;
@@ -54,8 +57,20 @@ fn malformed(e: impl std::fmt::Display) -> Error {
 /// Errors (all `Error::Invalid`): `invalid_body` for a broken body or an over-long text field;
 /// `file_too_large`; `too_many_files` past [`MAX_PER_RECORD`] (an empty file field, as a browser
 /// sends when nothing was chosen, does not count).
-pub async fn read_form(form: Multipart, max_file_bytes: usize) -> Result<FilledForm, Error> {
-    match read_form_keeping(form, max_file_bytes).await {
+///
+/// `may_send_files` runs once, at the first file, with the fields read so far: it says whether
+/// the sender may add files at all, so a refused upload is turned away before any of its bytes are
+/// read (forms put their text fields first).
+pub async fn read_form<G, Fut>(
+    form: Multipart,
+    max_file_bytes: usize,
+    may_send_files: G,
+) -> Result<FilledForm, Error>
+where
+    G: FnOnce(&FilledForm) -> Fut,
+    Fut: Future<Output = Result<(), Error>>,
+{
+    match read_form_keeping(form, max_file_bytes, may_send_files).await {
         (filled, None) => Ok(filled),
         (_, Some(e)) => Err(e),
     }
@@ -63,24 +78,55 @@ pub async fn read_form(form: Multipart, max_file_bytes: usize) -> Result<FilledF
 
 /// As [`read_form`], but a refusal comes with every field read before it, so a page can show the
 /// form again with what was typed.
-pub async fn read_form_keeping(
+pub async fn read_form_keeping<G, Fut>(
     form: Multipart,
     max_file_bytes: usize,
-) -> (FilledForm, Option<Error>) {
+    may_send_files: G,
+) -> (FilledForm, Option<Error>)
+where
+    G: FnOnce(&FilledForm) -> Fut,
+    Fut: Future<Output = Result<(), Error>>,
+{
     let mut out = FilledForm::default();
-    let fault = read_into(form, max_file_bytes, &mut out).await.err();
+    let fault = read_into(form, max_file_bytes, may_send_files, &mut out)
+        .await
+        .err();
     (out, fault)
 }
 
-async fn read_into(
+/// Uploads whose files are being received at once, in the whole process: with at most 9 files of
+/// the configured size each, this bounds the memory uploads can hold.
+static RECEIVING: LazyLock<Semaphore> = LazyLock::new(|| Semaphore::new(4));
+
+async fn read_into<G, Fut>(
     mut form: Multipart,
     max_file_bytes: usize,
+    may_send_files: G,
     out: &mut FilledForm,
-) -> Result<(), Error> {
+) -> Result<(), Error>
+where
+    G: FnOnce(&FilledForm) -> Fut,
+    Fut: Future<Output = Result<(), Error>>,
+{
+    let mut gate = Some(may_send_files);
+    let mut permit = None;
     while let Some(part) = form.next_field().await.map_err(malformed)? {
         let name = part.name().unwrap_or("").to_owned();
         match part.file_name().map(str::to_owned) {
+            // Files come in parts named `file`; any other part with a file name is not read.
+            Some(_) if name != "file" => continue,
             Some(file_name) => {
+                if let Some(gate) = gate.take() {
+                    gate(out).await?;
+                }
+                if permit.is_none() {
+                    permit = Some(
+                        RECEIVING
+                            .acquire()
+                            .await
+                            .map_err(|e| Error::Internal(e.to_string()))?,
+                    );
+                }
                 let bytes = read_limited(part, max_file_bytes, true).await?;
                 if bytes.is_empty() && file_name.is_empty() {
                     continue;

@@ -7,13 +7,13 @@ use std::collections::HashMap;
 
 use axum::{
     Json,
-    extract::{Multipart, State},
+    extract::{Multipart, State, multipart::MultipartRejection},
     http::{HeaderValue, StatusCode, header},
     response::{IntoResponse, Response},
 };
 use minsheng_domain::{
     Error,
-    attachments::{self, AttachmentMeta},
+    attachments::{self, AttachmentMeta, Target},
     error::ErrorCode,
     vocabulary::AttachmentRecord,
 };
@@ -23,7 +23,7 @@ use uuid::Uuid;
 
 use crate::{
     auth::{Auth, MaybeAuth},
-    error::ApiResult,
+    error::{ApiError, ApiResult},
     extract::ApiPath,
     routes::Page,
     state::AppState,
@@ -114,19 +114,29 @@ pub struct UploadForm {
 pub async fn upload(
     State(state): State<AppState>,
     Auth(actor): Auth,
-    form: Multipart,
+    form: Result<Multipart, MultipartRejection>,
 ) -> ApiResult<(StatusCode, Json<Page<AttachmentDto>>)> {
-    let form = minsheng_web::uploads::read_form(form, state.attachment_max_bytes).await?;
-    let record_kind = AttachmentRecord::parse(form.get("record_type")).ok_or_else(|| {
-        Error::invalid_field(
-            ErrorCode::InvalidKind,
-            "record_type",
-            "record_type is progress_report, inspection or problem_step",
+    let form = form.map_err(|_| {
+        ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ErrorCode::UnsupportedMediaType,
+            "send the files as multipart/form-data: record_type, record_id, then the file parts",
         )
     })?;
-    let record_id: Uuid = form.get("record_id").trim().parse().map_err(|_| {
-        Error::invalid_field(ErrorCode::InvalidBody, "record_id", "record_id is a UUID")
-    })?;
+    let mut target = None;
+    let form = minsheng_web::uploads::read_form(form, state.attachment_max_bytes, |fields| {
+        let parsed = record_of(fields);
+        if let Ok(t) = &parsed {
+            target = Some(*t);
+        }
+        let (db, actor) = (state.db.clone(), actor.clone());
+        async move {
+            let (kind, id) = parsed?;
+            attachments::check_writer(&db, &actor, Target::Record(kind, id)).await?;
+            Ok(())
+        }
+    })
+    .await?;
     if form.files.is_empty() {
         return Err(Error::invalid_field(
             ErrorCode::UnreadableFile,
@@ -135,12 +145,35 @@ pub async fn upload(
         )
         .into());
     }
+    let (record_kind, record_id) = match target {
+        Some(t) => t,
+        None => record_of(&form)?,
+    };
     let files = attachments::prepare_all(form.files, state.attachment_max_bytes).await?;
     let stored = attachments::attach(&state.db, &actor, record_kind, record_id, files).await?;
     Ok((
         StatusCode::CREATED,
         Json(Page::all(stored.into_iter().map(Into::into).collect())),
     ))
+}
+
+/// The record the upload names, from the fields sent before the files.
+fn record_of(form: &minsheng_web::uploads::FilledForm) -> Result<(AttachmentRecord, Uuid), Error> {
+    let kind = AttachmentRecord::parse(form.get("record_type")).ok_or_else(|| {
+        Error::invalid_field(
+            ErrorCode::InvalidKind,
+            "record_type",
+            "record_type is progress_report, inspection or problem_step, sent before the files",
+        )
+    })?;
+    let id = form.get("record_id").trim().parse().map_err(|_| {
+        Error::invalid_field(
+            ErrorCode::InvalidBody,
+            "record_id",
+            "record_id is the record's UUID, sent before the files",
+        )
+    })?;
+    Ok((kind, id))
 }
 
 /// The file itself. Photos are shown inline, PDFs downloaded; nothing in a file can run (`nosniff`,

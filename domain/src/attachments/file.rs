@@ -32,9 +32,12 @@ pub const MAX_PHOTO_SIDE: u32 = 4096;
 /// The long side of a thumbnail, in pixels (sharp at 160 CSS pixels on a phone's 2× screen).
 pub const THUMBNAIL_SIDE: u32 = 320;
 /// Refuses decoding anything claiming more pixels per side than this (a decompression bomb).
-const MAX_DECODE_SIDE: u32 = 20_000;
+const MAX_DECODE_SIDE: u32 = 16_384;
+/// Refuses decoding anything claiming more pixels than this in all: 64 megapixels, above any
+/// phone's ordinary photo (48 MP) — a decoded 64 MP photo takes 192 MB.
+const MAX_DECODE_PIXELS: u64 = 64_000_000;
 /// The most memory one decode may take, in bytes.
-const MAX_DECODE_BYTES: u64 = 512 * 1024 * 1024;
+const MAX_DECODE_BYTES: u64 = 256 * 1024 * 1024;
 
 /// A file as it arrived: the name the client gave and its bytes.
 pub struct Upload {
@@ -179,16 +182,19 @@ fn photo(kind: FileKind, bytes: &[u8]) -> Result<(Vec<u8>, Vec<u8>)> {
     limits.max_alloc = Some(MAX_DECODE_BYTES);
     reader.limits(limits);
     let mut decoder = reader.into_decoder().map_err(unreadable)?;
+    let (w, h) = decoder.dimensions();
+    if u64::from(w) * u64::from(h) > MAX_DECODE_PIXELS {
+        return Err(unreadable(format!(
+            "{w}×{h} pixels is more than a photo needs (at most 64 megapixels)"
+        )));
+    }
     // A photo whose EXIF cannot be read is taken as it stands.
     let orientation = decoder.orientation().unwrap_or(Orientation::NoTransforms);
     let mut img = DynamicImage::from_decoder(decoder).map_err(unreadable)?;
     img.apply_orientation(orientation);
     if img.width().max(img.height()) > MAX_PHOTO_SIDE {
-        img = img.resize(
-            MAX_PHOTO_SIDE,
-            MAX_PHOTO_SIDE,
-            image::imageops::FilterType::Triangle,
-        );
+        // `thumbnail` samples in integers; `resize` would hold a float copy of the whole photo.
+        img = img.thumbnail(MAX_PHOTO_SIDE, MAX_PHOTO_SIDE);
     }
     let content = match kind {
         FileKind::Png => {
@@ -370,6 +376,31 @@ mod tests {
             }
         }
         !c
+    }
+
+    #[test]
+    fn more_pixels_than_a_photo_needs_is_refused_before_decoding() {
+        // A PNG signature and a header claiming 9000 × 9000 (81 megapixels).
+        let mut ihdr = b"IHDR".to_vec();
+        ihdr.extend_from_slice(&9000u32.to_be_bytes());
+        ihdr.extend_from_slice(&9000u32.to_be_bytes());
+        ihdr.extend_from_slice(&[8, 2, 0, 0, 0]);
+        let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+        png.extend_from_slice(&13u32.to_be_bytes());
+        png.extend_from_slice(&ihdr);
+        png.extend_from_slice(&crc32(&ihdr).to_be_bytes());
+        // The start of the image data, so the header is read as a whole.
+        png.extend_from_slice(&0u32.to_be_bytes());
+        png.extend_from_slice(b"IDAT");
+        png.extend_from_slice(&crc32(b"IDAT").to_be_bytes());
+        let e = prepare(upload("bomb.png", png), 1 << 20).unwrap_err();
+        match e {
+            Error::Invalid { code, message, .. } => {
+                assert_eq!(code, "unreadable_file");
+                assert!(message.contains("64 megapixels"), "{message}");
+            }
+            other => panic!("{other:?}"),
+        }
     }
 
     #[test]

@@ -31,7 +31,8 @@ use crate::{
     entities::{attachments, inspections, problem_events, problems, progress_reports},
     error::{Error, ErrorCode, Result},
     followup::access::{
-        is_department, readable_project, require_department, require_group_member, writable_project,
+        followed_project, is_department, readable_project, require_department,
+        require_group_member, writable_project,
     },
     vocabulary::{AttachmentRecord, FileKind, ProblemEventKind},
 };
@@ -155,6 +156,104 @@ pub(crate) async fn store(
     Ok(out)
 }
 
+/// What files are about to be added to: a record already written, or the record a form is about
+/// to write.
+#[derive(Debug, Clone, Copy)]
+pub enum Target {
+    /// A progress report, inspection or problem step already stored.
+    Record(AttachmentRecord, Uuid),
+    /// A new progress report on this project.
+    NewProgress(Uuid),
+    /// A new inspection of this project.
+    NewInspection(Uuid),
+    /// A new step on this problem: its rectification (the department's) when `rectification`,
+    /// else a verification or sending back (the group's).
+    NewStep { problem: Uuid, rectification: bool },
+}
+
+/// Whether `actor` may add files to `target`: checked before any file is read or decoded, so a
+/// refused upload costs the service nothing (the write itself checks again). Returns the project.
+/// Errors: 404 for an unknown record or problem; 403 `not_responsible_department` /
+/// `not_group_member`; 409 `project_not_adopted` / `project_completed`.
+pub async fn check_writer(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    target: Target,
+) -> Result<Uuid> {
+    let completed = |p: &crate::entities::projects::Model| -> Result<()> {
+        if crate::projects::status::of(p)? == crate::projects::status::Status::Completed {
+            return Err(Error::conflict(
+                ErrorCode::ProjectCompleted,
+                "the project is completed; its follow-up record is closed",
+            ));
+        }
+        Ok(())
+    };
+    let department_of = |project_id: Uuid| async move {
+        let p = followed_project(db, project_id).await?;
+        completed(&p)?;
+        require_department(db, actor, &p).await?;
+        Ok::<Uuid, Error>(project_id)
+    };
+    let member_of = |project_id: Uuid| async move {
+        let p = followed_project(db, project_id).await?;
+        completed(&p)?;
+        require_group_member(db, actor, project_id).await?;
+        Ok::<Uuid, Error>(project_id)
+    };
+    let step_on = |problem_id: Uuid, rectify: bool| async move {
+        let problem = problems::Entity::find_by_id(problem_id)
+            .one(db)
+            .await?
+            .ok_or_else(|| Error::not_found("problem"))?;
+        if rectify {
+            let p = followed_project(db, problem.project_id).await?;
+            completed(&p)?;
+            if !is_department(actor, &problem.responsible_department) {
+                return Err(Error::forbidden(
+                    ErrorCode::NotResponsibleDepartment,
+                    format!(
+                        "only {} adds files to its rectification",
+                        problem.responsible_department
+                    ),
+                ));
+            }
+            Ok(problem.project_id)
+        } else {
+            member_of(problem.project_id).await
+        }
+    };
+    match target {
+        Target::NewProgress(project) => department_of(project).await,
+        Target::NewInspection(project) => member_of(project).await,
+        Target::NewStep {
+            problem,
+            rectification,
+        } => step_on(problem, rectification).await,
+        Target::Record(AttachmentRecord::ProgressReport, id) => {
+            let r = progress_reports::Entity::find_by_id(id)
+                .one(db)
+                .await?
+                .ok_or_else(|| Error::not_found("progress report"))?;
+            department_of(r.project_id).await
+        }
+        Target::Record(AttachmentRecord::Inspection, id) => {
+            let i = inspections::Entity::find_by_id(id)
+                .one(db)
+                .await?
+                .ok_or_else(|| Error::not_found("inspection"))?;
+            member_of(i.project_id).await
+        }
+        Target::Record(AttachmentRecord::ProblemStep, id) => {
+            let step = problem_events::Entity::find_by_id(id)
+                .one(db)
+                .await?
+                .ok_or_else(|| Error::not_found("problem step"))?;
+            step_on(step.problem_id, step.kind == ProblemEventKind::Rectified).await
+        }
+    }
+}
+
 /// Adds files to a record already written, as whoever may write that record (see the module's
 /// rules). Errors: 404 when the record does not exist; 403 `not_responsible_department` /
 /// `not_group_member`; 409 `project_completed`; 422 `too_many_files`.
@@ -166,51 +265,9 @@ pub async fn attach(
     files: Vec<PreparedFile>,
 ) -> Result<Vec<AttachmentMeta>> {
     let txn = db::begin_write(db).await?;
-    let project_id = match record_kind {
-        AttachmentRecord::ProgressReport => {
-            let r = progress_reports::Entity::find_by_id(record_id)
-                .one(&txn)
-                .await?
-                .ok_or_else(|| Error::not_found("progress report"))?;
-            let project = writable_project(&txn, r.project_id).await?;
-            require_department(&txn, actor, &project).await?;
-            r.project_id
-        }
-        AttachmentRecord::Inspection => {
-            let i = inspections::Entity::find_by_id(record_id)
-                .one(&txn)
-                .await?
-                .ok_or_else(|| Error::not_found("inspection"))?;
-            writable_project(&txn, i.project_id).await?;
-            require_group_member(&txn, actor, i.project_id).await?;
-            i.project_id
-        }
-        AttachmentRecord::ProblemStep => {
-            let step = problem_events::Entity::find_by_id(record_id)
-                .one(&txn)
-                .await?
-                .ok_or_else(|| Error::not_found("problem step"))?;
-            let problem = problems::Entity::find_by_id(step.problem_id)
-                .one(&txn)
-                .await?
-                .ok_or_else(|| Error::not_found("problem"))?;
-            writable_project(&txn, problem.project_id).await?;
-            if step.kind == ProblemEventKind::Rectified {
-                if !is_department(actor, &problem.responsible_department) {
-                    return Err(Error::forbidden(
-                        ErrorCode::NotResponsibleDepartment,
-                        format!(
-                            "only {} adds files to its rectification",
-                            problem.responsible_department
-                        ),
-                    ));
-                }
-            } else {
-                require_group_member(&txn, actor, problem.project_id).await?;
-            }
-            problem.project_id
-        }
-    };
+    let project_id = check_writer(&txn, actor, Target::Record(record_kind, record_id)).await?;
+    // Locked, as every follow-up write is, against a completion at the same moment.
+    writable_project(&txn, project_id).await?;
     let stored = store(&txn, actor, project_id, record_kind, record_id, files).await?;
     txn.commit().await?;
     Ok(stored)

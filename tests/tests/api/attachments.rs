@@ -190,6 +190,30 @@ async fn refused_files_change_nothing() {
     )
     .await
     .expect_problem(422, "invalid_kind");
+    // Not multipart at all: a problem document, not the framework's text.
+    app.post(
+        "/api/v1/attachments",
+        Some(&k.department),
+        json!({"record_type": "progress_report"}),
+    )
+    .await
+    .expect_problem(415, "unsupported_media_type");
+    // A file in a part not named `file` is not taken.
+    let (content_type, body) = minsheng_tests::multipart::body(
+        &[("record_type", "progress_report"), ("record_id", &report)],
+        &[("a.pdf", &pdf())],
+    );
+    let body = String::from_utf8_lossy(&body).replace("name=\"file\"", "name=\"other\"");
+    let r = app
+        .client
+        .post(format!("{}/api/v1/attachments", app.base))
+        .bearer_auth(&k.department)
+        .header("content-type", content_type)
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422);
     assert!(progress_files(&app, &k).await.is_empty(), "nothing stored");
     // Nine fit, the tenth does not, across uploads.
     up((0..9).map(|_| ("a.pdf", pdf())).collect())
@@ -227,6 +251,16 @@ async fn only_whoever_may_write_the_record_adds_files() {
     try_up(Some(other_dept.clone()), "progress_report", report.clone())
         .await
         .expect_problem(403, "not_responsible_department");
+    // Turned away before its files are read: an oversized file from someone who may not attach
+    // is refused for who they are, not for its size.
+    app.upload(
+        "/api/v1/attachments",
+        Some(&other_dept),
+        &[("record_type", "progress_report"), ("record_id", &report)],
+        &[("big.pdf", &[pdf(), vec![b' '; 11 * 1024 * 1024]].concat())],
+    )
+    .await
+    .expect_problem(403, "not_responsible_department");
     try_up(Some(k.admin.clone()), "progress_report", report.clone())
         .await
         .expect_problem(403, "not_responsible_department");

@@ -7,14 +7,14 @@
 use askama::Template;
 use axum::{
     Form,
-    extract::{Multipart, Path, State},
+    extract::{Multipart, Path, State, multipart::MultipartRejection},
     http::StatusCode,
     response::{IntoResponse, Redirect},
 };
 use chrono::NaiveDate;
 use minsheng_domain::{
     Error,
-    attachments::{self, PreparedFile},
+    attachments::{self, PreparedFile, Target},
     followup::{
         board::{self, Desk, MilestoneOnProject, ProblemOnProject},
         problems::{self, NewInspection, NewProblem, ProblemAction},
@@ -93,10 +93,27 @@ fn bad_form(sentence: &'static str) -> (StatusCode, String) {
 async fn read_with_files(
     state: &WebState,
     user: &PageUser,
-    form: Multipart,
+    form: Result<Multipart, MultipartRejection>,
+    target: Target,
 ) -> Result<(WorkForm, Result<Vec<PreparedFile>, (StatusCode, String)>), PageError> {
+    let t = user.prefs.lang.msg();
+    let form = form.map_err(|_| PageError::new(StatusCode::BAD_REQUEST, t.bad_form, user.prefs))?;
     let max = state.attachment_max_bytes;
-    let (filled, fault) = uploads::read_form_keeping(form, max).await;
+    // Files are read only from a visitor whose form token is good and who may write the record.
+    let (filled, fault) = uploads::read_form_keeping(form, max, |fields| {
+        let csrf_ok = user.check_form(fields.get("csrf")).is_ok();
+        async move {
+            if !csrf_ok {
+                return Err(Error::forbidden(
+                    minsheng_domain::error::ErrorCode::Forbidden,
+                    "the form's token does not match this session",
+                ));
+            }
+            attachments::check_writer(&state.db, &user.actor, target).await?;
+            Ok(())
+        }
+    })
+    .await;
     let work: WorkForm = serde_json::from_value(filled.as_json()).unwrap_or_default();
     user.check_form(&work.csrf)?;
     let files = match fault {
@@ -357,9 +374,9 @@ pub async fn dept_progress(
     State(state): State<WebState>,
     user: PageUser,
     Path(id): Path<Uuid>,
-    form: Multipart,
+    form: Result<Multipart, MultipartRejection>,
 ) -> PageResult {
-    let (form, files) = read_with_files(&state, &user, form).await?;
+    let (form, files) = read_with_files(&state, &user, form, Target::NewProgress(id)).await?;
     let f = user.prefs.lang.follow();
     let outcome = match (
         form.percent.trim().parse::<i32>(),
@@ -445,7 +462,7 @@ pub async fn dept_rectify(
     State(state): State<WebState>,
     user: PageUser,
     Path(id): Path<Uuid>,
-    form: Multipart,
+    form: Result<Multipart, MultipartRejection>,
 ) -> PageResult {
     problem_step(
         state,
@@ -462,11 +479,20 @@ async fn problem_step(
     state: WebState,
     user: PageUser,
     id: Uuid,
-    form: Multipart,
+    form: Result<Multipart, MultipartRejection>,
     action: ProblemAction,
     desk: Desk,
 ) -> PageResult {
-    let (form, files) = read_with_files(&state, &user, form).await?;
+    let (form, files) = read_with_files(
+        &state,
+        &user,
+        form,
+        Target::NewStep {
+            problem: id,
+            rectification: action == ProblemAction::Rectify,
+        },
+    )
+    .await?;
     let refused = match files {
         Ok(files) => {
             match problems::act_on_problem(&state.db, &user.actor, id, action, &form.note, files)
@@ -551,9 +577,9 @@ pub async fn group_inspection(
     State(state): State<WebState>,
     user: PageUser,
     Path(id): Path<Uuid>,
-    form: Multipart,
+    form: Result<Multipart, MultipartRejection>,
 ) -> PageResult {
-    let (form, files) = read_with_files(&state, &user, form).await?;
+    let (form, files) = read_with_files(&state, &user, form, Target::NewInspection(id)).await?;
     let f = user.prefs.lang.follow();
     let outcome = match (date(&form.held_on), files) {
         (None, _) => Err(bad_form(f.r_date)),
@@ -614,7 +640,7 @@ pub async fn group_verify(
     State(state): State<WebState>,
     user: PageUser,
     Path(id): Path<Uuid>,
-    form: Multipart,
+    form: Result<Multipart, MultipartRejection>,
 ) -> PageResult {
     problem_step(state, user, id, form, ProblemAction::Verify, Desk::Group).await
 }
@@ -624,7 +650,7 @@ pub async fn group_send_back(
     State(state): State<WebState>,
     user: PageUser,
     Path(id): Path<Uuid>,
-    form: Multipart,
+    form: Result<Multipart, MultipartRejection>,
 ) -> PageResult {
     problem_step(state, user, id, form, ProblemAction::SendBack, Desk::Group).await
 }
