@@ -8,6 +8,7 @@ pub mod error;
 pub mod extract;
 pub mod headers;
 pub mod openapi;
+pub mod published;
 pub mod routes;
 pub mod server;
 pub mod startup;

@@ -239,6 +239,7 @@ pub async fn prepare(config: &Config) -> anyhow::Result<AppState> {
         cookie_secure: config.cookie_secure,
         import_max_rows: config.import_max_rows,
         attachment_max_bytes: config.attachment_max_bytes,
+        published: Default::default(),
         refresh_ttl: chrono::Duration::seconds(config.refresh_ttl_secs as i64),
     })
 }

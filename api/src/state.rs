@@ -21,4 +21,6 @@ pub struct AppState {
     pub import_max_rows: usize,
     /// Most bytes one uploaded file may have (`MINSHENG_ATTACHMENT_MAX_BYTES`).
     pub attachment_max_bytes: usize,
+    /// Published results and bulletins kept as sent ([`crate::published`]).
+    pub published: std::sync::Arc<crate::published::PublishedAnswers>,
 }

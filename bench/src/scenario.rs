@@ -219,7 +219,10 @@ pub async fn run(
         let (api, reading) = (api.clone(), reading.clone());
         tokio::spawn(async move {
             let mut lat = Vec::new();
+            // A citizen's pace, not a flood: twenty reads a second.
+            let mut tick = tokio::time::interval(std::time::Duration::from_millis(50));
             while reading.load(std::sync::atomic::Ordering::Relaxed) {
+                tick.tick().await;
                 let t = Instant::now();
                 api.get("/api/v1/projects/board?year=2027").await?;
                 lat.push(t.elapsed());

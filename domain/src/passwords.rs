@@ -182,14 +182,15 @@ impl PasswordHasher {
     /// Hashes a generated one-time password (from [`random_password`]) at the minimum cost.
     pub async fn hash_one_time(&self, password: &str) -> Result<String> {
         let password = password.to_owned();
-        tokio::task::spawn_blocking(move || {
+        // Through the same permits as every hash: an import of thousands of rows must not start a
+        // blocking thread per row.
+        self.run(move || {
             argon2_one_time()
                 .hash_password(password.as_bytes())
                 .map(|h| h.to_string())
                 .map_err(|e| Error::Internal(format!("argon2 hash: {e}")))
         })
-        .await
-        .map_err(|e| Error::Internal(e.to_string()))?
+        .await?
     }
 
     async fn run<T: Send + 'static>(&self, job: impl FnOnce() -> T + Send + 'static) -> Result<T> {

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use axum::{Json, extract::State, http::StatusCode};
+use axum::{Json, extract::State, http::StatusCode, response::Response};
 use minsheng_domain::{
     entities::projects as project_entity,
     votes::{
@@ -19,6 +19,7 @@ use crate::{
     auth::{Auth, MaybeAuth},
     error::ApiResult,
     extract::{ApiJson, ApiPath, map_entries, whole_number, whole_number_opt},
+    published::Answer,
     routes::Page,
     state::AppState,
 };
@@ -817,12 +818,20 @@ pub async fn results(
     State(state): State<AppState>,
     MaybeAuth(actor): MaybeAuth,
     ApiPath(id): ApiPath<Uuid>,
-) -> ApiResult<Json<ResultsDto>> {
-    Ok(Json(
-        service::results(&state.db, actor.as_ref(), id)
-            .await?
-            .into(),
-    ))
+) -> ApiResult<Response> {
+    let db = state.db.clone();
+    state
+        .published
+        .answer(&state.db, Answer::Results, id, || async move {
+            let dto: ResultsDto = service::results(&db, actor.as_ref(), id).await?.into();
+            to_json(&dto)
+        })
+        .await
+}
+
+fn to_json<T: Serialize>(value: &T) -> ApiResult<Vec<u8>> {
+    serde_json::to_vec(value)
+        .map_err(|e| minsheng_domain::Error::Internal(format!("serialising: {e}")).into())
 }
 
 /// The bulletin: every receipt, ordered by receipt, so each deputy can check theirs was counted,
@@ -836,8 +845,17 @@ pub async fn results(
 pub async fn bulletin(
     State(state): State<AppState>,
     ApiPath(id): ApiPath<Uuid>,
-) -> ApiResult<Json<BulletinDto>> {
-    let b = service::bulletin(&state.db, id).await?;
+) -> ApiResult<Response> {
+    let db = state.db.clone();
+    state
+        .published
+        .answer(&state.db, Answer::Bulletin, id, || async move {
+            to_json(&bulletin_dto(service::bulletin(&db, id).await?))
+        })
+        .await
+}
+
+fn bulletin_dto(b: service::Bulletin) -> BulletinDto {
     let entries = b
         .entries
         .into_iter()
@@ -855,7 +873,7 @@ pub async fn bulletin(
             }
         })
         .collect();
-    Ok(Json(BulletinDto {
+    BulletinDto {
         candidates: candidate_totals(&b.view, &b.tally),
         vote_id: b.view.vote.id,
         title: b.view.vote.title,
@@ -863,5 +881,5 @@ pub async fn bulletin(
         ballots_public: b.ballots_public,
         ballots_cast: b.view.ballots_cast,
         entries,
-    }))
+    }
 }

@@ -583,6 +583,50 @@ pub(crate) async fn count(db: &impl ConnectionTrait, vote: &votes::Model) -> Res
     }))
 }
 
+/// What a published vote's public answers (results, bulletin) are made of and can still change
+/// with, as one comparable value: `None` while the vote is not published. After publication the
+/// ballots, counts, oversight record and status are final; what can still move is the candidates'
+/// materials (a project back in the reserve may be edited to stand again), so the value carries
+/// the latest change among them. A reader may keep an answer for as long as this value is the
+/// same. Two small queries.
+pub async fn published_version(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<String>> {
+    let vote: Option<(VoteStatus, Option<DateTime<Utc>>, bool)> = votes::Entity::find_by_id(id)
+        .select_only()
+        .column(votes::Column::Status)
+        .column(votes::Column::PublishedAt)
+        .column(votes::Column::Secret)
+        .into_tuple()
+        .one(db)
+        .await?;
+    let Some((VoteStatus::Published, published_at, secret)) = vote else {
+        return Ok(None);
+    };
+    let materials: Option<Option<DateTime<Utc>>> = projects::Entity::find()
+        .filter(
+            projects::Column::Id.in_subquery(
+                sea_orm::sea_query::Query::select()
+                    .column(vote_candidates::Column::ProjectId)
+                    .from(vote_candidates::Entity)
+                    .and_where(vote_candidates::Column::VoteId.eq(id))
+                    .to_owned(),
+            ),
+        )
+        .select_only()
+        .column_as(projects::Column::UpdatedAt.max(), "latest")
+        .into_tuple()
+        .one(db)
+        .await?;
+    let materials = materials.flatten();
+    Ok(Some(format!(
+        "{}/{}/{}",
+        published_at.map(|t| t.timestamp_micros()).unwrap_or(0),
+        materials.map(|t| t.timestamp_micros()).unwrap_or(0),
+        // A named vote's bulletin carries deputies' names, which the office may correct: it is
+        // never kept.
+        if secret { "s" } else { "n" }
+    )))
+}
+
 /// Results: for admins once closed, for everyone once published. Never while open.
 pub async fn results(db: &DatabaseConnection, actor: Option<&Actor>, id: Uuid) -> Result<Results> {
     let vote = find(db, id).await?;

@@ -877,3 +877,47 @@ async fn present_base_counts_every_deputy_who_voted() {
         .expect(200);
     check(&published);
 }
+
+/// Published results and the bulletin are kept as sent, and still follow what can change after
+/// publication: a reserve project edited to stand again shows its new title at once.
+#[tokio::test]
+async fn kept_published_answers_follow_a_change_to_a_candidate() {
+    let app = TestApp::spawn().await;
+    let k = app.adopted_project().await;
+    let results = format!("/api/v1/votes/{}/results", k.vote);
+    let bulletin = format!("/api/v1/votes/{}/bulletin", k.vote);
+    let title_in = |v: &serde_json::Value, list: &str| -> Vec<String> {
+        v[list]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["title"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let first = app.get(&results, None).await.expect(200);
+    let again = app.get(&results, None).await.expect(200);
+    assert_eq!(first, again, "the same answer twice");
+    let b1 = app.get(&bulletin, None).await.expect(200);
+    assert_eq!(app.get(&bulletin, None).await.expect(200), b1);
+    assert!(!title_in(&first, "candidates").contains(&"改名后的项目".to_owned()));
+
+    std::thread::sleep(std::time::Duration::from_millis(5));
+    app.patch(
+        &format!("/api/v1/projects/{}", k.reserve),
+        Some(&k.admin),
+        serde_json::json!({"title": "改名后的项目"}),
+    )
+    .await
+    .expect(200);
+    let after = app.get(&results, None).await.expect(200);
+    assert!(
+        title_in(&after, "candidates").contains(&"改名后的项目".to_owned()),
+        "{after}"
+    );
+    let b2 = app.get(&bulletin, None).await.expect(200);
+    assert!(
+        title_in(&b2, "candidates").contains(&"改名后的项目".to_owned()),
+        "{b2}"
+    );
+    assert_eq!(after["ballots_cast"], first["ballots_cast"]);
+}
