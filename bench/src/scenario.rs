@@ -384,10 +384,23 @@ pub async fn run(
                 "the bulletin lists every ballot's receipt"
             );
         }
+        let expected = serde_json::to_vec(&first)?.len();
         let api = api.clone();
+        // The body is read whole but not parsed: the client shares the cores with the service.
         let stats = load::repeat(s.seconds, s.in_flight, move || {
             let (api, path) = (api.clone(), path.clone());
-            async move { api.get(&path).await.map(|_| ()) }
+            async move {
+                let body = api
+                    .client
+                    .get(format!("{}{path}", api.base))
+                    .send()
+                    .await?
+                    .error_for_status()?
+                    .bytes()
+                    .await?;
+                ensure!(body.len() + 64 >= expected, "{path}: a short answer");
+                Ok(())
+            }
         })
         .await?;
         reads.push((figure, stats));
