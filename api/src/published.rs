@@ -1,10 +1,8 @@
-//! Published results and bulletins, kept as the bytes sent. After publication a vote's answers
-//! are final except for the candidates' materials, so each kept answer carries the vote's
-//! [`published_version`] and is sent again only while that is unchanged — checked on every
-//! request (two small queries instead of reading and counting every ballot), so every node answers
-//! what the database holds, right after any change.
-//!
-//! [`published_version`]: minsheng_domain::votes::service::published_version
+//! Published results and secret votes' bulletins, kept as the bytes sent. Once a vote is
+//! published nothing in these answers can change — the ballots, the counts, the oversight record
+//! and the status are final, and the candidates show the materials kept at publication — so a
+//! kept answer is right on every node for ever, and is sent without a query. A named vote's
+//! bulletin carries deputies' names, which the office may correct: it is never kept.
 
 use std::{collections::HashMap, future::Future, sync::Mutex};
 
@@ -13,8 +11,6 @@ use axum::{
     http::{HeaderValue, header},
     response::{IntoResponse, Response},
 };
-use minsheng_domain::votes::service::published_version;
-use sea_orm::DatabaseConnection;
 use uuid::Uuid;
 
 use crate::error::ApiResult;
@@ -31,41 +27,28 @@ const MAX_KEPT: usize = 256;
 
 #[derive(Default)]
 pub struct PublishedAnswers {
-    kept: Mutex<HashMap<(Answer, Uuid), (String, Bytes)>>,
+    kept: Mutex<HashMap<(Answer, Uuid), Bytes>>,
 }
 
 impl PublishedAnswers {
-    /// The answer for vote `id`: the kept bytes while the vote's published version is unchanged,
-    /// else `make`'s, kept when the vote is published (a named vote's bulletin, which carries
-    /// deputies' names, never is).
-    pub async fn answer<F, Fut>(
-        &self,
-        db: &DatabaseConnection,
-        answer: Answer,
-        id: Uuid,
-        make: F,
-    ) -> ApiResult<Response>
+    /// The answer for vote `id`: kept bytes if there are any, else `make`'s, which returns the
+    /// body and whether it is final (the vote published, and for a bulletin secret).
+    pub async fn answer<F, Fut>(&self, answer: Answer, id: Uuid, make: F) -> ApiResult<Response>
     where
         F: FnOnce() -> Fut,
-        Fut: Future<Output = ApiResult<Vec<u8>>>,
+        Fut: Future<Output = ApiResult<(Vec<u8>, bool)>>,
     {
-        let version = published_version(db, id)
-            .await?
-            .filter(|v| answer == Answer::Results || v.ends_with('s'));
-        if let Some(v) = &version
-            && let Some((kept_version, body)) =
-                self.kept.lock().expect("kept answers").get(&(answer, id))
-            && kept_version == v
-        {
+        if let Some(body) = self.kept.lock().expect("kept answers").get(&(answer, id)) {
             return Ok(json(body.clone()));
         }
-        let body = Bytes::from(make().await?);
-        if let Some(v) = version {
+        let (body, is_final) = make().await?;
+        let body = Bytes::from(body);
+        if is_final {
             let mut kept = self.kept.lock().expect("kept answers");
             if kept.len() >= MAX_KEPT {
                 kept.clear();
             }
-            kept.insert((answer, id), (v, body.clone()));
+            kept.insert((answer, id), body.clone());
         }
         Ok(json(body))
     }

@@ -12,6 +12,7 @@ mod m0005_vocabulary;
 mod m0006_login_failures;
 mod m0007_scrutiny;
 mod m0008_attachments;
+mod m0009_candidate_materials;
 
 pub struct Migrator;
 
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0006_login_failures::Migration),
             Box::new(m0007_scrutiny::Migration),
             Box::new(m0008_attachments::Migration),
+            Box::new(m0009_candidate_materials::Migration),
         ]
     }
 }

@@ -192,27 +192,47 @@ impl TestApp {
         let db = TestDb::create().await;
         let mut config = test_config(&db.url, None);
         adjust(&mut config);
-        let state = startup::prepare(&config).await.expect("prepare the server");
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let base = format!("http://{}", listener.local_addr().unwrap());
-        let server = tokio::spawn(async move {
-            startup::serve(listener, state, &config)
-                .await
-                .expect("server runs");
-        });
-        TestApp {
-            handle: Handle {
-                base,
-                // Idle pooled connections are dropped well before the server's header deadline
-                // closes them, so a request never races a closing keep-alive connection.
-                client: reqwest::Client::builder()
-                    .pool_idle_timeout(std::time::Duration::from_secs(20))
-                    .build()
-                    .expect("client"),
-            },
-            db,
-            server,
-        }
+        let (handle, server) = start(config).await;
+        TestApp { handle, db, server }
+    }
+
+    /// Another server on this one's database: a second node, with nothing in memory yet.
+    pub async fn spawn_on(app: &TestApp) -> Node {
+        let (handle, server) = start(test_config(&app.db.url, None)).await;
+        Node { handle, server }
+    }
+}
+
+async fn start(config: Config) -> (Handle, tokio::task::JoinHandle<()>) {
+    let state = startup::prepare(&config).await.expect("prepare the server");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let server = tokio::spawn(async move {
+        startup::serve(listener, state, &config)
+            .await
+            .expect("server runs");
+    });
+    let handle = Handle {
+        base,
+        // Idle pooled connections are dropped well before the server's header deadline closes
+        // them, so a request never races a closing keep-alive connection.
+        client: reqwest::Client::builder()
+            .pool_idle_timeout(std::time::Duration::from_secs(20))
+            .build()
+            .expect("client"),
+    };
+    (handle, server)
+}
+
+/// A second server on a test's database ([`TestApp::spawn_on`]); stopped when dropped.
+pub struct Node {
+    pub handle: Handle,
+    server: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for Node {
+    fn drop(&mut self) {
+        self.server.abort();
     }
 }
 

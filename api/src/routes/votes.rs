@@ -822,9 +822,11 @@ pub async fn results(
     let db = state.db.clone();
     state
         .published
-        .answer(&state.db, Answer::Results, id, || async move {
-            let dto: ResultsDto = service::results(&db, actor.as_ref(), id).await?.into();
-            to_json(&dto)
+        .answer(Answer::Results, id, || async move {
+            let r = service::results(&db, actor.as_ref(), id).await?;
+            let published = r.view.status == service::VoteStatus::Published;
+            let dto: ResultsDto = r.into();
+            Ok((to_json(&dto)?, published))
         })
         .await
 }
@@ -849,8 +851,11 @@ pub async fn bulletin(
     let db = state.db.clone();
     state
         .published
-        .answer(&state.db, Answer::Bulletin, id, || async move {
-            to_json(&bulletin_dto(service::bulletin(&db, id).await?))
+        .answer(Answer::Bulletin, id, || async move {
+            // Only a published vote has a bulletin; a named one carries names the office may
+            // correct, so only a secret vote's is final.
+            let b = bulletin_dto(service::bulletin(&db, id).await?);
+            Ok((to_json(&b)?, b.secret))
         })
         .await
 }

@@ -10,6 +10,11 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub project_id: Uuid,
     pub position: i32,
+    /// The candidate's materials as published (set when the vote is published; `None` before).
+    pub title: Option<String>,
+    pub category: Option<String>,
+    pub department: Option<String>,
+    pub budget_yuan: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

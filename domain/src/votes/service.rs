@@ -265,12 +265,28 @@ async fn entitled_and_present(
 
 async fn view(db: &impl ConnectionTrait, vote: votes::Model) -> Result<VoteView> {
     let (status, method, threshold_base) = parse_stored(&vote)?;
-    let ids = candidate_ids(db, vote.id).await?;
+    let listed = vote_candidates::Entity::find()
+        .filter(vote_candidates::Column::VoteId.eq(vote.id))
+        .order_by_asc(vote_candidates::Column::Position)
+        .all(db)
+        .await?;
+    let ids: Vec<Uuid> = listed.iter().map(|c| c.project_id).collect();
     let mut found = projects::Entity::find()
         .filter(projects::Column::Id.is_in(ids.clone()))
         .all(db)
         .await?;
     found.sort_by_key(|p| ids.iter().position(|i| *i == p.id));
+    // A published vote shows its candidates as they stood (kept at publication).
+    for (p, c) in found.iter_mut().zip(&listed) {
+        if let (Some(title), Some(category), Some(department), Some(budget)) =
+            (&c.title, &c.category, &c.department, c.budget_yuan)
+        {
+            p.title = title.clone();
+            p.category = category.clone();
+            p.department = department.clone();
+            p.budget_yuan = budget;
+        }
+    }
     let (entitled, present) = entitled_and_present(db, &vote).await?;
     Ok(VoteView {
         ballots_cast: ballot_box::ballots_cast::<VoteBox>(db, vote.id).await?,
@@ -368,6 +384,10 @@ async fn store_candidates(db: &impl ConnectionTrait, vote_id: Uuid, ids: &[Uuid]
             vote_id: Set(vote_id),
             project_id: Set(project_id),
             position: Set(i as i32),
+            title: Set(None),
+            category: Set(None),
+            department: Set(None),
+            budget_yuan: Set(None),
         });
     vote_candidates::Entity::insert_many(rows)
         .exec_without_returning(db)
@@ -553,12 +573,42 @@ pub async fn publish(db: &DatabaseConnection, actor: &Actor, id: Uuid) -> Result
         .map(|c| c.project_id)
         .collect();
     let now = Utc::now();
+    keep_candidates_as_published(&txn, id).await?;
     project_status::settle(&txn, &adopted, &reserve, now).await?;
     crate::followup::progress::freeze_baselines(&txn, &adopted, crate::clock::china_date(now))
         .await?;
     ballot_box::mark_published::<VoteBox>(&txn, id, now).await?;
     txn.commit().await?;
     results(db, Some(actor), id).await
+}
+
+/// Keeps each candidate's materials on the vote as they stand at publication (they cannot change
+/// while the vote is open or closed, so this is what the deputies voted on): the published results
+/// show these ever after, whatever later edits a project in the reserve receives.
+async fn keep_candidates_as_published(db: &impl ConnectionTrait, vote_id: Uuid) -> Result<()> {
+    let ids = candidate_ids(db, vote_id).await?;
+    for p in projects::Entity::find()
+        .filter(projects::Column::Id.is_in(ids))
+        .all(db)
+        .await?
+    {
+        vote_candidates::Entity::update_many()
+            .col_expr(vote_candidates::Column::Title, Expr::value(p.title))
+            .col_expr(vote_candidates::Column::Category, Expr::value(p.category))
+            .col_expr(
+                vote_candidates::Column::Department,
+                Expr::value(p.department),
+            )
+            .col_expr(
+                vote_candidates::Column::BudgetYuan,
+                Expr::value(p.budget_yuan),
+            )
+            .filter(vote_candidates::Column::VoteId.eq(vote_id))
+            .filter(vote_candidates::Column::ProjectId.eq(p.id))
+            .exec(db)
+            .await?;
+    }
+    Ok(())
 }
 
 pub(crate) async fn count(db: &impl ConnectionTrait, vote: &votes::Model) -> Result<Tally> {
@@ -581,50 +631,6 @@ pub(crate) async fn count(db: &impl ConnectionTrait, vote: &votes::Model) -> Res
         candidates: &ids,
         ballots: &parsed,
     }))
-}
-
-/// What a published vote's public answers (results, bulletin) are made of and can still change
-/// with, as one comparable value: `None` while the vote is not published. After publication the
-/// ballots, counts, oversight record and status are final; what can still move is the candidates'
-/// materials (a project back in the reserve may be edited to stand again), so the value carries
-/// the latest change among them. A reader may keep an answer for as long as this value is the
-/// same. Two small queries.
-pub async fn published_version(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<String>> {
-    let vote: Option<(VoteStatus, Option<DateTime<Utc>>, bool)> = votes::Entity::find_by_id(id)
-        .select_only()
-        .column(votes::Column::Status)
-        .column(votes::Column::PublishedAt)
-        .column(votes::Column::Secret)
-        .into_tuple()
-        .one(db)
-        .await?;
-    let Some((VoteStatus::Published, published_at, secret)) = vote else {
-        return Ok(None);
-    };
-    let materials: Option<Option<DateTime<Utc>>> = projects::Entity::find()
-        .filter(
-            projects::Column::Id.in_subquery(
-                sea_orm::sea_query::Query::select()
-                    .column(vote_candidates::Column::ProjectId)
-                    .from(vote_candidates::Entity)
-                    .and_where(vote_candidates::Column::VoteId.eq(id))
-                    .to_owned(),
-            ),
-        )
-        .select_only()
-        .column_as(projects::Column::UpdatedAt.max(), "latest")
-        .into_tuple()
-        .one(db)
-        .await?;
-    let materials = materials.flatten();
-    Ok(Some(format!(
-        "{}/{}/{}",
-        published_at.map(|t| t.timestamp_micros()).unwrap_or(0),
-        materials.map(|t| t.timestamp_micros()).unwrap_or(0),
-        // A named vote's bulletin carries deputies' names, which the office may correct: it is
-        // never kept.
-        if secret { "s" } else { "n" }
-    )))
 }
 
 /// Results: for admins once closed, for everyone once published. Never while open.
