@@ -240,6 +240,7 @@ pub async fn prepare(config: &Config) -> anyhow::Result<AppState> {
         import_max_rows: config.import_max_rows,
         attachment_max_bytes: config.attachment_max_bytes,
         published: Default::default(),
+        boards: Default::default(),
         refresh_ttl: chrono::Duration::seconds(config.refresh_ttl_secs as i64),
     })
 }

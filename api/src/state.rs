@@ -23,4 +23,6 @@ pub struct AppState {
     pub attachment_max_bytes: usize,
     /// Published results and bulletins kept as sent ([`crate::published`]).
     pub published: std::sync::Arc<crate::published::PublishedAnswers>,
+    /// Copies of the public board, checked against its version ([`crate::published::KeptBoards`]).
+    pub boards: std::sync::Arc<crate::published::KeptBoards>,
 }

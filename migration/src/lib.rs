@@ -13,6 +13,7 @@ mod m0006_login_failures;
 mod m0007_scrutiny;
 mod m0008_attachments;
 mod m0009_candidate_materials;
+mod m0010_follow_up_version;
 
 pub struct Migrator;
 
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0007_scrutiny::Migration),
             Box::new(m0008_attachments::Migration),
             Box::new(m0009_candidate_materials::Migration),
+            Box::new(m0010_follow_up_version::Migration),
         ]
     }
 }

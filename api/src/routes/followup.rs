@@ -951,17 +951,30 @@ pub struct BoardDto {
 pub async fn board(
     State(state): State<AppState>,
     crate::extract::ApiQuery(q): crate::extract::ApiQuery<BoardQuery>,
-) -> ApiResult<Json<BoardDto>> {
+) -> ApiResult<axum::response::Response> {
+    let today = minsheng_domain::clock::today();
+    let version = minsheng_domain::followup::board::board_version(&state.db).await?;
+    state
+        .boards
+        .answer((q.year, today, version), || async {
+            serde_json::to_vec(&board_dto(&state, q.year, today).await?).map_err(|e| {
+                minsheng_domain::Error::Internal(format!("serialising the board: {e}")).into()
+            })
+        })
+        .await
+}
+
+async fn board_dto(state: &AppState, year: Option<i32>, today: NaiveDate) -> ApiResult<BoardDto> {
     let b = minsheng_domain::followup::board::board(
         &state.db,
-        q.year,
+        year,
         &Default::default(),
         &state.colour_rule,
-        minsheng_domain::clock::today(),
+        today,
     )
     .await?;
     let c = b.counts;
-    Ok(Json(BoardDto {
+    Ok(BoardDto {
         year: b.year,
         years: b.years,
         counts: ColourCountsDto {
@@ -996,5 +1009,5 @@ pub async fn board(
                 }
             })
             .collect(),
-    }))
+    })
 }

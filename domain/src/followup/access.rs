@@ -75,6 +75,10 @@ pub async fn writable_project(
             "the project is completed; its follow-up record is closed",
         ));
     }
+    // Every follow-up write passes here: one counter tells kept copies of the board they are
+    // stale (it rolls back with the write when the write fails).
+    txn.execute_unprepared("UPDATE follow_up_version SET version = version + 1 WHERE id = 1")
+        .await?;
     Ok(p)
 }
 

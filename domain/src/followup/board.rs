@@ -443,6 +443,24 @@ pub async fn member_desk(
         .collect())
 }
 
+/// What the public board is made of, as one comparable value: the follow-up counter every
+/// follow-up write raises and the latest change to any project (publication, completion). A copy
+/// of the board built for a day is right while this value is the same. One query.
+pub async fn board_version(db: &impl ConnectionTrait) -> Result<String> {
+    let backend = db.get_database_backend();
+    let row = db
+        .query_one_raw(sea_orm::Statement::from_string(
+            backend,
+            "SELECT (SELECT version FROM follow_up_version WHERE id = 1) AS v, \
+             (SELECT CAST(MAX(updated_at) AS TEXT) FROM projects) AS p",
+        ))
+        .await?
+        .ok_or_else(|| Error::Internal("the follow-up version row is missing".into()))?;
+    let v: i64 = row.try_get("", "v")?;
+    let p: Option<String> = row.try_get("", "p")?;
+    Ok(format!("{v}/{}", p.unwrap_or_default()))
+}
+
 /// What the visitor may do on a project's record (the matrix in [`super::access`]).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct RecordRights {

@@ -1094,3 +1094,64 @@ async fn the_kit_gives_an_adopted_project_with_its_department_and_group() {
         .expect(200);
     assert_eq!(g["project_ids"], json!([k.project]), "{g}");
 }
+
+/// The public board is kept by each node and is still right after every change, on every node: a
+/// report filed through one node shows on the other's board at once.
+#[tokio::test]
+async fn a_kept_board_follows_every_report_on_every_node() {
+    let app = TestApp::spawn().await;
+    let k = app.adopted_project().await;
+    let other = TestApp::spawn_on(&app).await;
+    let row = |board: &Value| -> Value {
+        board["projects"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["id"] == json!(k.project))
+            .cloned()
+            .unwrap()
+    };
+    let before = other
+        .handle
+        .get("/api/v1/projects/board?year=2027", None)
+        .await
+        .expect(200);
+    assert_eq!(row(&before)["reported"], false, "{before}");
+    assert_eq!(
+        other
+            .handle
+            .get("/api/v1/projects/board?year=2027", None)
+            .await
+            .expect(200),
+        before,
+        "kept and sent again"
+    );
+    app.post(
+        &format!("/api/v1/projects/{}/progress", k.project),
+        Some(&k.department),
+        json!({"period": "2027-03", "percent_complete": 30, "spent_yuan": 500_000}),
+    )
+    .await
+    .expect(201);
+    let after = other
+        .handle
+        .get("/api/v1/projects/board?year=2027", None)
+        .await
+        .expect(200);
+    assert_eq!(row(&after)["reported"], true, "{after}");
+    assert_eq!(row(&after)["percent_complete"], 30);
+    // A problem raised on the first node: the second node's board counts it.
+    app.post(
+        &format!("/api/v1/projects/{}/problems", k.project),
+        Some(&k.member),
+        json!({"description": "围挡不足", "severity": "high", "deadline": "2099-05-10"}),
+    )
+    .await
+    .expect(201);
+    let later = other
+        .handle
+        .get("/api/v1/projects/board?year=2027", None)
+        .await
+        .expect(200);
+    assert_eq!(row(&later)["open_problems"], 1, "{later}");
+}
