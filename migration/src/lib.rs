@@ -14,6 +14,7 @@ mod m0007_scrutiny;
 mod m0008_attachments;
 mod m0009_candidate_materials;
 mod m0010_follow_up_version;
+mod m0011_vote_commitments;
 
 pub struct Migrator;
 
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0008_attachments::Migration),
             Box::new(m0009_candidate_materials::Migration),
             Box::new(m0010_follow_up_version::Migration),
+            Box::new(m0011_vote_commitments::Migration),
         ]
     }
 }

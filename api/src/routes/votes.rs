@@ -409,6 +409,8 @@ pub struct ResultsDto {
     pub outcome: OutcomeDto,
     /// What the office did to deputies' accounts while the vote was open.
     pub oversight: OversightDto,
+    /// The digests recorded at opening and closing.
+    pub commitments: CommitmentsDto,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -532,9 +534,31 @@ impl From<Results> for ResultsDto {
             candidates,
             outcome,
             oversight: r.oversight.into(),
+            commitments: CommitmentsDto {
+                roster_sha256: r.view.vote.roster_sha256.clone(),
+                candidates_sha256: r.view.vote.candidates_sha256.clone(),
+                receipts_sha256: r.view.vote.receipts_sha256.clone(),
+                ballots_sha256: r.view.vote.ballots_sha256.clone(),
+            },
             vote: r.view.into(),
         }
     }
+}
+
+/// What the vote committed to as it went: SHA-256 digests, lowercase hex, each over lines ending in
+/// a newline (README "Checking a count" recomputes them). `null` for a vote opened or closed before
+/// commitments were recorded.
+#[derive(Serialize, ToSchema)]
+pub struct CommitmentsDto {
+    /// At opening: the roster's deputy codes, sorted.
+    pub roster_sha256: Option<String>,
+    /// At opening: the candidates' project ids in ballot order.
+    pub candidates_sha256: Option<String>,
+    /// At closing: the receipts, sorted — recomputable from the public bulletin.
+    pub receipts_sha256: Option<String>,
+    /// At closing: each ballot's marks, sorted (no receipts) — the scrutineers' full copy (or the
+    /// bulletin, where it lists the ballots) recomputes it.
+    pub ballots_sha256: Option<String>,
 }
 
 /// A named vote's voter, in the bulletin.

@@ -26,6 +26,12 @@ pub struct Model {
     pub closed_at: Option<DateTimeUtc>,
     pub published_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
+    /// Publication commitments ([`crate::votes::commitments`]): set at opening…
+    pub roster_sha256: Option<String>,
+    pub candidates_sha256: Option<String>,
+    /// …and at closing.
+    pub receipts_sha256: Option<String>,
+    pub ballots_sha256: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

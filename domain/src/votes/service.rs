@@ -16,6 +16,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::{
+    commitments,
     oversight::{self, Oversight},
     rules::{Ballot, Method, RawBallot, ThresholdBase, ballots_public},
     tally::{Outcome, Tally, TallyInput, tally},
@@ -25,7 +26,8 @@ use crate::{
     ballot_box::{self, BallotBox},
     db,
     entities::{
-        ballots, congress_sessions, deputies, projects, vote_candidates, vote_participation, votes,
+        ballots, congress_sessions, deputies, projects, session_roster, vote_candidates,
+        vote_participation, votes,
     },
     error::{Error, Result},
     projects::status as project_status,
@@ -196,7 +198,21 @@ impl BallotBox for VoteBox {
         s: &sessions::SessionSummary,
         at: DateTime<Utc>,
     ) -> Result<votes::Model, DbErr> {
+        // What the vote opens with, committed: the roster and the candidate list.
+        let codes: Vec<String> = session_roster::Entity::find()
+            .filter(session_roster::Column::SessionId.eq(vote.session_id))
+            .find_also_related(deputies::Entity)
+            .all(txn)
+            .await?
+            .into_iter()
+            .filter_map(|(_, d)| d.map(|d| d.deputy_code))
+            .collect();
+        let candidates = candidate_ids(txn, vote.id)
+            .await
+            .map_err(|e| DbErr::Custom(e.to_string()))?;
         let mut row: votes::ActiveModel = vote.into();
+        row.roster_sha256 = Set(Some(commitments::roster(codes)));
+        row.candidates_sha256 = Set(Some(commitments::candidates(&candidates)));
         row.status = Set(VoteStatus::Open);
         row.roster_at_open = Set(Some(s.roster_size as i32));
         row.present_at_open = Set(Some(s.present as i32));
@@ -227,7 +243,30 @@ impl BallotBox for VoteBox {
             Condition::all().add(vote_participation::Column::VoteId.eq(id)),
             vote_participation::Column::DeputyId,
         )
-        .await
+        .await?;
+        // What the vote closes with, committed in the same transaction: the receipts and the
+        // full ballots.
+        let stored = ballots::Entity::find()
+            .filter(ballots::Column::VoteId.eq(id))
+            .all(txn)
+            .await?;
+        let mut receipts = Vec::with_capacity(stored.len());
+        let mut marked = Vec::with_capacity(stored.len());
+        for b in stored {
+            marked.push(Ballot::from_json(&b.content).map_err(|e| DbErr::Custom(e.to_string()))?);
+            receipts.push(b.receipt);
+        }
+        let receipts = commitments::receipts(receipts);
+        votes::Entity::update_many()
+            .col_expr(votes::Column::ReceiptsSha256, Expr::value(receipts))
+            .col_expr(
+                votes::Column::BallotsSha256,
+                Expr::value(commitments::ballots(&marked)),
+            )
+            .filter(votes::Column::Id.eq(id))
+            .exec(txn)
+            .await
+            .map(|_| ())
     }
 }
 
@@ -419,6 +458,10 @@ async fn insert_vote(
         closed_at: Set(None),
         published_at: Set(None),
         created_at: Set(Utc::now()),
+        roster_sha256: Set(None),
+        candidates_sha256: Set(None),
+        receipts_sha256: Set(None),
+        ballots_sha256: Set(None),
     }
     .insert(db)
     .await?;

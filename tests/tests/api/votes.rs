@@ -932,3 +932,69 @@ async fn published_answers_keep_the_candidates_as_voted_on() {
         assert_eq!(node.get(&bulletin, None).await.expect(200), b1);
     }
 }
+
+/// The results carry what the vote committed to, and anyone can recompute the public digests:
+/// the receipts' from the bulletin, the candidates' from the results.
+#[tokio::test]
+async fn the_commitments_recompute_from_the_public_record() {
+    use sha2::{Digest, Sha256};
+    let sha = |lines: &[String]| -> String {
+        let mut h = Sha256::new();
+        for l in lines {
+            h.update(l.as_bytes());
+            h.update(b"\n");
+        }
+        h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+    };
+    let app = TestApp::spawn().await;
+    let k = app.adopted_project().await;
+    let results = app
+        .get(&format!("/api/v1/votes/{}/results", k.vote), None)
+        .await
+        .expect(200);
+    let c = &results["commitments"];
+    for key in [
+        "roster_sha256",
+        "candidates_sha256",
+        "receipts_sha256",
+        "ballots_sha256",
+    ] {
+        assert_eq!(c[key].as_str().map(str::len), Some(64), "{key}: {c}");
+    }
+    let bulletin = app
+        .get(&format!("/api/v1/votes/{}/bulletin", k.vote), None)
+        .await
+        .expect(200);
+    let mut receipts: Vec<String> = bulletin["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["receipt"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(receipts.len(), 3);
+    receipts.sort();
+    assert_eq!(c["receipts_sha256"].as_str().unwrap(), sha(&receipts));
+    let candidates: Vec<String> = results["vote"]["candidates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["project_id"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(c["candidates_sha256"].as_str().unwrap(), sha(&candidates));
+    // The roster: the office's deputy codes, sorted.
+    let roster = app
+        .get(
+            &format!("/api/v1/sessions/{}/roster", k.session.id),
+            Some(&k.admin),
+        )
+        .await
+        .expect(200);
+    let mut codes: Vec<String> = roster["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["deputy"]["deputy_code"].as_str().unwrap().to_owned())
+        .collect();
+    codes.sort();
+    assert_eq!(c["roster_sha256"].as_str().unwrap(), sha(&codes));
+}
