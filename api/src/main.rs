@@ -8,12 +8,14 @@ use minsheng_api::{config::Config, startup};
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-const USAGE: &str = "usage: minsheng [serve | migrate | demo | reset-admin-password [USERNAME] | version | help]\n\
+const USAGE: &str = "usage: minsheng [serve | migrate | demo | reset-admin-password [USERNAME] | audit verify | version | help]\n\
   serve     start the service (default); migrations run first\n\
   migrate   apply pending migrations and exit\n\
   reset-admin-password [USERNAME]\n\
             give the admin account USERNAME (default: admin) a new one-time password, printed\n\
             once, and end its sessions; run it on the machine that holds the database\n\
+  audit verify\n\
+            recompute the audit log's hash chain; names the first broken event and exits 2\n\
   version   print the version (also --version)\n\
   demo      seed a demonstration congress (327 deputies, 15 projects, a draft vote, and last\n\
             year's published vote with its follow-up and rating) into minsheng-demo.db unless\n\
@@ -177,6 +179,26 @@ async fn main() -> anyhow::Result<()> {
                 println!("  Note: `{username}` is disabled; another admin must re-enable it.\n");
             }
             Ok(())
+        }
+        "audit" => {
+            if std::env::args().nth(2).as_deref() != Some("verify") {
+                anyhow::bail!("usage: minsheng audit verify");
+            }
+            let db = minsheng_domain::db::connect(&config.database_url).await?;
+            let v = minsheng_domain::audit::verify(&db).await?;
+            match v.broken {
+                None => {
+                    println!("audit log: {} events, the chain holds", v.events);
+                    Ok(())
+                }
+                Some((seq, why)) => {
+                    println!(
+                        "audit log: BROKEN at event {seq}: {why} ({} events before it hold)",
+                        v.events
+                    );
+                    std::process::exit(2);
+                }
+            }
         }
         "version" | "-V" | "--version" => {
             println!("minsheng {}", env!("CARGO_PKG_VERSION"));

@@ -34,6 +34,7 @@ Each operation's description names the roles it allows.",
         (name = "votes", description = "The vote (票决): ballots, results, bulletin, runoff"),
         (name = "follow-up", description = "Follow-up of adopted projects: baseline, milestones, progress, supervision groups, inspections, problems and rectification, escalations, status colour, timeline"),
         (name = "evaluations", description = "Satisfaction rating (满意度测评)"),
+        (name = "audit", description = "The hash-chained audit log of every state change"),
         (name = "operations", description = "Health and readiness"),
     )
 )]

@@ -80,6 +80,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(evaluations::publish_evaluation))
         .routes(routes!(evaluations::rate))
         .routes(routes!(evaluations::evaluation_results))
+        .routes(routes!(audit::list_audit))
         .routes(routes!(attachments::download))
         .routes(routes!(attachments::thumbnail))
         // Uploads are read part by part with their own limits (`minsheng_web::uploads`), not

@@ -170,3 +170,42 @@ async fn swagger_ui_finds_the_spec_behind_a_path_prefix() {
     assert!(js.contains(r#""url": "../api/openapi.json""#), "{js}");
     app.get("/api/openapi.json", None).await.expect(200);
 }
+
+/// `minsheng audit verify` recomputes the chain: it holds after a real year's work, and an edited,
+/// a deleted or a reordered event is named, with a non-zero exit.
+#[tokio::test]
+async fn audit_verify_names_the_first_broken_event() {
+    use sea_orm::{ConnectionTrait, Database};
+    let app = minsheng_tests::TestApp::spawn().await;
+    let _k = app.adopted_project().await;
+    let verify = || async {
+        minsheng()
+            .args(["audit", "verify"])
+            .env("MINSHENG_DATABASE_URL", &app.db.url)
+            .output()
+            .await
+            .unwrap()
+    };
+    let out = verify().await;
+    let said = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(out.status.success(), "{said}");
+    assert!(said.contains("the chain holds"), "{said}");
+
+    let db = Database::connect(app.db.url.as_str()).await.unwrap();
+    // Edited: a roster change's detail rewritten.
+    db.execute_unprepared("UPDATE audit_events SET detail = '{\"added\":[]}' WHERE seq = 3")
+        .await
+        .unwrap();
+    let out = verify().await;
+    let said = String::from_utf8_lossy(&out.stdout).to_string();
+    assert_eq!(out.status.code(), Some(2), "{said}");
+    assert!(said.contains("BROKEN at event 3"), "{said}");
+    assert!(said.contains("edited"), "{said}");
+    // Deleted: an earlier event removed.
+    db.execute_unprepared("DELETE FROM audit_events WHERE seq = 2")
+        .await
+        .unwrap();
+    let said = String::from_utf8_lossy(&verify().await.stdout).to_string();
+    assert!(said.contains("BROKEN at event 2"), "{said}");
+    assert!(said.contains("missing"), "{said}");
+}

@@ -176,10 +176,20 @@ pub async fn create_account(
         hash,
         temporary,
     );
+    let txn = db::begin_write(db).await?;
     let model = row
-        .insert(db)
+        .insert(&txn)
         .await
         .map_err(|e| map_unique(e, "an account with that username"))?;
+    crate::audit::record(
+        &txn,
+        Some(actor),
+        crate::audit::Event::new("account.create", "account", model.id).with(serde_json::json!({
+            "username": model.username, "role": model.role.as_str(), "department": model.department,
+        })),
+    )
+    .await?;
+    txn.commit().await?;
     Ok((AccountView::new(model, None), password))
 }
 
@@ -309,6 +319,17 @@ pub async fn update_account(
     if change.disabled == Some(true) && !current.disabled {
         oversight::record_account_change(&txn, id, OversightKind::Disabled, now).await?;
     }
+    crate::audit::record(
+        &txn,
+        Some(actor),
+        crate::audit::Event::new("account.update", "account", id).with(serde_json::json!({
+            "display_name": change.display_name,
+            "department": change.department,
+            "disabled": change.disabled,
+            "password_reset": change.reset_password,
+        })),
+    )
+    .await?;
     txn.commit().await?;
     Ok((get_account(db, id).await?, new_password))
 }
@@ -373,8 +394,13 @@ pub async fn create_deputy(
 ) -> Result<CreatedDeputy> {
     actor.require_admin()?;
     let input = DeputyInput::parse(d.deputy_code, d.name, d.delegation, d.username)?;
-    let mut created =
-        create_deputies(db, Credentials::OneTime(hasher), vec![(None, input)]).await?;
+    let mut created = create_deputies(
+        db,
+        Some(actor),
+        Credentials::OneTime(hasher),
+        vec![(None, input)],
+    )
+    .await?;
     Ok(created.remove(0))
 }
 
@@ -399,7 +425,7 @@ pub async fn import_deputies_csv(
     if rows.len() > max_rows {
         return Err(too_many_rows(rows.len(), max_rows));
     }
-    create_deputies(db, Credentials::OneTime(hasher), rows).await
+    create_deputies(db, Some(actor), Credentials::OneTime(hasher), rows).await
 }
 
 fn too_many_rows(rows: usize, max_rows: usize) -> Error {
@@ -600,6 +626,7 @@ pub enum Credentials<'a> {
 /// Stores deputies in one transaction after checking every row against the file and the database.
 pub async fn create_deputies(
     db: &DatabaseConnection,
+    actor: Option<&Actor>,
     credentials: Credentials<'_>,
     rows: Vec<(Option<u64>, DeputyInput)>,
 ) -> Result<Vec<CreatedDeputy>> {
@@ -714,6 +741,21 @@ pub async fn create_deputies(
             initial_password: password,
         });
     }
+    let codes: Vec<&str> = created
+        .iter()
+        .map(|c| c.deputy.deputy_code.as_str())
+        .collect();
+    crate::audit::record(
+        &txn,
+        actor,
+        crate::audit::Event {
+            action: "deputies.create",
+            object_kind: "deputy",
+            object_id: None,
+            detail: serde_json::json!({"deputy_codes": codes}),
+        },
+    )
+    .await?;
     txn.commit().await?;
     Ok(created)
 }

@@ -89,8 +89,21 @@ pub async fn login(
             false
         }
     };
+    let known = found.as_ref().map(|a| (a.id, a.role));
     let Some(account) = found.filter(|_| verified) else {
         throttle::record_failure(db, policy, &keys).await?;
+        // The account when the name is one; never the name typed (it may be a password).
+        crate::audit::record_now(
+            db,
+            None,
+            crate::audit::Event {
+                action: "login.failure",
+                object_kind: "account",
+                object_id: known.map(|(id, _)| id.to_string()),
+                detail: serde_json::json!({}),
+            },
+        )
+        .await?;
         return Err(invalid_credentials());
     };
     if account.disabled {
@@ -105,6 +118,13 @@ pub async fn login(
     }
     let session_id = Uuid::new_v4();
     let refresh_token = issue_refresh_token(db, account.id, session_id, refresh_ttl).await?;
+    crate::audit::record_now(
+        db,
+        None,
+        crate::audit::Event::new("login.success", "account", account.id)
+            .with(serde_json::json!({"role": account.role.as_str()})),
+    )
+    .await?;
     let deputy = deputies::Entity::find()
         .filter(deputies::Column::AccountId.eq(account.id))
         .one(db)

@@ -301,6 +301,7 @@ pub async fn seed(db: &DatabaseConnection, hasher: &PasswordHasher) -> Result<De
     let hash = hasher.hash(DEPUTY_PASSWORD).await?;
     let created = create_deputies(
         db,
+        None,
         Credentials::Shared {
             password: DEPUTY_PASSWORD.into(),
             hash: hash.clone(),

@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod actor;
 pub mod attachments;
+pub mod audit;
 pub mod auth;
 pub mod ballot_box;
 pub mod bounds;

@@ -8,8 +8,12 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
+use serde_json::json;
+
 use crate::{
-    Actor, Role, db,
+    Actor, Role,
+    audit::{self, Event},
+    db,
     entities::{accounts, congress_sessions, deputies, evaluations, session_roster, votes},
     error::{Error, Result},
     text::{Page, parse_text},
@@ -154,6 +158,14 @@ pub async fn create(
         .all(&txn)
         .await?;
     insert_roster(&txn, session.id, &active).await?;
+    audit::record(
+        &txn,
+        Some(actor),
+        Event::new("session.create", "session", session.id).with(json!({
+            "name": session.name, "year": session.year, "roster": active.len(),
+        })),
+    )
+    .await?;
     txn.commit().await?;
     summary(db, session).await
 }
@@ -266,6 +278,12 @@ pub async fn set_roster(
         .filter(|d| !existing.contains(d))
         .collect();
     insert_roster(&txn, id, &new).await?;
+    audit::record(
+        &txn,
+        Some(actor),
+        Event::new("session.roster", "session", id).with(json!({"added": new})),
+    )
+    .await?;
     txn.commit().await?;
     summary(db, session).await
 }
@@ -296,11 +314,12 @@ pub async fn require_present(
 pub async fn check_in(db: &DatabaseConnection, actor: &Actor, id: Uuid) -> Result<SessionSummary> {
     let deputy_id = actor.require_deputy()?;
     let session = find(db, id).await?;
+    let txn = db::begin_write(db).await?;
     let updated = session_roster::Entity::update_many()
         .col_expr(session_roster::Column::Present, Expr::value(true))
         .filter(session_roster::Column::SessionId.eq(id))
         .filter(session_roster::Column::DeputyId.eq(deputy_id))
-        .exec(db)
+        .exec(&txn)
         .await?;
     if updated.rows_affected == 0 {
         return Err(Error::forbidden(
@@ -308,6 +327,13 @@ pub async fn check_in(db: &DatabaseConnection, actor: &Actor, id: Uuid) -> Resul
             "you are not on this session's roster",
         ));
     }
+    audit::record(
+        &txn,
+        Some(actor),
+        Event::new("session.check_in", "session", id).with(json!({"deputy_id": deputy_id})),
+    )
+    .await?;
+    txn.commit().await?;
     summary(db, session).await
 }
 
@@ -356,6 +382,13 @@ pub async fn set_attendance(
         }
     }
     crate::votes::oversight::record_attendance(&txn, id, &changed, present, Utc::now()).await?;
+    audit::record(
+        &txn,
+        Some(actor),
+        Event::new("session.attendance", "session", id)
+            .with(json!({"present": present, "changed": changed})),
+    )
+    .await?;
     txn.commit().await?;
     summary(db, session).await
 }

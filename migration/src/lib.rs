@@ -15,6 +15,7 @@ mod m0008_attachments;
 mod m0009_candidate_materials;
 mod m0010_follow_up_version;
 mod m0011_vote_commitments;
+mod m0012_audit;
 
 pub struct Migrator;
 
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0009_candidate_materials::Migration),
             Box::new(m0010_follow_up_version::Migration),
             Box::new(m0011_vote_commitments::Migration),
+            Box::new(m0012_audit::Migration),
         ]
     }
 }

@@ -2,6 +2,7 @@
 
 pub mod accounts;
 pub mod attachments;
+pub mod audit;
 pub mod auth;
 pub mod deputies;
 pub mod evaluations;

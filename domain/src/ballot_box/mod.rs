@@ -32,6 +32,8 @@ pub trait BallotBox {
     type Round: Clone + Send + Sync;
     /// The noun in messages and logs: "vote", "rating round".
     const NOUN: &'static str;
+    /// The object kind its audit events name: `vote` or `evaluation`.
+    const KIND: &'static str;
     /// The tables rewritten at close, for [`db::compact_after_close`].
     const TABLES: [&'static str; 2];
 
@@ -237,7 +239,11 @@ pub fn refused<B: BallotBox>(step: Step, status: VoteStatus) -> Error {
 /// Opens a draft round. Refused unless it is a draft (`vote_not_draft`) and without quorum
 /// (`quorum_not_met`, 地方组织法 第十四条); freezes the roster size. The round and the session are
 /// locked, so two admins opening at once, or a roster change racing the opening, take turns.
-pub async fn open<B: BallotBox>(db: &DatabaseConnection, id: Uuid) -> Result<B::Round> {
+pub async fn open<B: BallotBox>(
+    db: &DatabaseConnection,
+    actor: &crate::Actor,
+    id: Uuid,
+) -> Result<B::Round> {
     let txn = db::begin_write(db).await?;
     let r = find_locked::<B>(&txn, id).await?;
     if B::status(&r) != VoteStatus::Draft {
@@ -257,6 +263,15 @@ pub async fn open<B: BallotBox>(db: &DatabaseConnection, id: Uuid) -> Result<B::
         ));
     }
     let r = B::mark_open(&txn, r, &s, Utc::now()).await?;
+    let action = format!("{}.open", B::KIND);
+    crate::audit::record(
+        &txn,
+        Some(actor),
+        crate::audit::Event::new(&action, B::KIND, id).with(serde_json::json!({
+            "status": "open", "roster": s.roster_size, "present": s.present,
+        })),
+    )
+    .await?;
     txn.commit().await?;
     tracing::info!(round.kind = B::NOUN, round.id = %id, "round opened");
     Ok(r)
@@ -265,14 +280,22 @@ pub async fn open<B: BallotBox>(db: &DatabaseConnection, id: Uuid) -> Result<B::
 /// Closes an open round: from the moment this commits no ballot is accepted. 实到 is fixed now,
 /// counted once every ballot is in, and both halves are rewritten in key order so nothing stored
 /// follows the order of casting; then the old row versions are compacted away.
-pub async fn close<B: BallotBox>(db: &DatabaseConnection, id: Uuid) -> Result<B::Round> {
-    let r = crate::with_retry!(close_once::<B>(db, id).await)?;
+pub async fn close<B: BallotBox>(
+    db: &DatabaseConnection,
+    actor: &crate::Actor,
+    id: Uuid,
+) -> Result<B::Round> {
+    let r = crate::with_retry!(close_once::<B>(db, actor, id).await)?;
     db::compact_after_close(db, &B::TABLES).await;
     tracing::info!(round.kind = B::NOUN, round.id = %id, "round closed");
     Ok(r)
 }
 
-async fn close_once<B: BallotBox>(db: &DatabaseConnection, id: Uuid) -> Result<B::Round> {
+async fn close_once<B: BallotBox>(
+    db: &DatabaseConnection,
+    actor: &crate::Actor,
+    id: Uuid,
+) -> Result<B::Round> {
     let txn = db::begin_write(db).await?;
     // The conditional update waits for ballots in flight (they hold a share lock on the round's
     // row) and makes every later ballot see the round closed.
@@ -284,6 +307,14 @@ async fn close_once<B: BallotBox>(db: &DatabaseConnection, id: Uuid) -> Result<B
     let present = present_now::<B>(&txn, &find::<B>(&txn, id).await?).await?;
     B::set_present_at_close(&txn, id, present).await?;
     B::rewrite_in_key_order(&txn, id).await?;
+    let action = format!("{}.close", B::KIND);
+    crate::audit::record(
+        &txn,
+        Some(actor),
+        crate::audit::Event::new(&action, B::KIND, id)
+            .with(serde_json::json!({"status": "closed", "present": present})),
+    )
+    .await?;
     let r = find::<B>(&txn, id).await?;
     txn.commit().await?;
     Ok(r)
@@ -302,6 +333,7 @@ pub async fn begin_publish<B: BallotBox>(txn: &DatabaseTransaction, id: Uuid) ->
 /// Marks a closed round published (the caller checked it with [`begin_publish`]).
 pub async fn mark_published<B: BallotBox>(
     txn: &DatabaseTransaction,
+    actor: &crate::Actor,
     id: Uuid,
     at: DateTime<Utc>,
 ) -> Result<()> {
@@ -310,6 +342,14 @@ pub async fn mark_published<B: BallotBox>(
         let r = find::<B>(txn, id).await?;
         return Err(refused::<B>(Step::Publish, B::status(&r)));
     }
+    let action = format!("{}.publish", B::KIND);
+    crate::audit::record(
+        txn,
+        Some(actor),
+        crate::audit::Event::new(&action, B::KIND, id)
+            .with(serde_json::json!({"status": "published"})),
+    )
+    .await?;
     tracing::info!(round.kind = B::NOUN, round.id = %id, "round published");
     Ok(())
 }

@@ -2,6 +2,8 @@
 
 pub mod accounts;
 pub mod attachments;
+pub mod audit_events;
+pub mod audit_head;
 pub mod ballots;
 pub mod congress_sessions;
 pub mod deputies;

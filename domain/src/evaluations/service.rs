@@ -86,6 +86,7 @@ pub(crate) struct RatingBox;
 impl BallotBox for RatingBox {
     type Round = evaluations::Model;
     const NOUN: &'static str = "rating round";
+    const KIND: &'static str = "evaluation";
     const TABLES: [&'static str; 2] = ["evaluation_ballots", "evaluation_participation"];
 
     fn id(r: &evaluations::Model) -> Uuid {
@@ -367,14 +368,14 @@ pub async fn list_for_session(
 /// Opens a draft round (quorum required, roster frozen), as a vote opens.
 pub async fn open(db: &DatabaseConnection, actor: &Actor, id: Uuid) -> Result<EvaluationView> {
     actor.require_admin()?;
-    let e = ballot_box::open::<RatingBox>(db, id).await?;
+    let e = ballot_box::open::<RatingBox>(db, actor, id).await?;
     view(db, e).await
 }
 
 /// Closes an open round: 实到 fixed, both halves rewritten in key order, as a vote closes.
 pub async fn close(db: &DatabaseConnection, actor: &Actor, id: Uuid) -> Result<EvaluationView> {
     actor.require_admin()?;
-    let e = ballot_box::close::<RatingBox>(db, id).await?;
+    let e = ballot_box::close::<RatingBox>(db, actor, id).await?;
     view(db, e).await
 }
 
@@ -387,7 +388,7 @@ pub async fn publish(
     actor.require_admin()?;
     let txn = db::begin_write(db).await?;
     ballot_box::begin_publish::<RatingBox>(&txn, id).await?;
-    ballot_box::mark_published::<RatingBox>(&txn, id, Utc::now()).await?;
+    ballot_box::mark_published::<RatingBox>(&txn, actor, id, Utc::now()).await?;
     txn.commit().await?;
     results(db, Some(actor), id).await
 }

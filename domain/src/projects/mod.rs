@@ -226,6 +226,15 @@ pub async fn update(
     row.planned_completion = Set(merged.planned_completion);
     row.updated_at = Set(Utc::now());
     let updated = row.update(&txn).await?;
+    crate::audit::record(
+        &txn,
+        Some(actor),
+        crate::audit::Event::new("project.update", "project", id).with(serde_json::json!({
+            "status": updated.status.as_str(), "title": updated.title,
+            "department": updated.department, "budget_yuan": updated.budget_yuan,
+        })),
+    )
+    .await?;
     txn.commit().await?;
     Ok(updated)
 }

@@ -113,6 +113,7 @@ pub(crate) struct VoteBox;
 impl BallotBox for VoteBox {
     type Round = votes::Model;
     const NOUN: &'static str = "vote";
+    const KIND: &'static str = "vote";
     const TABLES: [&'static str; 2] = ["ballots", "vote_participation"];
 
     fn id(r: &votes::Model) -> Uuid {
@@ -469,6 +470,15 @@ async fn insert_vote(
     Ok(vote)
 }
 
+/// A draft's settings as an audit event records them.
+fn draft_detail(d: &VoteDraft) -> serde_json::Value {
+    serde_json::json!({
+        "title": d.title, "method": d.method.as_str(), "seats": d.seats,
+        "candidate_ids": d.candidate_ids, "threshold_base": d.threshold_base.as_str(),
+        "secret": d.secret, "publish_ballots": d.publish_ballots,
+    })
+}
+
 pub async fn create(
     db: &DatabaseConnection,
     actor: &Actor,
@@ -484,6 +494,12 @@ pub async fn create(
         .ok_or_else(|| Error::not_found("session"))?;
     check_draft(&txn, &d, None).await?;
     let vote = insert_vote(&txn, session_id, &d, None).await?;
+    crate::audit::record(
+        &txn,
+        Some(actor),
+        crate::audit::Event::new("vote.create", "vote", vote.id).with(draft_detail(&d)),
+    )
+    .await?;
     txn.commit().await?;
     view(db, vote).await
 }
@@ -535,6 +551,12 @@ pub async fn update(
     row.threshold_base = Set(d.threshold_base);
     row.secret = Set(d.secret);
     row.publish_ballots = Set(d.publish_ballots);
+    crate::audit::record(
+        &txn,
+        Some(actor),
+        crate::audit::Event::new("vote.edit", "vote", id).with(draft_detail(&d)),
+    )
+    .await?;
     let vote = row.update(&txn).await?;
     if d.candidate_ids != old_candidates {
         // Dropped candidates go back to being proposals.
@@ -580,7 +602,7 @@ pub async fn list_for_session(
 /// Opens a draft. Refused without quorum (`quorum_not_met`). Freezes the roster size.
 pub async fn open(db: &DatabaseConnection, actor: &Actor, id: Uuid) -> Result<VoteView> {
     actor.require_admin()?;
-    let vote = ballot_box::open::<VoteBox>(db, id).await?;
+    let vote = ballot_box::open::<VoteBox>(db, actor, id).await?;
     view(db, vote).await
 }
 
@@ -588,7 +610,7 @@ pub async fn open(db: &DatabaseConnection, actor: &Actor, id: Uuid) -> Result<Vo
 /// participation and ballot rows in key order so nothing stored follows the order of casting.
 pub async fn close(db: &DatabaseConnection, actor: &Actor, id: Uuid) -> Result<VoteView> {
     actor.require_admin()?;
-    let vote = ballot_box::close::<VoteBox>(db, id).await?;
+    let vote = ballot_box::close::<VoteBox>(db, actor, id).await?;
     view(db, vote).await
 }
 
@@ -620,7 +642,7 @@ pub async fn publish(db: &DatabaseConnection, actor: &Actor, id: Uuid) -> Result
     project_status::settle(&txn, &adopted, &reserve, now).await?;
     crate::followup::progress::freeze_baselines(&txn, &adopted, crate::clock::china_date(now))
         .await?;
-    ballot_box::mark_published::<VoteBox>(&txn, id, now).await?;
+    ballot_box::mark_published::<VoteBox>(&txn, actor, id, now).await?;
     txn.commit().await?;
     results(db, Some(actor), id).await
 }
@@ -842,6 +864,13 @@ pub async fn runoff(db: &DatabaseConnection, actor: &Actor, id: Uuid) -> Result<
     };
     check_draft(&txn, &draft, None).await?;
     let created = insert_vote(&txn, vote.session_id, &draft, Some(id)).await?;
+    crate::audit::record(
+        &txn,
+        Some(actor),
+        crate::audit::Event::new("vote.runoff", "vote", created.id)
+            .with(serde_json::json!({"runoff_of": id, "draft": draft_detail(&draft)})),
+    )
+    .await?;
     txn.commit().await?;
     view(db, created).await
 }

@@ -118,6 +118,7 @@ impl FreshDb {
         let hash = hasher.hash("deputy-password-for-tests").await.unwrap();
         let created = accounts::create_deputies(
             &self.db,
+            None,
             Credentials::Shared {
                 password: "deputy-password-for-tests".into(),
                 hash,

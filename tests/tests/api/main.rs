@@ -2,6 +2,7 @@
 
 mod accounts;
 mod attachments;
+mod audit;
 mod auth;
 mod bounds;
 mod concurrency;
