@@ -231,3 +231,26 @@ pub async fn list(
         .await?;
     Ok((items, total))
 }
+
+/// The usernames of the accounts that appear in a page of the log, to show who acted.
+pub async fn usernames(
+    db: &impl ConnectionTrait,
+    events: &[audit_events::Model],
+) -> Result<std::collections::HashMap<Uuid, String>> {
+    let ids: Vec<Uuid> = events
+        .iter()
+        .flat_map(|e| {
+            let object = (e.object_kind == "account")
+                .then(|| e.object_id.as_deref().and_then(|o| o.parse().ok()))
+                .flatten();
+            e.account_id.into_iter().chain(object)
+        })
+        .collect();
+    Ok(crate::entities::accounts::Entity::find()
+        .filter(crate::entities::accounts::Column::Id.is_in(ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|a| (a.id, a.username))
+        .collect())
+}

@@ -221,6 +221,7 @@ pub fn router<S: Clone + Send + Sync + 'static>(state: WebState) -> Router<S> {
             post(pages::oversight::rating_action),
         )
         .route("/admin/report", get(pages::oversight::year_report))
+        .route("/admin/audit", get(pages::audit::log))
         .route("/screen/sessions/{id}", get(screen::page))
         .route("/screen/sessions/{id}/events", get(screen::events))
         .route("/projects", get(pages::followup::board_page))

@@ -124,6 +124,7 @@ async fn office_follow_up_pages_are_the_office_s_only() {
         format!("/admin/sessions/{s}/ratings/new"),
         format!("/admin/ratings/{round}"),
         "/admin/report?year=2027".to_owned(),
+        "/admin/audit".to_owned(),
     ];
     let posts = [
         "/admin/groups".to_owned(),
@@ -611,4 +612,33 @@ async fn a_rating_round_from_draft_to_published_grades_and_the_year_report() {
         .await
         .assert_contains("Livelihood projects: year report")
         .assert_contains("2 projects, 0 completed");
+}
+
+/// The office's audit page: the chain checked on every visit, the events newest first, filtered by
+/// object; and a break shown in words.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_audit_page_shows_the_chain_and_its_events() {
+    use sea_orm::{ConnectionTrait, Database};
+    let app = TestApp::spawn().await;
+    let y = adopted_year(&app).await;
+    let mut v = office(&app).await;
+    let page = v.get("/admin/audit").await;
+    assert_eq!(page.status, 200, "{}", page.html);
+    page.assert_contains("审计链完整")
+        .assert_contains("session.attendance")
+        .assert_contains("login.success")
+        .assert_contains("admin (admin)");
+    let about = v
+        .get(&format!("/admin/audit?object_id={}", y.session))
+        .await;
+    about
+        .assert_contains("session.roster")
+        .assert_lacks("login.success");
+    let db = Database::connect(app.db.url.as_str()).await.unwrap();
+    db.execute_unprepared("UPDATE audit_events SET action = 'vote.nothing' WHERE seq = 2")
+        .await
+        .unwrap();
+    v.get("/admin/audit")
+        .await
+        .assert_contains("审计链在第 2 条处断裂");
 }

@@ -218,6 +218,20 @@ table! {
     r_completed: "项目已完成，跟踪记录已关闭。", "The project is completed; its record is closed.";
     r_choose: "请从列表中选择。", "Choose one from the list.";
     r_text: "请填写，且不要超过长度限制。", "Fill this in, within the length limit.";
+    // the audit log
+    audit_log: "审计日志", "Audit log";
+    audit_hint: "每一项操作都按时间顺序记录，并以哈希链相连：任何删除、修改或调换都会被发现。不记录选票内容和回执。", "Every change is recorded in order and hash-chained: any deletion, edit or reordering is detected. No ballot content or receipt is recorded.";
+    audit_holds: "审计链完整：共 {n} 条记录，逐条核验无误。", "The chain holds: {n} events, each checked.";
+    audit_broken: "审计链在第 {seq} 条处断裂：{why}。请立即报告。", "The chain is broken at event {seq}: {why}. Report this at once.";
+    audit_seq: "序号", "No.";
+    audit_at: "时间", "Time";
+    audit_who: "操作人", "Who";
+    audit_action: "操作", "Action";
+    audit_object: "对象", "Object";
+    audit_detail: "内容", "Detail";
+    audit_filter: "按对象编号筛选", "Filter by object id";
+    audit_none: "没有记录。", "No events.";
+    audit_older: "更早的记录", "Older events";
     // attachments
     files_label: "照片或 PDF 文件（可不选）", "Photos or PDF files (optional)";
     files_hint: "可一次选多张，最多 9 个，每个不超过 {mb} MB。照片中的拍摄地点等信息会被去除。", "Choose several at once: at most 9, each up to {mb} MB. Location and other details in photos are removed.";

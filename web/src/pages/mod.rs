@@ -1,6 +1,7 @@
 //! Page handlers, one module per audience.
 
 pub mod admin;
+pub mod audit;
 pub mod casting;
 pub mod deputy;
 pub mod desks;
