@@ -1,11 +1,6 @@
 //! Connecting to the database and running write transactions the same way on SQLite and PostgreSQL.
 
-use std::{
-    collections::HashMap,
-    str::FromStr,
-    sync::{Arc, LazyLock, Mutex},
-    time::Duration,
-};
+use std::{str::FromStr, time::Duration};
 
 use tokio::sync::OwnedMutexGuard;
 
@@ -105,39 +100,16 @@ impl ConnectionTrait for WriteTxn {
     }
 }
 
-/// One queue of writers per SQLite file in this process.
-static TURNS: LazyLock<Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>> =
-    LazyLock::new(Default::default);
-
 /// Begins a transaction that will write. On SQLite it is `BEGIN IMMEDIATE`, so the write lock is
 /// taken up front and waits on the busy timeout instead of failing halfway when two writers meet.
-/// SQLite has one writer at a time; the writers of this process first queue for their turn in
-/// arrival order (an async mutex per database file) rather than meet in SQLite's busy handler,
-/// which sleeps up to 100 ms between tries: measured with `minsheng-bench`, that sleeping made
-/// the slowest ballots wait close to a second. Other processes on the same file still meet in the
-/// busy handler.
 pub async fn begin_write(db: &DatabaseConnection) -> Result<WriteTxn, DbErr> {
-    let (mode, turn) = match db.get_database_backend() {
-        DbBackend::Sqlite => {
-            let file = db
-                .get_sqlite_connection_pool()
-                .connect_options()
-                .get_filename()
-                .to_string_lossy()
-                .into_owned();
-            let queue = TURNS
-                .lock()
-                .expect("write turns")
-                .entry(file)
-                .or_default()
-                .clone();
-            (
-                Some(SqliteTransactionMode::Immediate),
-                Some(queue.lock_owned().await),
-            )
-        }
-        _ => (None, None),
+    let mode = match db.get_database_backend() {
+        DbBackend::Sqlite => Some(SqliteTransactionMode::Immediate),
+        _ => None,
     };
+    // Writers meet in SQLite's busy handler, which gives up after the busy timeout. (An
+    // in-process queue for the turn, with no deadline of its own, hung two browser flows in CI.)
+    let turn: Option<OwnedMutexGuard<()>> = None;
     let txn = db
         .begin_with_options(TransactionOptions {
             sqlite_transaction_mode: mode,
