@@ -2,8 +2,6 @@
 
 use std::{str::FromStr, time::Duration};
 
-use tokio::sync::OwnedMutexGuard;
-
 use sea_orm::{
     ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend,
     DbErr, ExecResult, QueryResult, SqliteTransactionMode, Statement, TransactionOptions,
@@ -50,12 +48,10 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
     }
 }
 
-/// A write transaction. On SQLite it also holds this process's turn to write (see
-/// [`begin_write`]) until it is committed or dropped. Reads and writes go through it as through the
-/// transaction it derefs to.
+/// A write transaction from [`begin_write`]. Reads and writes go through it as through the
+/// transaction it derefs to; it implements `ConnectionTrait` so generic queries take it too.
 pub struct WriteTxn {
     txn: DatabaseTransaction,
-    _turn: Option<OwnedMutexGuard<()>>,
 }
 
 impl std::ops::Deref for WriteTxn {
@@ -109,14 +105,13 @@ pub async fn begin_write(db: &DatabaseConnection) -> Result<WriteTxn, DbErr> {
     };
     // Writers meet in SQLite's busy handler, which gives up after the busy timeout. (An
     // in-process queue for the turn, with no deadline of its own, hung two browser flows in CI.)
-    let turn: Option<OwnedMutexGuard<()>> = None;
     let txn = db
         .begin_with_options(TransactionOptions {
             sqlite_transaction_mode: mode,
             ..Default::default()
         })
         .await?;
-    Ok(WriteTxn { txn, _turn: turn })
+    Ok(WriteTxn { txn })
 }
 
 /// A serialization failure or deadlock (PostgreSQL) or a busy/locked database (SQLite): the
