@@ -53,6 +53,14 @@ pub async fn reset_admin_password(
     row.update(&txn).await?;
     revoke_all_refresh_tokens(&txn, id).await?;
     clear_failures(&txn, &username).await?;
+    // No actor: the command runs on the database's machine, outside any account.
+    crate::audit::record(
+        &txn,
+        None,
+        crate::audit::Event::new("account.reset_admin_password", "account", id)
+            .with(serde_json::json!({ "via": "minsheng reset-admin-password" })),
+    )
+    .await?;
     txn.commit().await?;
     Ok(Reset { password, disabled })
 }

@@ -269,6 +269,15 @@ pub async fn attach(
     // Locked, as every follow-up write is, against a completion at the same moment.
     writable_project(&txn, project_id).await?;
     let stored = store(&txn, actor, project_id, record_kind, record_id, files).await?;
+    crate::audit::record(
+        &txn,
+        Some(actor),
+        crate::audit::Event::new("attachment.add", "project", project_id).with(serde_json::json!({
+            "record_kind": record_kind.as_str(), "record_id": record_id,
+            "attachment_ids": stored.iter().map(|a| a.id).collect::<Vec<_>>(),
+        })),
+    )
+    .await?;
     txn.commit().await?;
     Ok(stored)
 }

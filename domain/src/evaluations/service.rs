@@ -331,6 +331,15 @@ pub async fn create(
     evaluation_projects::Entity::insert_many(rows)
         .exec_without_returning(&txn)
         .await?;
+    crate::audit::record(
+        &txn,
+        Some(actor),
+        crate::audit::Event::new("evaluation.create", "evaluation", e.id).with(serde_json::json!({
+            "session_id": session_id, "title": e.title,
+            "threshold_base": e.threshold_base.as_str(), "project_ids": d.project_ids,
+        })),
+    )
+    .await?;
     txn.commit().await?;
     view(db, e).await
 }

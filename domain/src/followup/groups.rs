@@ -6,6 +6,7 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
     PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
+use serde_json::json;
 use uuid::Uuid;
 
 use crate::{
@@ -177,6 +178,15 @@ pub async fn create(db: &DatabaseConnection, actor: &Actor, g: GroupInput) -> Re
     .await?;
     replace_members(&txn, group.id, &members).await?;
     replace_projects(&txn, group.id, &project_ids).await?;
+    crate::audit::record(
+        &txn,
+        Some(actor),
+        crate::audit::Event::new("group.create", "supervision_group", group.id).with(json!({
+            "name": group.name, "year": group.year, "leader_id": group.leader_id,
+            "member_ids": members, "project_ids": project_ids,
+        })),
+    )
+    .await?;
     txn.commit().await?;
     view(db, group).await
 }
@@ -201,6 +211,7 @@ pub async fn update(
     let members = dedup(members);
     check_members(&txn, &members).await?;
     replace_members(&txn, id, &members).await?;
+    let projects_replaced = c.project_ids.is_some();
     if let Some(p) = c.project_ids {
         let p = dedup(p);
         check_projects(&txn, &p).await?;
@@ -212,6 +223,15 @@ pub async fn update(
     }
     row.leader_id = Set(leader);
     let group = row.update(&txn).await?;
+    crate::audit::record(
+        &txn,
+        Some(actor),
+        crate::audit::Event::new("group.update", "supervision_group", id).with(json!({
+            "name": group.name, "leader_id": group.leader_id, "member_ids": members,
+            "projects_replaced": projects_replaced,
+        })),
+    )
+    .await?;
     txn.commit().await?;
     view(db, group).await
 }

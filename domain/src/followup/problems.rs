@@ -8,6 +8,7 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
     QueryOrder, Set,
 };
+use serde_json::json;
 use uuid::Uuid;
 
 use super::access::{
@@ -78,6 +79,14 @@ pub async fn record_inspection(
         AttachmentRecord::Inspection,
         created.id,
         i.attachments,
+    )
+    .await?;
+    crate::audit::record(
+        &txn,
+        Some(actor),
+        crate::audit::Event::new("inspection.record", "project", project_id).with(json!({
+            "inspection_id": created.id, "kind": created.kind.as_str(), "held_on": created.held_on,
+        })),
     )
     .await?;
     txn.commit().await?;
@@ -193,6 +202,16 @@ pub async fn raise_problem(
         actor,
     )
     .await?;
+    crate::audit::record(
+        &txn,
+        Some(actor),
+        crate::audit::Event::new("problem.raise", "problem", problem.id).with(json!({
+            "project_id": project_id, "severity": problem.severity.as_str(),
+            "responsible_department": problem.responsible_department,
+            "deadline": problem.deadline,
+        })),
+    )
+    .await?;
     txn.commit().await?;
     problem_view(db, problem).await
 }
@@ -277,6 +296,14 @@ pub async fn act_on_problem(
         files,
     )
     .await?;
+    crate::audit::record(
+        &txn,
+        Some(actor),
+        crate::audit::Event::new("problem.step", "problem", id).with(json!({
+            "step": kind.as_str(), "status": {"from": status.as_str(), "to": next.as_str()},
+        })),
+    )
+    .await?;
     txn.commit().await?;
     problem_view(db, problem).await
 }
@@ -335,6 +362,14 @@ pub async fn record_escalation(
         created_at: Set(Utc::now()),
     }
     .insert(&txn)
+    .await?;
+    crate::audit::record(
+        &txn,
+        Some(actor),
+        crate::audit::Event::new("escalation.record", "project", project_id).with(json!({
+            "escalation_id": created.id, "kind": created.kind.as_str(), "held_on": created.held_on,
+        })),
+    )
     .await?;
     txn.commit().await?;
     Ok(created)

@@ -78,6 +78,14 @@ pub async fn add_milestone(
     }
     .insert(&txn)
     .await?;
+    crate::audit::record(
+        &txn,
+        Some(actor),
+        crate::audit::Event::new("milestone.add", "project", project_id).with(serde_json::json!({
+            "milestone_id": created.id, "title": created.title, "due_on": created.due_on,
+        })),
+    )
+    .await?;
     txn.commit().await?;
     Ok(created)
 }
@@ -114,6 +122,17 @@ pub async fn update_milestone(
         row.done_on = Set(done);
     }
     let updated = row.update(&txn).await?;
+    crate::audit::record(
+        &txn,
+        Some(actor),
+        crate::audit::Event::new("milestone.update", "project", updated.project_id).with(
+            serde_json::json!({
+                "milestone_id": id, "title": updated.title, "due_on": updated.due_on,
+                "done_on": updated.done_on,
+            }),
+        ),
+    )
+    .await?;
     txn.commit().await?;
     Ok(updated)
 }
@@ -241,6 +260,17 @@ pub async fn report_progress(
         row.updated_at = Set(Utc::now());
         row.update(&txn).await?;
     }
+    crate::audit::record(
+        &txn,
+        Some(actor),
+        crate::audit::Event::new("progress.report", "project", project_id).with(
+            serde_json::json!({
+                "report_id": report.id, "period": report.period,
+                "percent_complete": report.percent_complete, "spent_yuan": report.spent_yuan,
+            }),
+        ),
+    )
+    .await?;
     txn.commit().await?;
     Ok(report)
 }

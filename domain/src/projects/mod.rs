@@ -66,7 +66,8 @@ pub async fn create(
     actor.require_admin()?;
     let p = check(&input)?;
     let now = Utc::now();
-    Ok(projects::ActiveModel {
+    let txn = crate::db::begin_write(db).await?;
+    let created = projects::ActiveModel {
         id: Set(Uuid::new_v4()),
         title: Set(p.title),
         summary: Set(p.summary),
@@ -80,8 +81,20 @@ pub async fn create(
         created_at: Set(now),
         updated_at: Set(now),
     }
-    .insert(db)
-    .await?)
+    .insert(&txn)
+    .await?;
+    crate::audit::record(
+        &txn,
+        Some(actor),
+        crate::audit::Event::new("project.create", "project", created.id).with(serde_json::json!({
+            "title": created.title, "department": created.department,
+            "budget_yuan": created.budget_yuan, "year": created.year,
+            "source": created.source.as_str(),
+        })),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(created)
 }
 
 /// Logged-in users read every project; the public reads adopted projects and later only.

@@ -93,6 +93,13 @@ pub async fn set_scrutineers(
         .exec_without_returning(&txn)
         .await?;
     }
+    crate::audit::record(
+        &txn,
+        Some(actor),
+        crate::audit::Event::new("vote.scrutineers", "vote", vote_id)
+            .with(serde_json::json!({ "deputy_ids": ids })),
+    )
+    .await?;
     txn.commit().await?;
     listed(db, vote_id).await
 }

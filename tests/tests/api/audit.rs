@@ -2,7 +2,7 @@
 //! only, and never a ballot or a receipt.
 
 use minsheng_tests::TestApp;
-use serde_json::Value;
+use serde_json::{Value, json};
 
 #[tokio::test]
 async fn a_year_s_changes_are_in_the_log_and_no_ballot_is() {
@@ -80,4 +80,96 @@ async fn a_year_s_changes_are_in_the_log_and_no_ballot_is() {
     app.get("/api/v1/audit", None)
         .await
         .expect_problem(401, "missing_token");
+}
+
+/// The follow-up's changes are logged too, each naming its record: a milestone, a progress
+/// report, an inspection, a problem's every step, an escalation; and the chain holds after them.
+#[tokio::test]
+async fn the_follow_up_s_changes_are_in_the_log() {
+    let app = TestApp::spawn().await;
+    let k = app.adopted_project().await;
+    let p = &k.project;
+    app.post(
+        &format!("/api/v1/projects/{p}/milestones"),
+        Some(&k.admin),
+        json!({"title": "主体完工", "due_on": "2027-09-30"}),
+    )
+    .await
+    .expect(201);
+    app.post(
+        &format!("/api/v1/projects/{p}/progress"),
+        Some(&k.department),
+        json!({"period": "2027-03", "percent_complete": 30, "spent_yuan": 500_000, "note": "设计完成"}),
+    )
+    .await
+    .expect(201);
+    app.post(
+        &format!("/api/v1/projects/{p}/inspections"),
+        Some(&k.member),
+        json!({"kind": "inspection", "held_on": "2027-04-10", "location": "城东小区", "participants": "全体", "findings": "围挡不足"}),
+    )
+    .await
+    .expect(201);
+    let problem = app
+        .post(
+            &format!("/api/v1/projects/{p}/problems"),
+            Some(&k.member),
+            json!({"description": "施工围挡不足", "severity": "high", "deadline": "2099-05-10"}),
+        )
+        .await
+        .expect(201)["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    app.patch(
+        &format!("/api/v1/problems/{problem}"),
+        Some(&k.department),
+        json!({"action": "rectify", "note": "已增设围挡"}),
+    )
+    .await
+    .expect(200);
+    app.post(
+        &format!("/api/v1/projects/{p}/escalations"),
+        Some(&k.admin),
+        json!({"kind": "inquiry", "held_on": "2027-05-01", "note": "询问进度"}),
+    )
+    .await
+    .expect(201);
+
+    let log = app
+        .get("/api/v1/audit?limit=500", Some(&k.admin))
+        .await
+        .expect(200);
+    let items = log["items"].as_array().unwrap();
+    let find = |action: &str| {
+        items
+            .iter()
+            .find(|e| e["action"] == action)
+            .unwrap_or_else(|| panic!("{action} missing from {log}"))
+    };
+    assert_eq!(find("project.create")["role"], "admin");
+    assert_eq!(
+        find("group.create")["object_id"],
+        Value::String(k.group.clone())
+    );
+    assert_eq!(find("milestone.add")["detail"]["title"], "主体完工");
+    let report = find("progress.report");
+    assert_eq!(report["role"], "department");
+    assert_eq!(report["object_id"], Value::String(p.clone()));
+    assert_eq!(report["detail"]["percent_complete"], 30);
+    assert_eq!(find("inspection.record")["role"], "deputy");
+    assert_eq!(
+        find("problem.raise")["object_id"],
+        Value::String(problem.clone())
+    );
+    let step = find("problem.step");
+    assert_eq!(step["detail"]["step"], "rectified");
+    assert_eq!(
+        step["detail"]["status"],
+        json!({"from": "open", "to": "rectified"})
+    );
+    assert_eq!(find("escalation.record")["detail"]["kind"], "inquiry");
+    for w in items.windows(2) {
+        assert_eq!(w[0]["prev_sha256"], w[1]["sha256"]);
+    }
 }
