@@ -55,12 +55,7 @@ fn num(name: &str, default: u64) -> anyhow::Result<u64> {
 
 /// The directory holding a SQLite database file, where the generated JWT secret is kept too.
 fn data_dir(database_url: &str) -> PathBuf {
-    let path = database_url
-        .strip_prefix("sqlite://")
-        .or_else(|| database_url.strip_prefix("sqlite:"))
-        .map(|p| p.split('?').next().unwrap_or(p));
-    match path
-        .map(PathBuf::from)
+    match crate::database_file::sqlite_path(database_url)
         .and_then(|p| p.parent().map(PathBuf::from))
     {
         Some(dir) if !dir.as_os_str().is_empty() => dir,

@@ -4,6 +4,7 @@
 pub mod auth;
 pub mod bounds;
 pub mod config;
+pub mod database_file;
 pub mod error;
 pub mod extract;
 pub mod headers;

@@ -8,7 +8,7 @@ use minsheng_api::{config::Config, startup};
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-const USAGE: &str = "usage: minsheng [serve | migrate | demo | reset-admin-password [USERNAME] | audit verify | version | help]\n\
+const USAGE: &str = "usage: minsheng [serve | migrate | demo | reset-admin-password [USERNAME] | audit verify | backup FILE | restore FILE | version | help]\n\
   serve     start the service (default); migrations run first\n\
   migrate   apply pending migrations and exit\n\
   reset-admin-password [USERNAME]\n\
@@ -16,6 +16,12 @@ const USAGE: &str = "usage: minsheng [serve | migrate | demo | reset-admin-passw
             once, and end its sessions; run it on the machine that holds the database\n\
   audit verify\n\
             recompute the audit log's hash chain; names the first broken event and exits 2\n\
+  backup FILE\n\
+            write a consistent copy of the SQLite database to FILE while the service runs, and\n\
+            check the copy (pages and audit chain); PostgreSQL: pg_dump, see README.md\n\
+  restore FILE\n\
+            put the backup FILE in place of the SQLite database, after checking it; refused while\n\
+            the service runs; the replaced database is kept beside it\n\
   version   print the version (also --version)\n\
   demo      seed a demonstration congress (327 deputies, 15 projects, a draft vote, and last\n\
             year's published vote with its follow-up and rating) into minsheng-demo.db unless\n\
@@ -199,6 +205,33 @@ async fn main() -> anyhow::Result<()> {
                     std::process::exit(2);
                 }
             }
+        }
+        "backup" | "restore" => {
+            let Some(file) = std::env::args().nth(2).map(std::path::PathBuf::from) else {
+                anyhow::bail!("usage: minsheng {command} FILE");
+            };
+            use minsheng_api::database_file;
+            if command == "backup" {
+                let c = database_file::backup(&config.database_url, &file).await?;
+                println!(
+                    "backup written to {} ({} bytes); its pages check out and its audit log of {} events holds",
+                    file.display(),
+                    c.bytes,
+                    c.audit_events
+                );
+            } else {
+                let r = database_file::restore(&config.database_url, &file).await?;
+                println!(
+                    "restored {} ({} bytes; its pages check out and its audit log of {} events holds)",
+                    file.display(),
+                    r.checked.bytes,
+                    r.checked.audit_events
+                );
+                if let Some(kept) = r.kept {
+                    println!("the database it replaced is kept as {}", kept.display());
+                }
+            }
+            Ok(())
         }
         "version" | "-V" | "--version" => {
             println!("minsheng {}", env!("CARGO_PKG_VERSION"));

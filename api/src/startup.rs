@@ -215,6 +215,8 @@ async fn log_request(
 
 /// Connects, migrates, makes sure an admin exists, and builds the shared state.
 pub async fn prepare(config: &Config) -> anyhow::Result<AppState> {
+    // Before the first connection: a restore in progress must finish before anything opens the file.
+    let serving_lock = crate::database_file::hold_serving_lock(&config.database_url)?;
     let db = db::connect(&config.database_url).await?;
     migrate(&db).await?;
     let hasher = PasswordHasher::default();
@@ -242,6 +244,7 @@ pub async fn prepare(config: &Config) -> anyhow::Result<AppState> {
         attachment_max_bytes: config.attachment_max_bytes,
         published: Default::default(),
         boards: Default::default(),
+        serving_lock: serving_lock.map(std::sync::Arc::new),
         refresh_ttl: chrono::Duration::seconds(config.refresh_ttl_secs as i64),
     })
 }

@@ -25,4 +25,7 @@ pub struct AppState {
     pub published: std::sync::Arc<crate::published::PublishedAnswers>,
     /// Copies of the public board, checked against its version ([`crate::published::KeptBoards`]).
     pub boards: std::sync::Arc<crate::published::KeptBoards>,
+    /// Held while the service runs, so `minsheng restore` refuses to replace a served SQLite file
+    /// ([`crate::database_file`]).
+    pub serving_lock: Option<std::sync::Arc<crate::database_file::ServingLock>>,
 }

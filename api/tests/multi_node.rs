@@ -3,71 +3,19 @@
 //! same result. Runs on the database `MINSHENG_TEST_DATABASE_URL` names (PostgreSQL in CI), or on one
 //! shared SQLite file.
 
-use std::{net::TcpListener, process::Stdio, time::Duration};
-
-use minsheng_tests::{ADMIN_PASSWORD, Handle, JWT_SECRET, TestDb};
+use minsheng_tests::{ADMIN_PASSWORD, TestDb, process::Server};
 use serde_json::json;
-use tokio::process::{Child, Command};
 
-struct Node {
-    handle: Handle,
-    child: Child,
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-async fn start_node(db_url: &str) -> Node {
-    let port = free_port();
-    let child = Command::new(env!("CARGO_BIN_EXE_minsheng"))
-        .arg("serve")
-        .env("MINSHENG_DATABASE_URL", db_url)
-        .env("MINSHENG_BIND", format!("127.0.0.1:{port}"))
-        .env("MINSHENG_JWT_SECRET", JWT_SECRET)
-        .env("MINSHENG_ADMIN_PASSWORD", ADMIN_PASSWORD)
-        .env("MINSHENG_LOG", "warn")
-        .stdout(Stdio::null())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("start minsheng");
-    let handle = Handle {
-        base: format!("http://127.0.0.1:{port}"),
-        client: reqwest::Client::new(),
-    };
-    Node { handle, child }
-}
-
-async fn wait_ready(node: &mut Node) {
-    for _ in 0..300 {
-        if let Some(status) = node.child.try_wait().unwrap() {
-            panic!("node at {} exited: {status}", node.handle.base);
-        }
-        if let Ok(r) = node
-            .handle
-            .client
-            .get(format!("{}/ready", node.handle.base))
-            .send()
-            .await
-            && r.status().is_success()
-        {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("node at {} never became ready", node.handle.base);
+fn start_node(db_url: &str) -> Server {
+    Server::start(env!("CARGO_BIN_EXE_minsheng").as_ref(), db_url)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_nodes_one_database() {
     let db = TestDb::create().await;
     // Both nodes start at once and race to migrate and to create the first admin.
-    let (mut a, mut b) = tokio::join!(start_node(&db.url), start_node(&db.url));
-    tokio::join!(wait_ready(&mut a), wait_ready(&mut b));
+    let (mut a, mut b) = (start_node(&db.url), start_node(&db.url));
+    tokio::join!(a.wait_ready(), b.wait_ready());
     let (a, b) = (&a.handle, &b.handle);
 
     let admin = a.login("admin", ADMIN_PASSWORD).await.access;

@@ -48,6 +48,22 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
     }
 }
 
+/// Opens a SQLite file read-only and as immutable, for checking a backup: nothing is written
+/// beside it (no journal, no WAL), and a missing file is an error rather than a new database.
+pub async fn open_sqlite_read_only(path: &std::path::Path) -> Result<DatabaseConnection, DbErr> {
+    let mut opts = ConnectOptions::new("sqlite::memory:".to_owned());
+    let path = path.to_owned();
+    opts.sqlx_logging(false)
+        .max_connections(1)
+        .map_sqlx_sqlite_opts(move |_| {
+            SqliteConnectOptions::new()
+                .filename(&path)
+                .read_only(true)
+                .immutable(true)
+        });
+    Database::connect(opts).await
+}
+
 /// A write transaction from [`begin_write`]. Reads and writes go through it as through the
 /// transaction it derefs to; it implements `ConnectionTrait` so generic queries take it too.
 pub struct WriteTxn {

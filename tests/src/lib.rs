@@ -10,6 +10,7 @@ pub mod browser;
 pub mod kit;
 pub mod multipart;
 pub mod pages;
+pub mod process;
 
 pub use kit::AdoptedProject;
 
