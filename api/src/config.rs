@@ -22,7 +22,8 @@ pub struct Config {
     pub body_limit: usize,
     /// Thresholds of the status colour rule.
     pub colour_rule: ColourRule,
-    /// Mark page cookies `Secure`: set when users reach the service over HTTPS (a TLS proxy).
+    /// Mark page cookies `Secure`: set when users reach the service over HTTPS (a TLS proxy);
+    /// always on when the binary serves HTTPS itself.
     pub cookie_secure: bool,
     /// Seconds a client has to send a request's headers.
     pub header_timeout_secs: u64,
@@ -37,6 +38,8 @@ pub struct Config {
     pub import_max_rows: usize,
     /// Most bytes one attachment (photo or PDF) may have.
     pub attachment_max_bytes: usize,
+    /// Serve HTTPS with this certificate and key (`MINSHENG_TLS_CERT`, `MINSHENG_TLS_KEY`).
+    pub tls: Option<crate::tls::TlsFiles>,
 }
 
 fn var(name: &str) -> Option<String> {
@@ -134,8 +137,20 @@ impl Config {
                 ),
                 None => None,
             },
+            tls: match (var("MINSHENG_TLS_CERT"), var("MINSHENG_TLS_KEY")) {
+                (Some(cert), Some(key)) => Some(crate::tls::TlsFiles {
+                    cert: cert.into(),
+                    key: key.into(),
+                }),
+                (None, None) => None,
+                _ => bail!("MINSHENG_TLS_CERT and MINSHENG_TLS_KEY are set together, or neither"),
+            },
             database_url,
         };
+        let mut cfg = cfg;
+        if cfg.tls.is_some() {
+            cfg.cookie_secure = true;
+        }
         if cfg.header_timeout_secs == 0 || cfg.body_timeout_secs == 0 || cfg.max_connections == 0 {
             bail!(
                 "MINSHENG_HEADER_TIMEOUT_SECS, MINSHENG_BODY_TIMEOUT_SECS and MINSHENG_MAX_CONNECTIONS must be at least 1"
@@ -242,6 +257,7 @@ mod tests {
             client_ip_header: None,
             import_max_rows: 5000,
             attachment_max_bytes: 10 * 1024 * 1024,
+            tls: None,
         }
     }
 

@@ -31,3 +31,13 @@ pub async fn api_and_docs(req: Request, next: Next) -> Response {
     }
     resp
 }
+
+/// HTTPS only, from now on, for a year: set when the binary serves HTTPS itself. No
+/// `includeSubDomains`: a hall network's other hosts are not ours to decide.
+pub async fn hsts(mut resp: Response) -> Response {
+    resp.headers_mut().insert(
+        header::STRICT_TRANSPORT_SECURITY,
+        HeaderValue::from_static("max-age=31536000"),
+    );
+    resp
+}

@@ -1,18 +1,25 @@
 //! Serving connections with limits, so slow or idle clients cannot hold the service: a request's
 //! headers must arrive within a deadline, its body is read under a deadline (see
 //! [`crate::startup::app`]), and at most so many connections are open at once (further clients
-//! wait in the kernel's queue until one closes). On shutdown, requests in flight are answered;
-//! connections still open after a grace period (live screens, stalled clients) are closed.
+//! wait in the kernel's queue until one closes). With TLS, the handshake is done in the
+//! connection's own task under the same header deadline. On shutdown, requests in flight are
+//! answered; connections still open after a grace period (live screens, stalled clients) are
+//! closed.
 
 use std::{convert::Infallible, future::Future, net::SocketAddr, sync::Arc, time::Duration};
 
-use axum::{Router, extract::ConnectInfo};
+use axum::{Router, extract::ConnectInfo, response::Response};
 use hyper::{body::Incoming, server::conn::http1, service::service_fn};
 use hyper_util::{
     rt::{TokioIo, TokioTimer},
     server::graceful::GracefulShutdown,
 };
-use tokio::{net::TcpListener, sync::Semaphore};
+use tokio::{
+    io::{AsyncRead, AsyncWrite},
+    net::TcpListener,
+    sync::Semaphore,
+};
+use tokio_rustls::TlsAcceptor;
 use tower::ServiceExt;
 
 /// Connection limits (README: configuration).
@@ -26,11 +33,12 @@ pub struct Limits {
     pub shutdown_grace: Duration,
 }
 
-/// Serves `app` on `listener` until `shutdown` resolves.
+/// Serves `app` on `listener` until `shutdown` resolves; over TLS when `tls` is given.
 pub async fn run(
     listener: TcpListener,
     app: Router,
     limits: Limits,
+    tls: Option<TlsAcceptor>,
     shutdown: impl Future<Output = ()>,
 ) -> std::io::Result<()> {
     let graceful = GracefulShutdown::new();
@@ -66,14 +74,21 @@ pub async fn run(
                 )
             }
         });
-        let conn = http1::Builder::new()
-            .timer(TokioTimer::new())
-            .header_read_timeout(limits.header_timeout)
-            .serve_connection(TokioIo::new(stream), service);
-        let conn = graceful.watch(conn);
+        let watcher = graceful.watcher();
+        let tls = tls.clone();
         tokio::spawn(async move {
-            // A client that stalls or disconnects ends only its own connection.
-            let _ = conn.await;
+            match tls {
+                None => serve_connection(stream, service, limits, watcher).await,
+                Some(acceptor) => {
+                    // A client that never finishes its handshake is dropped at the header deadline.
+                    match tokio::time::timeout(limits.header_timeout, acceptor.accept(stream)).await
+                    {
+                        Ok(Ok(stream)) => serve_connection(stream, service, limits, watcher).await,
+                        Ok(Err(e)) => tracing::debug!(error = %e, "TLS handshake failed"),
+                        Err(_) => tracing::debug!("TLS handshake timed out"),
+                    }
+                }
+            }
             drop(slot);
         });
     }
@@ -91,4 +106,28 @@ pub async fn run(
         }
     }
     Ok(())
+}
+
+/// One connection, HTTP/1.1 with keep-alive, until the client leaves or shutdown closes it. A client
+/// that stalls or disconnects ends only its own connection.
+async fn serve_connection<I, S>(
+    io: I,
+    service: S,
+    limits: Limits,
+    watcher: hyper_util::server::graceful::Watcher,
+) where
+    I: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+    S: hyper::service::Service<
+            hyper::Request<Incoming>,
+            Response = Response<axum::body::Body>,
+            Error = Infallible,
+        > + Send
+        + 'static,
+    S::Future: Send + 'static,
+{
+    let conn = http1::Builder::new()
+        .timer(TokioTimer::new())
+        .header_read_timeout(limits.header_timeout)
+        .serve_connection(TokioIo::new(io), service);
+    let _ = watcher.watch(conn).await;
 }

@@ -273,17 +273,26 @@ pub async fn serve(
     config: &Config,
 ) -> anyhow::Result<()> {
     let addr: SocketAddr = listener.local_addr()?;
+    let tls = config.tls.as_ref().map(crate::tls::acceptor).transpose()?;
+    let scheme = if tls.is_some() { "https" } else { "http" };
     tracing::info!(
         %addr,
+        scheme,
         "minsheng listening: pages at /login, API docs at /docs; a lost admin password is reset with `minsheng reset-admin-password`"
     );
+    if tls.is_none() && !addr.ip().is_loopback() {
+        tracing::warn!(
+            %addr,
+            "serving plain HTTP beyond this machine: passwords and ballots cross the network readable by anyone on it (a hall's Wi-Fi); set MINSHENG_TLS_CERT and MINSHENG_TLS_KEY, or put a TLS proxy in front (README: HTTPS)"
+        );
+    }
     let client_ip_header = minsheng_web::client::ClientIpHeader(
         config
             .client_ip_header
             .as_deref()
             .and_then(|h| axum::http::HeaderName::try_from(h).ok()),
     );
-    let app = app(state, config.body_limit)
+    let mut app = app(state, config.body_limit)
         .layer(axum::Extension(client_ip_header))
         .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(
             std::time::Duration::from_secs(config.body_timeout_secs),
@@ -293,7 +302,10 @@ pub async fn serve(
         max_connections: config.max_connections as usize,
         shutdown_grace: std::time::Duration::from_secs(10),
     };
-    crate::server::run(listener, app, limits, shutdown_signal()).await?;
+    if tls.is_some() {
+        app = app.layer(axum::middleware::map_response(crate::headers::hsts));
+    }
+    crate::server::run(listener, app, limits, tls, shutdown_signal()).await?;
     Ok(())
 }
 

@@ -117,6 +117,7 @@ pub fn test_config(db_url: &str, dir: Option<&std::path::Path>) -> Config {
         client_ip_header: None,
         import_max_rows: 5000,
         attachment_max_bytes: 10 * 1024 * 1024,
+        tls: None,
     }
 }
 
