@@ -32,6 +32,17 @@ pub fn date_opt<'de, D: Deserializer<'de>>(d: D) -> Result<Option<NaiveDate>, D:
     Option::<NaiveDate>::deserialize(d)?.map(check).transpose()
 }
 
+/// An optional year, 2000 to 2100 (a query's `year`).
+pub fn year_opt<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i32>, D::Error> {
+    let (lo, hi) = minsheng_domain::bounds::YEARS;
+    match Option::<i32>::deserialize(d)? {
+        Some(y) if !(lo..=hi).contains(&y) => Err(serde::de::Error::custom(format!(
+            "expected a year from {lo} to {hi}, got {y}"
+        ))),
+        other => Ok(other),
+    }
+}
+
 /// A date that may be sent as `null` to clear it (`Some(None)`); absent is `None` (with
 /// `#[serde(default)]`).
 pub fn date_present<'de, D: Deserializer<'de>>(

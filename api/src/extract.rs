@@ -39,6 +39,16 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
             json_error(&path, e.into_inner())
         })?;
         de.end().map_err(|e| json_error(".", e))?;
+        // Every body is a JSON object. serde also builds a struct from a list of its field values
+        // (`[["…"]]` for `{"deputy_ids": ["…"]}`), which no client means and the schema forbids.
+        if bytes.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
+            return Err(ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                ErrorCode::InvalidBody,
+                "body: expected an object, found a list",
+            )
+            .with_field("body", "expected an object, found a list"));
+        }
         Ok(ApiJson(value))
     }
 }

@@ -36,7 +36,11 @@ fn print_demo(
     info: &minsheng_domain::demo::DemoInfo,
     screen_key: Option<&str>,
 ) {
-    let scheme = if config.tls.is_some() { "https" } else { "http" };
+    let scheme = if config.tls.is_some() {
+        "https"
+    } else {
+        "http"
+    };
     let base = format!("{scheme}://{}", config.bind);
     use minsheng_domain::vocabulary::VoteStatus;
     let screen = match screen_key {

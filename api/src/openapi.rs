@@ -175,3 +175,58 @@ pub fn pin_formats(doc: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
     walk(&mut json);
     serde_json::from_value(json).expect("the OpenAPI document reads back")
 }
+
+/// Marks a one-line text field in `#[schema(pattern = "one-line")]`: a name, a title
+/// ([`minsheng_domain::text::parse_text`]). [`text_patterns`] puts the rule in its place.
+pub const ONE_LINE: &str = "one-line";
+/// Marks a multi-line text field in `#[schema(pattern = "long-text")]`: a summary, a note
+/// ([`minsheng_domain::text::parse_long_text`]); required when its `min_length` is 1.
+pub const LONG_TEXT: &str = "long-text";
+
+/// The control characters (Unicode Cc).
+const CONTROL: &str = r"\u0000-\u001f\u007f-\u009f";
+/// Control characters but tab, newline and carriage return.
+const CONTROL_BUT_BREAKS: &str = r"\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f";
+/// Bidirectional controls and invisible characters (`text::is_invisible_format`).
+const INVISIBLE: &str = r"\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff";
+/// White space that is not a control character (Unicode White_Space, which `trim` removes).
+const SPACE: &str = r" \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000";
+
+/// The text rule of `minsheng_domain::text` as schema patterns (ECMA-262, as JSON Schema wants),
+/// so a client or a fuzzer generating "valid" text sends what the server accepts: one-line text
+/// has no control or invisible character and something besides spaces; multi-line text may hold
+/// tabs and line breaks, and when required, something besides white space.
+pub fn text_patterns(doc: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
+    let one_line =
+        format!("^[^{CONTROL}{INVISIBLE}]*[^{CONTROL}{INVISIBLE}{SPACE}][^{CONTROL}{INVISIBLE}]*$");
+    let long_required = format!(
+        "^[^{CONTROL_BUT_BREAKS}]*[^{CONTROL_BUT_BREAKS}\\t\\n\\r{SPACE}][^{CONTROL_BUT_BREAKS}]*$"
+    );
+    let long_optional = format!("^[^{CONTROL_BUT_BREAKS}]*$");
+    let walk = |v: &mut serde_json::Value| {
+        fn go(v: &mut serde_json::Value, rules: &dyn Fn(&str, bool) -> Option<String>) {
+            match v {
+                serde_json::Value::Object(map) => {
+                    let required = map.get("minLength").and_then(|m| m.as_u64()).unwrap_or(0) > 0;
+                    if let Some(p) = map.get("pattern").and_then(|p| p.as_str())
+                        && let Some(rule) = rules(p, required)
+                    {
+                        map.insert("pattern".into(), rule.into());
+                    }
+                    map.values_mut().for_each(|v| go(v, rules));
+                }
+                serde_json::Value::Array(items) => items.iter_mut().for_each(|v| go(v, rules)),
+                _ => {}
+            }
+        }
+        go(v, &|marker, required| match marker {
+            ONE_LINE => Some(one_line.clone()),
+            LONG_TEXT if required => Some(long_required.clone()),
+            LONG_TEXT => Some(long_optional.clone()),
+            _ => None,
+        })
+    };
+    let mut json = serde_json::to_value(&doc).expect("the OpenAPI document serializes");
+    walk(&mut json);
+    serde_json::from_value(json).expect("the OpenAPI document reads back")
+}

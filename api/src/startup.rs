@@ -96,7 +96,10 @@ pub fn api_router() -> OpenApiRouter<AppState> {
 fn parts() -> (Router<AppState>, utoipa::openapi::OpenApi) {
     let (router, mut spec) = api_router().split_for_parts();
     crate::openapi::finish(&mut spec);
-    (router, crate::openapi::pin_formats(spec))
+    (
+        router,
+        crate::openapi::text_patterns(crate::openapi::pin_formats(spec)),
+    )
 }
 
 /// The OpenAPI document as served and as committed in `openapi/openapi.json`.

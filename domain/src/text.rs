@@ -1,9 +1,11 @@
 //! Helpers every service shares: a page of a listing, and the one text rule every field follows.
 //!
-//! The text rule, the same on SQLite and PostgreSQL (which refuses U+0000 outright): no U+0000
-//! anywhere; no control characters, except newline, carriage return and tab in multi-line text;
-//! and in one-line names and titles no bidirectional overrides or invisible characters, which
-//! would let a project title reorder or hide itself on a ballot.
+//! The text rule, the same on SQLite and PostgreSQL (which refuses U+0000 outright), checked on
+//! every character sent (spaces around are trimmed after): no control characters, except
+//! newline, carriage return and tab in multi-line text; and in one-line names and titles no
+//! bidirectional overrides or invisible characters, which would let a project title reorder or
+//! hide itself on a ballot. The published schema states the same rule as a pattern
+//! (`minsheng_api::openapi::text_patterns`).
 
 use crate::error::ErrorCode;
 use crate::error::{Error, Result};
@@ -30,7 +32,9 @@ pub fn parse_text(field: &str, raw: &str, max: usize) -> Result<String> {
     let t = raw.trim();
     if t.is_empty()
         || raw.chars().count() > max
-        || t.chars().any(|c| c.is_control() || is_invisible_format(c))
+        || raw
+            .chars()
+            .any(|c| c.is_control() || is_invisible_format(c))
     {
         return Err(Error::invalid_field(
             ErrorCode::InvalidText,
@@ -50,7 +54,8 @@ pub fn parse_long_text(field: &str, raw: &str, max: usize, required: bool) -> Re
     let t = raw.trim();
     if (required && t.is_empty())
         || raw.chars().count() > max
-        || t.chars()
+        || raw
+            .chars()
             .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
     {
         return Err(Error::invalid_field(

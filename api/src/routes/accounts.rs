@@ -115,20 +115,12 @@ pub enum NewAccountRole {
 pub struct CreateAccountRequest {
     #[schema(pattern = r"^[A-Za-z0-9._-]{3,64}$")]
     pub username: String,
-    #[schema(
-        min_length = 1,
-        max_length = 100,
-        pattern = r"^[^\x00-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x1F\x7F-\x9F]*$"
-    )]
+    #[schema(min_length = 1, max_length = 100, pattern = "one-line")]
     pub display_name: String,
     /// Deputies are created under `/api/v1/deputies`, which records the deputy too.
     pub role: NewAccountRole,
     /// Required for `department` accounts, refused for others.
-    #[schema(
-        min_length = 1,
-        max_length = 100,
-        pattern = r"^[^\x00-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x1F\x7F-\x9F]*$"
-    )]
+    #[schema(min_length = 1, max_length = 100, pattern = "one-line")]
     pub department: Option<String>,
 }
 
@@ -142,20 +134,12 @@ pub struct AccountWithPassword {
 
 #[derive(Deserialize, ToSchema)]
 pub struct UpdateAccountRequest {
-    #[schema(
-        min_length = 1,
-        max_length = 100,
-        pattern = r"^[^\x00-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x1F\x7F-\x9F]*$"
-    )]
+    #[schema(min_length = 1, max_length = 100, pattern = "one-line")]
     pub display_name: Option<String>,
     /// True disables the account at once (its tokens stop working); false enables it again.
     pub disabled: Option<bool>,
     /// Department accounts only.
-    #[schema(
-        min_length = 1,
-        max_length = 100,
-        pattern = r"^[^\x00-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x1F\x7F-\x9F]*$"
-    )]
+    #[schema(min_length = 1, max_length = 100, pattern = "one-line")]
     pub department: Option<String>,
     /// True issues a new temporary password, returned once.
     #[serde(default)]
@@ -176,6 +160,7 @@ pub struct AccountFilter {
 #[utoipa::path(post, path = "/api/v1/accounts", tag = "accounts", security(("bearer" = [])), request_body = CreateAccountRequest, responses(
     (status = 201, body = AccountWithPassword),
     (status = 409, description = "username taken", body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 422, description = "a rule across fields that the schema does not state: `department_required` (a department account needs its department), `department_not_allowed` (other roles have none); or `invalid_body`, `invalid_text`", body = crate::error::Problem, content_type = "application/problem+json"),
 ))]
 pub async fn create_account(
     State(state): State<AppState>,
@@ -247,6 +232,7 @@ pub async fn get_account(
 #[utoipa::path(patch, path = "/api/v1/accounts/{id}", tag = "accounts", security(("bearer" = [])), params(("id" = Uuid, Path)), request_body = UpdateAccountRequest, responses(
     (status = 200, body = AccountWithPassword),
     (status = 409, description = "an admin cannot disable themself", body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 422, description = "`not_a_department_account` (only a department account has a department), `invalid_text`, `invalid_body`", body = crate::error::Problem, content_type = "application/problem+json"),
 ))]
 pub async fn update_account(
     State(state): State<AppState>,

@@ -17,17 +17,9 @@ use crate::{
 pub struct CreateDeputyRequest {
     #[schema(pattern = r"^[A-Za-z0-9._-]{3,32}$")]
     pub deputy_code: String,
-    #[schema(
-        min_length = 1,
-        max_length = 100,
-        pattern = r"^[^\x00-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x1F\x7F-\x9F]*$"
-    )]
+    #[schema(min_length = 1, max_length = 100, pattern = "one-line")]
     pub name: String,
-    #[schema(
-        min_length = 1,
-        max_length = 100,
-        pattern = r"^[^\x00-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x1F\x7F-\x9F]*$"
-    )]
+    #[schema(min_length = 1, max_length = 100, pattern = "one-line")]
     pub delegation: String,
     /// Defaults to the deputy code when left out; stored in lower case. An empty or otherwise
     /// invalid username is refused (422 `invalid_username`).

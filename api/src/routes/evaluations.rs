@@ -91,7 +91,7 @@ impl From<EvaluationView> for EvaluationDto {
 
 #[derive(Deserialize, ToSchema)]
 pub struct CreateEvaluationRequest {
-    #[schema(min_length = 1, max_length = 200)]
+    #[schema(min_length = 1, max_length = 200, pattern = "one-line")]
     pub title: String,
     /// Adopted (or later) projects to rate.
     #[schema(min_items = 1)]
@@ -158,6 +158,7 @@ impl TryFrom<EvaluationResults> for EvaluationResultsDto {
 /// Draft a rating round over adopted projects. Roles: admin.
 #[utoipa::path(post, path = "/api/v1/sessions/{id}/evaluations", tag = "evaluations", security(("bearer" = [])), params(("id" = Uuid, Path, description = "session id")), request_body = CreateEvaluationRequest, responses(
     (status = 201, body = EvaluationDto),
+    (status = 422, description = "rules on the ids named, which the schema cannot check: `unknown_project` (not a project), `project_not_adopted` (only adopted projects are rated), `invalid_projects` (a project twice, or none); `invalid_threshold_base`, `invalid_text`, `invalid_body`", body = crate::error::Problem, content_type = "application/problem+json"),
 ))]
 pub async fn create_evaluation(
     State(state): State<AppState>,

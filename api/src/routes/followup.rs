@@ -74,7 +74,7 @@ impl From<milestones::Model> for MilestoneDto {
 
 #[derive(Deserialize, ToSchema)]
 pub struct CreateMilestoneRequest {
-    #[schema(min_length = 1, max_length = 200)]
+    #[schema(min_length = 1, max_length = 200, pattern = "one-line")]
     pub title: String,
     /// A date in the years 2000 to 2100.
     #[schema(pattern = r"^(20[0-9]{2}|2100)-[0-9]{2}-[0-9]{2}$")]
@@ -84,7 +84,7 @@ pub struct CreateMilestoneRequest {
 
 #[derive(Deserialize, ToSchema)]
 pub struct UpdateMilestoneRequest {
-    #[schema(min_length = 1, max_length = 200)]
+    #[schema(min_length = 1, max_length = 200, pattern = "one-line")]
     pub title: Option<String>,
     /// A date in the years 2000 to 2100.
     #[schema(pattern = r"^(20[0-9]{2}|2100)-[0-9]{2}-[0-9]{2}$")]
@@ -140,7 +140,7 @@ pub struct CreateProgressRequest {
     #[serde(deserialize_with = "whole_number")]
     pub spent_yuan: i64,
     #[serde(default)]
-    #[schema(max_length = 5000)]
+    #[schema(max_length = 5000, pattern = "long-text")]
     pub note: String,
 }
 
@@ -204,11 +204,11 @@ pub struct CreateInspectionRequest {
     #[schema(pattern = r"^(20[0-9]{2}|2100)-[0-9]{2}-[0-9]{2}$")]
     #[serde(deserialize_with = "crate::bounds::date")]
     pub held_on: NaiveDate,
-    #[schema(min_length = 1, max_length = 200)]
+    #[schema(min_length = 1, max_length = 200, pattern = "one-line")]
     pub location: String,
-    #[schema(min_length = 1, max_length = 2000)]
+    #[schema(min_length = 1, max_length = 2000, pattern = "long-text")]
     pub participants: String,
-    #[schema(min_length = 1, max_length = 5000)]
+    #[schema(min_length = 1, max_length = 5000, pattern = "long-text")]
     pub findings: String,
 }
 
@@ -292,11 +292,11 @@ impl From<ProblemView> for ProblemDto {
 
 #[derive(Deserialize, ToSchema)]
 pub struct CreateProblemRequest {
-    #[schema(min_length = 1, max_length = 5000)]
+    #[schema(min_length = 1, max_length = 5000, pattern = "long-text")]
     pub description: String,
     pub severity: Severity,
     /// Defaults to the project's responsible department.
-    #[schema(min_length = 1, max_length = 100)]
+    #[schema(min_length = 1, max_length = 100, pattern = "one-line")]
     pub responsible_department: Option<String>,
     /// A date in the years 2000 to 2100.
     #[schema(pattern = r"^(20[0-9]{2}|2100)-[0-9]{2}-[0-9]{2}$")]
@@ -320,7 +320,7 @@ pub struct ProblemActionRequest {
     pub action: ProblemActionDto,
     /// What was done (rectify, required) or why it is accepted or sent back.
     #[serde(default)]
-    #[schema(max_length = 5000)]
+    #[schema(max_length = 5000, pattern = "long-text")]
     pub note: String,
 }
 
@@ -376,7 +376,7 @@ pub struct CreateEscalationRequest {
     #[schema(pattern = r"^(20[0-9]{2}|2100)-[0-9]{2}-[0-9]{2}$")]
     #[serde(deserialize_with = "crate::bounds::date")]
     pub held_on: NaiveDate,
-    #[schema(min_length = 1, max_length = 5000)]
+    #[schema(min_length = 1, max_length = 5000, pattern = "long-text")]
     pub note: String,
 }
 
@@ -888,6 +888,7 @@ pub async fn timeline(
 #[into_params(parameter_in = Query)]
 pub struct BoardQuery {
     /// The projects' year; default: the latest year with a followed project.
+    #[serde(default, deserialize_with = "crate::bounds::year_opt")]
     #[param(minimum = 2000, maximum = 2100)]
     pub year: Option<i32>,
 }

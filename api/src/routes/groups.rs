@@ -41,7 +41,7 @@ impl From<GroupView> for GroupDto {
 
 #[derive(Deserialize, ToSchema)]
 pub struct CreateGroupRequest {
-    #[schema(min_length = 1, max_length = 200)]
+    #[schema(min_length = 1, max_length = 200, pattern = "one-line")]
     pub name: String,
     #[schema(minimum = 2000, maximum = 2100)]
     #[serde(deserialize_with = "whole_number")]
@@ -56,7 +56,7 @@ pub struct CreateGroupRequest {
 
 #[derive(Deserialize, ToSchema)]
 pub struct UpdateGroupRequest {
-    #[schema(min_length = 1, max_length = 200)]
+    #[schema(min_length = 1, max_length = 200, pattern = "one-line")]
     pub name: Option<String>,
     pub leader_id: Option<Uuid>,
     /// Replaces the members (the leader stays a member).
@@ -68,12 +68,16 @@ pub struct UpdateGroupRequest {
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct GroupFilter {
+    /// Only this year's (2000 to 2100).
+    #[serde(default, deserialize_with = "crate::bounds::year_opt")]
+    #[param(minimum = 2000, maximum = 2100)]
     pub year: Option<i32>,
 }
 
 /// Create a supervision group. Roles: admin.
 #[utoipa::path(post, path = "/api/v1/supervision-groups", tag = "follow-up", security(("bearer" = [])), request_body = CreateGroupRequest, responses(
     (status = 201, body = GroupDto),
+    (status = 422, description = "rules on the ids named, which the schema cannot check: `unknown_deputy` (a leader or member who is not a deputy), `unknown_project`; `invalid_year`, `invalid_text`, `invalid_body`", body = crate::error::Problem, content_type = "application/problem+json"),
 ))]
 pub async fn create_group(
     State(state): State<AppState>,

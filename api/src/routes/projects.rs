@@ -129,26 +129,14 @@ impl TryFrom<entity::Model> for ProjectDto {
 
 #[derive(Deserialize, ToSchema)]
 pub struct CreateProjectRequest {
-    #[schema(
-        min_length = 1,
-        max_length = 200,
-        pattern = r"^[^\x00-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x1F\x7F-\x9F]*$"
-    )]
+    #[schema(min_length = 1, max_length = 200, pattern = "one-line")]
     pub title: String,
     #[serde(default)]
-    #[schema(max_length = 5000)]
+    #[schema(max_length = 5000, pattern = "long-text")]
     pub summary: String,
-    #[schema(
-        min_length = 1,
-        max_length = 50,
-        pattern = r"^[^\x00-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x1F\x7F-\x9F]*$"
-    )]
+    #[schema(min_length = 1, max_length = 50, pattern = "one-line")]
     pub category: String,
-    #[schema(
-        min_length = 1,
-        max_length = 100,
-        pattern = r"^[^\x00-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x1F\x7F-\x9F]*$"
-    )]
+    #[schema(min_length = 1, max_length = 100, pattern = "one-line")]
     pub department: String,
     /// Whole yuan, 0 to 10^12.
     #[schema(minimum = 0, maximum = 1000000000000_i64)]
@@ -166,25 +154,13 @@ pub struct CreateProjectRequest {
 
 #[derive(Deserialize, ToSchema)]
 pub struct UpdateProjectRequest {
-    #[schema(
-        min_length = 1,
-        max_length = 200,
-        pattern = r"^[^\x00-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x1F\x7F-\x9F]*$"
-    )]
+    #[schema(min_length = 1, max_length = 200, pattern = "one-line")]
     pub title: Option<String>,
-    #[schema(max_length = 5000)]
+    #[schema(max_length = 5000, pattern = "long-text")]
     pub summary: Option<String>,
-    #[schema(
-        min_length = 1,
-        max_length = 50,
-        pattern = r"^[^\x00-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x1F\x7F-\x9F]*$"
-    )]
+    #[schema(min_length = 1, max_length = 50, pattern = "one-line")]
     pub category: Option<String>,
-    #[schema(
-        min_length = 1,
-        max_length = 100,
-        pattern = r"^[^\x00-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x1F\x7F-\x9F]*$"
-    )]
+    #[schema(min_length = 1, max_length = 100, pattern = "one-line")]
     pub department: Option<String>,
     /// Whole yuan, 0 to 10^12.
     #[schema(minimum = 0, maximum = 1000000000000_i64)]
@@ -206,6 +182,9 @@ pub struct UpdateProjectRequest {
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ProjectFilter {
+    /// Only this year's (2000 to 2100).
+    #[serde(default, deserialize_with = "crate::bounds::year_opt")]
+    #[param(minimum = 2000, maximum = 2100)]
     pub year: Option<i32>,
     pub status: Option<ProjectStatusDto>,
     #[param(minimum = 1, maximum = 500)]

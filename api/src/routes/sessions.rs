@@ -65,11 +65,7 @@ impl From<RosterEntry> for RosterEntryDto {
 
 #[derive(Deserialize, ToSchema)]
 pub struct CreateSessionRequest {
-    #[schema(
-        min_length = 1,
-        max_length = 200,
-        pattern = r"^[^\x00-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x1F\x7F-\x9F]*$"
-    )]
+    #[schema(min_length = 1, max_length = 200, pattern = "one-line")]
     pub name: String,
     #[schema(minimum = 2000, maximum = 2100)]
     #[serde(deserialize_with = "whole_number")]
@@ -157,6 +153,7 @@ pub async fn get_roster(
 #[utoipa::path(put, path = "/api/v1/sessions/{id}/roster", tag = "sessions", security(("bearer" = [])), params(("id" = Uuid, Path)), request_body = RosterRequest, responses(
     (status = 200, body = SessionDto),
     (status = 409, description = "a vote or rating round has opened (`roster_locked`)", body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 422, description = "`unknown_deputy`: an id that is not a deputy (a rule on the ids named, which the schema cannot check); `invalid_body`", body = crate::error::Problem, content_type = "application/problem+json"),
 ))]
 pub async fn set_roster(
     State(state): State<AppState>,
@@ -188,6 +185,7 @@ pub async fn check_in(
 /// Mark deputies present or absent. Roles: admin.
 #[utoipa::path(put, path = "/api/v1/sessions/{id}/attendance", tag = "sessions", security(("bearer" = [])), params(("id" = Uuid, Path)), request_body = AttendanceRequest, responses(
     (status = 200, body = SessionDto),
+    (status = 422, description = "`not_on_roster`: a deputy not on this session's roster (a rule on the ids named, which the schema cannot check); `invalid_body`", body = crate::error::Problem, content_type = "application/problem+json"),
 ))]
 pub async fn set_attendance(
     State(state): State<AppState>,

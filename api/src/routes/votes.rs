@@ -206,11 +206,7 @@ impl From<VoteView> for VoteDto {
 
 #[derive(Deserialize, ToSchema)]
 pub struct CreateVoteRequest {
-    #[schema(
-        min_length = 1,
-        max_length = 200,
-        pattern = r"^[^\x00-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x1F\x7F-\x9F]*$"
-    )]
+    #[schema(min_length = 1, max_length = 200, pattern = "one-line")]
     pub title: String,
     pub method: MethodDto,
     #[schema(minimum = 1)]
@@ -236,11 +232,7 @@ fn yes() -> bool {
 
 #[derive(Deserialize, ToSchema)]
 pub struct UpdateVoteRequest {
-    #[schema(
-        min_length = 1,
-        max_length = 200,
-        pattern = r"^[^\x00-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x1F\x7F-\x9F]*$"
-    )]
+    #[schema(min_length = 1, max_length = 200, pattern = "one-line")]
     pub title: Option<String>,
     pub method: Option<MethodDto>,
     #[schema(minimum = 1)]
@@ -650,6 +642,7 @@ pub(crate) fn candidate_totals(
 #[utoipa::path(post, path = "/api/v1/sessions/{id}/votes", tag = "votes", security(("bearer" = [])), params(("id" = Uuid, Path, description = "session id")), request_body = CreateVoteRequest, responses(
     (status = 201, body = VoteDto),
     (status = 409, description = "a candidate stands in another undecided vote", body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 422, description = "rules the schema cannot state: `unknown_project` (a candidate id that is not a project), a candidate list or seat count the method does not allow (the rule's own code, naming the field); `invalid_text`, `invalid_body`", body = crate::error::Problem, content_type = "application/problem+json"),
 ))]
 pub async fn create_vote(
     State(state): State<AppState>,
@@ -794,6 +787,7 @@ pub async fn create_runoff(
 #[utoipa::path(post, path = "/api/v1/votes/{id}/ballots", tag = "votes", security(("bearer" = [])), params(("id" = Uuid, Path)), request_body = BallotRequest, responses(
     (status = 201, body = ReceiptDto),
     (status = 409, description = "`vote_not_open` or `already_voted`", body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 422, description = "a ballot this vote does not take, which the schema cannot state: a project not on it, too many marks, or the other method's shape (the rule's own code); `invalid_body`", body = crate::error::Problem, content_type = "application/problem+json"),
 ))]
 pub async fn cast_ballot(
     State(state): State<AppState>,

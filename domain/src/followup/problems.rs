@@ -227,13 +227,9 @@ pub async fn act_on_problem(
     note: &str,
     files: Vec<crate::attachments::PreparedFile>,
 ) -> Result<ProblemView> {
-    if note.chars().count() > 5000 {
-        return Err(Error::invalid_field(
-            ErrorCode::InvalidText,
-            "note",
-            "the note has at most 5000 characters",
-        ));
-    }
+    // The text rule of every note (no control characters but line breaks and tabs), empty allowed
+    // except for a rectification, checked below.
+    let note = &crate::text::parse_long_text("note", note, 5000, false)?;
     let txn = db::begin_write(db).await?;
     // Locked: two members verifying at once, or a verify racing a send-back, take turns.
     let problem = db::find_locked::<problems::Entity>(&txn, id)

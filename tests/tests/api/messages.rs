@@ -240,6 +240,15 @@ async fn a_malformed_body_names_the_field_in_plain_words() {
             "body".into(),
             "expected an object with `selections` or `choices`, found a list".into(),
         ),
+        // A list of field values would make a struct for serde; it is refused like any non-object.
+        (
+            "PUT",
+            format!("/api/v1/sessions/{nowhere}/roster"),
+            Some(&admin),
+            json!([[]]),
+            "body".into(),
+            "expected an object, found a list".into(),
+        ),
         (
             "POST",
             "/api/v1/sessions".into(),
