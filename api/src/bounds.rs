@@ -9,7 +9,7 @@ use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Deserializer};
 
 /// The schema pattern of a date the API takes: `YYYY-MM-DD` in the years 2000 to 2100.
-pub const DATE_PATTERN: &str = "^(20[0-9]{2}|2100)-[0-9]{2}-[0-9]{2}$";
+pub const DATE_PATTERN: &str = "^(20[0-9]{2}|2100)-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$";
 
 fn check<E: serde::de::Error>(d: NaiveDate) -> Result<NaiveDate, E> {
     let (lo, hi) = minsheng_domain::bounds::YEARS;

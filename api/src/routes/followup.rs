@@ -77,7 +77,7 @@ pub struct CreateMilestoneRequest {
     #[schema(min_length = 1, max_length = 200, pattern = "one-line")]
     pub title: String,
     /// A date in the years 2000 to 2100.
-    #[schema(pattern = r"^(20[0-9]{2}|2100)-[0-9]{2}-[0-9]{2}$")]
+    #[schema(pattern = r"^(20[0-9]{2}|2100)-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$")]
     #[serde(deserialize_with = "crate::bounds::date")]
     pub due_on: NaiveDate,
 }
@@ -87,12 +87,12 @@ pub struct UpdateMilestoneRequest {
     #[schema(min_length = 1, max_length = 200, pattern = "one-line")]
     pub title: Option<String>,
     /// A date in the years 2000 to 2100.
-    #[schema(pattern = r"^(20[0-9]{2}|2100)-[0-9]{2}-[0-9]{2}$")]
+    #[schema(pattern = r"^(20[0-9]{2}|2100)-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$")]
     #[serde(default, deserialize_with = "crate::bounds::date_opt")]
     pub due_on: Option<NaiveDate>,
     /// The date the milestone was reached, in the years 2000 to 2100; `null` clears it.
     #[serde(default, deserialize_with = "crate::bounds::date_present")]
-    #[schema(value_type = Option<NaiveDate>, pattern = r"^(20[0-9]{2}|2100)-[0-9]{2}-[0-9]{2}$")]
+    #[schema(value_type = Option<NaiveDate>, pattern = r"^(20[0-9]{2}|2100)-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$")]
     pub done_on: Option<Option<NaiveDate>>,
 }
 
@@ -201,7 +201,7 @@ impl From<inspections::Model> for InspectionDto {
 pub struct CreateInspectionRequest {
     pub kind: InspectionKind,
     /// A date in the years 2000 to 2100.
-    #[schema(pattern = r"^(20[0-9]{2}|2100)-[0-9]{2}-[0-9]{2}$")]
+    #[schema(pattern = r"^(20[0-9]{2}|2100)-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$")]
     #[serde(deserialize_with = "crate::bounds::date")]
     pub held_on: NaiveDate,
     #[schema(min_length = 1, max_length = 200, pattern = "one-line")]
@@ -299,7 +299,7 @@ pub struct CreateProblemRequest {
     #[schema(min_length = 1, max_length = 100, pattern = "one-line")]
     pub responsible_department: Option<String>,
     /// A date in the years 2000 to 2100.
-    #[schema(pattern = r"^(20[0-9]{2}|2100)-[0-9]{2}-[0-9]{2}$")]
+    #[schema(pattern = r"^(20[0-9]{2}|2100)-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$")]
     #[serde(deserialize_with = "crate::bounds::date")]
     pub deadline: NaiveDate,
 }
@@ -373,7 +373,7 @@ impl From<escalations::Model> for EscalationDto {
 pub struct CreateEscalationRequest {
     pub kind: EscalationKind,
     /// A date in the years 2000 to 2100.
-    #[schema(pattern = r"^(20[0-9]{2}|2100)-[0-9]{2}-[0-9]{2}$")]
+    #[schema(pattern = r"^(20[0-9]{2}|2100)-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$")]
     #[serde(deserialize_with = "crate::bounds::date")]
     pub held_on: NaiveDate,
     #[schema(min_length = 1, max_length = 5000, pattern = "long-text")]

@@ -147,7 +147,7 @@ pub struct CreateProjectRequest {
     pub year: i32,
     pub source: SourceDto,
     /// A date in the years 2000 to 2100.
-    #[schema(pattern = r"^(20[0-9]{2}|2100)-[0-9]{2}-[0-9]{2}$")]
+    #[schema(pattern = r"^(20[0-9]{2}|2100)-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$")]
     #[serde(default, deserialize_with = "crate::bounds::date_opt")]
     pub planned_completion: Option<NaiveDate>,
 }
@@ -171,7 +171,7 @@ pub struct UpdateProjectRequest {
     pub year: Option<i32>,
     pub source: Option<SourceDto>,
     /// A date in the years 2000 to 2100.
-    #[schema(pattern = r"^(20[0-9]{2}|2100)-[0-9]{2}-[0-9]{2}$")]
+    #[schema(pattern = r"^(20[0-9]{2}|2100)-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$")]
     #[serde(default, deserialize_with = "crate::bounds::date_opt")]
     pub planned_completion: Option<NaiveDate>,
     /// Moves made by hand: proposed ↔ candidate, reserve → candidate/proposed, adopted → in_progress,
