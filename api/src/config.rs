@@ -40,6 +40,10 @@ pub struct Config {
     pub attachment_max_bytes: usize,
     /// Serve HTTPS with this certificate and key (`MINSHENG_TLS_CERT`, `MINSHENG_TLS_KEY`).
     pub tls: Option<crate::tls::TlsFiles>,
+    /// How webhook deliveries are retried (`MINSHENG_WEBHOOK_RETRY_SECS`).
+    pub webhooks: crate::background::WebhookPolicy,
+    /// Seconds between comparisons of the status colours with those announced on the feed.
+    pub colour_watch_secs: u64,
 }
 
 fn var(name: &str) -> Option<String> {
@@ -144,6 +148,25 @@ impl Config {
                 }),
                 (None, None) => None,
                 _ => bail!("MINSHENG_TLS_CERT and MINSHENG_TLS_KEY are set together, or neither"),
+            },
+            webhooks: match var("MINSHENG_WEBHOOK_RETRY_SECS") {
+                None => Default::default(),
+                Some(list) => crate::background::WebhookPolicy {
+                    schedule: list
+                        .split(',')
+                        .map(|s| s.trim().parse::<u64>().ok().filter(|n| *n > 0))
+                        .collect::<Option<Vec<u64>>>()
+                        .filter(|v| !v.is_empty() && v.len() <= 20)
+                        .context("MINSHENG_WEBHOOK_RETRY_SECS is 1 to 20 waits in seconds, comma-separated, such as 5,300,1800")?
+                        .into_iter()
+                        .map(std::time::Duration::from_secs)
+                        .collect(),
+                    ..Default::default()
+                },
+            },
+            colour_watch_secs: match num("MINSHENG_COLOUR_WATCH_SECS", 60)? {
+                0 => bail!("MINSHENG_COLOUR_WATCH_SECS must be at least 1"),
+                n => n,
             },
             database_url,
         };
@@ -258,6 +281,8 @@ mod tests {
             import_max_rows: 5000,
             attachment_max_bytes: 10 * 1024 * 1024,
             tls: None,
+            webhooks: Default::default(),
+            colour_watch_secs: 60,
         }
     }
 

@@ -2,6 +2,7 @@
 //! problem+json. No rule of the vote lives here.
 
 pub mod auth;
+pub mod background;
 pub mod bounds;
 pub mod config;
 pub mod database_file;

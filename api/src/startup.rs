@@ -78,6 +78,16 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(evaluations::open_evaluation))
         .routes(routes!(evaluations::close_evaluation))
         .routes(routes!(evaluations::publish_evaluation))
+        .routes(routes!(events::list_events))
+        .routes(routes!(events::stream_events))
+        .routes(routes!(webhooks::create_webhook, webhooks::list_webhooks))
+        .routes(routes!(
+            webhooks::get_webhook,
+            webhooks::update_webhook,
+            webhooks::delete_webhook
+        ))
+        .routes(routes!(webhooks::list_deliveries))
+        .routes(routes!(webhooks::resend_delivery))
         .routes(routes!(evaluations::rate))
         .routes(routes!(evaluations::evaluation_results))
         .routes(routes!(audit::list_audit))
@@ -295,6 +305,7 @@ pub async fn serve(
             .as_deref()
             .and_then(|h| axum::http::HeaderName::try_from(h).ok()),
     );
+    let state_db = state.db.clone();
     let mut app = app(state, config.body_limit)
         .layer(axum::Extension(client_ip_header))
         .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(
@@ -308,6 +319,12 @@ pub async fn serve(
     if tls.is_some() {
         app = app.layer(axum::middleware::map_response(crate::headers::hsts));
     }
+    crate::background::spawn_webhook_sender(state_db.clone(), config.webhooks.clone());
+    crate::background::spawn_colour_watch(
+        state_db,
+        config.colour_rule,
+        std::time::Duration::from_secs(config.colour_watch_secs),
+    );
     crate::server::run(listener, app, limits, tls, shutdown_signal()).await?;
     Ok(())
 }

@@ -103,6 +103,7 @@ error_codes! {
     InvalidCsv = "invalid_csv",
     InvalidDeputyCode = "invalid_deputy_code",
     InvalidEncoding = "invalid_encoding",
+    InvalidEventType = "invalid_event_type",
     InvalidKind = "invalid_kind",
     InvalidPathParameter = "invalid_path_parameter",
     InvalidPercent = "invalid_percent",
@@ -116,6 +117,7 @@ error_codes! {
     InvalidText = "invalid_text",
     InvalidThresholdBase = "invalid_threshold_base",
     InvalidToken = "invalid_token",
+    InvalidUrl = "invalid_url",
     InvalidUsername = "invalid_username",
     InvalidYear = "invalid_year",
     MalformedJson = "malformed_json",
@@ -173,6 +175,7 @@ error_codes! {
     VoteNotDraft = "vote_not_draft",
     VoteNotOpen = "vote_not_open",
     WeakPassword = "weak_password",
+    WebhookDisabled = "webhook_disabled",
     WrongBallotForm = "wrong_ballot_form",
     WrongPassword = "wrong_password",
 }

@@ -17,6 +17,7 @@ pub mod display;
 pub mod entities;
 pub mod error;
 pub mod evaluations;
+pub mod feed;
 pub mod followup;
 pub mod login_state;
 pub mod page_sessions;
@@ -29,6 +30,7 @@ pub mod throttle;
 pub mod tokens;
 pub mod vocabulary;
 pub mod votes;
+pub mod webhooks;
 
 pub use actor::{Actor, Role};
 pub use error::{Error, FieldError, Result};

@@ -270,6 +270,32 @@ impl VoteStatus {
     }
 }
 
+vocabulary! {
+    /// What happened, as `object.past_tense`: the change feed's event types ([`crate::feed`]).
+    pub enum EventType {
+        VoteDrafted = "vote.drafted",
+        VoteOpened = "vote.opened",
+        VoteClosed = "vote.closed",
+        VotePublished = "vote.published",
+        EvaluationDrafted = "evaluation.drafted",
+        EvaluationOpened = "evaluation.opened",
+        EvaluationClosed = "evaluation.closed",
+        EvaluationPublished = "evaluation.published",
+        ProjectProposed = "project.proposed",
+        ProjectAdopted = "project.adopted",
+        ProjectCompleted = "project.completed",
+        ProjectColourChanged = "project.colour_changed",
+        ProgressReported = "progress.reported",
+        MilestoneReached = "milestone.reached",
+        InspectionRecorded = "inspection.recorded",
+        ProblemRaised = "problem.raised",
+        ProblemRectified = "problem.rectified",
+        ProblemReopened = "problem.reopened",
+        ProblemClosed = "problem.closed",
+        EscalationRecorded = "escalation.recorded",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

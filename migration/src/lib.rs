@@ -16,6 +16,7 @@ mod m0009_candidate_materials;
 mod m0010_follow_up_version;
 mod m0011_vote_commitments;
 mod m0012_audit;
+mod m0013_feed_and_webhooks;
 
 pub struct Migrator;
 
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0010_follow_up_version::Migration),
             Box::new(m0011_vote_commitments::Migration),
             Box::new(m0012_audit::Migration),
+            Box::new(m0013_feed_and_webhooks::Migration),
         ]
     }
 }

@@ -118,6 +118,9 @@ pub fn test_config(db_url: &str, dir: Option<&std::path::Path>) -> Config {
         import_max_rows: 5000,
         attachment_max_bytes: 10 * 1024 * 1024,
         tls: None,
+        webhooks: Default::default(),
+        // Tests that watch colours ask for it; others would see announcements appear mid-test.
+        colour_watch_secs: 3600,
     }
 }
 
@@ -200,7 +203,12 @@ impl TestApp {
 
     /// Another server on this one's database: a second node, with nothing in memory yet.
     pub async fn spawn_on(app: &TestApp) -> Node {
-        let (handle, server) = start(test_config(&app.db.url, None)).await;
+        Self::spawn_config_on(test_config(&app.db.url, None)).await
+    }
+
+    /// A second node with its own configuration (which names the database).
+    pub async fn spawn_config_on(config: Config) -> Node {
+        let (handle, server) = start(config).await;
         Node { handle, server }
     }
 }

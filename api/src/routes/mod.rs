@@ -6,6 +6,7 @@ pub mod audit;
 pub mod auth;
 pub mod deputies;
 pub mod evaluations;
+pub mod events;
 pub mod followup;
 pub mod groups;
 pub mod health;
@@ -13,6 +14,7 @@ pub mod projects;
 pub mod scrutiny;
 pub mod sessions;
 pub mod votes;
+pub mod webhooks;
 
 use axum::http::StatusCode;
 use minsheng_domain::error::ErrorCode;

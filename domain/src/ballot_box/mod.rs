@@ -36,6 +36,8 @@ pub trait BallotBox {
     const KIND: &'static str;
     /// The tables rewritten at close, for [`db::compact_after_close`].
     const TABLES: [&'static str; 2];
+    /// The change feed's events for opening, closing and publishing.
+    const EVENTS: [crate::vocabulary::EventType; 3];
 
     fn id(r: &Self::Round) -> Uuid;
     fn session_id(r: &Self::Round) -> Uuid;
@@ -272,6 +274,7 @@ pub async fn open<B: BallotBox>(
         })),
     )
     .await?;
+    announce::<B>(&txn, 0, &r).await?;
     txn.commit().await?;
     tracing::info!(round.kind = B::NOUN, round.id = %id, "round opened");
     Ok(r)
@@ -316,8 +319,26 @@ async fn close_once<B: BallotBox>(
     )
     .await?;
     let r = find::<B>(&txn, id).await?;
+    announce::<B>(&txn, 1, &r).await?;
     txn.commit().await?;
     Ok(r)
+}
+
+/// The feed event of a lifecycle step (0 open, 1 close, 2 publish): which round, of which
+/// session, now in which status; never a count before publication.
+async fn announce<B: BallotBox>(
+    txn: &DatabaseTransaction,
+    step: usize,
+    r: &B::Round,
+) -> Result<()> {
+    crate::feed::emit(
+        txn,
+        crate::feed::Change::new(B::EVENTS[step], B::KIND, B::id(r)).with(serde_json::json!({
+            "session_id": B::session_id(r), "status": B::status(r).as_str(),
+        })),
+    )
+    .await?;
+    Ok(())
 }
 
 /// Checks that a closed round may be published, inside the caller's transaction, with the round
@@ -350,6 +371,7 @@ pub async fn mark_published<B: BallotBox>(
             .with(serde_json::json!({"status": "published"})),
     )
     .await?;
+    announce::<B>(txn, 2, &find::<B>(txn, id).await?).await?;
     tracing::info!(round.kind = B::NOUN, round.id = %id, "round published");
     Ok(())
 }

@@ -1,5 +1,6 @@
-//! The head of the audit chain: the last event's place and hash. One row (`id` 1), locked by every
-//! append.
+//! The head of the audit chain (the last event's place and hash) and of the change feed (the last
+//! feed event's cursor). One row (`id` 1), locked by every append to either, so the two are ordered
+//! together and never wait on each other in opposite orders.
 
 use sea_orm::entity::prelude::*;
 
@@ -10,6 +11,7 @@ pub struct Model {
     pub id: i32,
     pub seq: i64,
     pub sha256: String,
+    pub feed_seq: i64,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -87,6 +87,11 @@ impl BallotBox for RatingBox {
     type Round = evaluations::Model;
     const NOUN: &'static str = "rating round";
     const KIND: &'static str = "evaluation";
+    const EVENTS: [crate::vocabulary::EventType; 3] = [
+        crate::vocabulary::EventType::EvaluationOpened,
+        crate::vocabulary::EventType::EvaluationClosed,
+        crate::vocabulary::EventType::EvaluationPublished,
+    ];
     const TABLES: [&'static str; 2] = ["evaluation_ballots", "evaluation_participation"];
 
     fn id(r: &evaluations::Model) -> Uuid {
@@ -338,6 +343,16 @@ pub async fn create(
             "session_id": session_id, "title": e.title,
             "threshold_base": e.threshold_base.as_str(), "project_ids": d.project_ids,
         })),
+    )
+    .await?;
+    crate::feed::emit(
+        &txn,
+        crate::feed::Change::new(
+            crate::vocabulary::EventType::EvaluationDrafted,
+            "evaluation",
+            e.id,
+        )
+        .with(serde_json::json!({"session_id": session_id, "title": e.title})),
     )
     .await?;
     txn.commit().await?;

@@ -3,6 +3,7 @@
 //! computed status colour, and the public timeline.
 
 pub mod access;
+pub mod announce;
 pub mod board;
 pub mod colour;
 pub mod groups;

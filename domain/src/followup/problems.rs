@@ -3,6 +3,7 @@
 //! is kept with who took it and when.
 
 use crate::error::ErrorCode;
+use crate::vocabulary::EventType;
 use chrono::{NaiveDate, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
@@ -87,6 +88,13 @@ pub async fn record_inspection(
         crate::audit::Event::new("inspection.record", "project", project_id).with(json!({
             "inspection_id": created.id, "kind": created.kind.as_str(), "held_on": created.held_on,
         })),
+    )
+    .await?;
+    crate::feed::emit(
+        &txn,
+        crate::feed::Change::new(EventType::InspectionRecorded, "inspection", created.id)
+            .project(project_id)
+            .with(json!({"kind": created.kind.as_str(), "held_on": created.held_on})),
     )
     .await?;
     txn.commit().await?;
@@ -212,6 +220,17 @@ pub async fn raise_problem(
         })),
     )
     .await?;
+    crate::feed::emit(
+        &txn,
+        crate::feed::Change::new(EventType::ProblemRaised, "problem", problem.id)
+            .project(project_id)
+            .with(json!({
+                "severity": problem.severity.as_str(),
+                "responsible_department": problem.responsible_department,
+                "deadline": problem.deadline, "status": problem.status.as_str(),
+            })),
+    )
+    .await?;
     txn.commit().await?;
     problem_view(db, problem).await
 }
@@ -300,6 +319,18 @@ pub async fn act_on_problem(
         })),
     )
     .await?;
+    let event_type = match kind {
+        ProblemEventKind::Rectified => EventType::ProblemRectified,
+        ProblemEventKind::SentBack => EventType::ProblemReopened,
+        _ => EventType::ProblemClosed,
+    };
+    crate::feed::emit(
+        &txn,
+        crate::feed::Change::new(event_type, "problem", id)
+            .project(problem.project_id)
+            .with(json!({"status": next.as_str(), "step": kind.as_str()})),
+    )
+    .await?;
     txn.commit().await?;
     problem_view(db, problem).await
 }
@@ -365,6 +396,13 @@ pub async fn record_escalation(
         crate::audit::Event::new("escalation.record", "project", project_id).with(json!({
             "escalation_id": created.id, "kind": created.kind.as_str(), "held_on": created.held_on,
         })),
+    )
+    .await?;
+    crate::feed::emit(
+        &txn,
+        crate::feed::Change::new(EventType::EscalationRecorded, "escalation", created.id)
+            .project(project_id)
+            .with(json!({"kind": created.kind.as_str(), "held_on": created.held_on})),
     )
     .await?;
     txn.commit().await?;

@@ -111,6 +111,7 @@ pub async fn update_milestone(
         .ok_or_else(|| Error::not_found("milestone"))?;
     let project = writable_project(&txn, m.project_id).await?;
     require_admin_or_department(&txn, actor, &project).await?;
+    let was_done = m.done_on.is_some();
     let mut row: milestones::ActiveModel = m.into();
     if let Some(t) = &c.title {
         row.title = Set(parse_text("title", t, 200)?);
@@ -133,6 +134,21 @@ pub async fn update_milestone(
         ),
     )
     .await?;
+    if let (false, Some(done_on)) = (was_done, updated.done_on) {
+        crate::feed::emit(
+            &txn,
+            crate::feed::Change::new(
+                crate::vocabulary::EventType::MilestoneReached,
+                "milestone",
+                id,
+            )
+            .project(updated.project_id)
+            .with(serde_json::json!({
+                "title": updated.title, "due_on": updated.due_on, "done_on": done_on,
+            })),
+        )
+        .await?;
+    }
     txn.commit().await?;
     Ok(updated)
 }
@@ -269,6 +285,20 @@ pub async fn report_progress(
                 "percent_complete": report.percent_complete, "spent_yuan": report.spent_yuan,
             }),
         ),
+    )
+    .await?;
+    crate::feed::emit(
+        &txn,
+        crate::feed::Change::new(
+            crate::vocabulary::EventType::ProgressReported,
+            "progress_report",
+            report.id,
+        )
+        .project(project_id)
+        .with(serde_json::json!({
+            "period": report.period, "percent_complete": report.percent_complete,
+            "spent_yuan": report.spent_yuan, "reported_on": report.reported_on,
+        })),
     )
     .await?;
     txn.commit().await?;

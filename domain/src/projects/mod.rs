@@ -93,6 +93,17 @@ pub async fn create(
         })),
     )
     .await?;
+    crate::feed::emit(
+        &txn,
+        crate::feed::Change::new(
+            crate::vocabulary::EventType::ProjectProposed,
+            "project",
+            created.id,
+        )
+        .project(created.id)
+        .with(serde_json::json!({"title": created.title, "year": created.year})),
+    )
+    .await?;
     txn.commit().await?;
     Ok(created)
 }
@@ -248,6 +259,19 @@ pub async fn update(
         })),
     )
     .await?;
+    if updated.status == Status::Completed && status != Status::Completed {
+        crate::feed::emit(
+            &txn,
+            crate::feed::Change::new(
+                crate::vocabulary::EventType::ProjectCompleted,
+                "project",
+                id,
+            )
+            .project(id)
+            .with(serde_json::json!({"title": updated.title, "department": updated.department})),
+        )
+        .await?;
+    }
     txn.commit().await?;
     Ok(updated)
 }

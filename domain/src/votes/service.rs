@@ -114,6 +114,11 @@ impl BallotBox for VoteBox {
     type Round = votes::Model;
     const NOUN: &'static str = "vote";
     const KIND: &'static str = "vote";
+    const EVENTS: [crate::vocabulary::EventType; 3] = [
+        crate::vocabulary::EventType::VoteOpened,
+        crate::vocabulary::EventType::VoteClosed,
+        crate::vocabulary::EventType::VotePublished,
+    ];
     const TABLES: [&'static str; 2] = ["ballots", "vote_participation"];
 
     fn id(r: &votes::Model) -> Uuid {
@@ -500,6 +505,12 @@ pub async fn create(
         crate::audit::Event::new("vote.create", "vote", vote.id).with(draft_detail(&d)),
     )
     .await?;
+    crate::feed::emit(
+        &txn,
+        crate::feed::Change::new(crate::vocabulary::EventType::VoteDrafted, "vote", vote.id)
+            .with(serde_json::json!({"session_id": session_id, "title": vote.title})),
+    )
+    .await?;
     txn.commit().await?;
     view(db, vote).await
 }
@@ -643,6 +654,26 @@ pub async fn publish(db: &DatabaseConnection, actor: &Actor, id: Uuid) -> Result
     crate::followup::progress::freeze_baselines(&txn, &adopted, crate::clock::china_date(now))
         .await?;
     ballot_box::mark_published::<VoteBox>(&txn, actor, id, now).await?;
+    for p in projects::Entity::find()
+        .filter(projects::Column::Id.is_in(adopted.clone()))
+        .all(&txn)
+        .await?
+    {
+        crate::feed::emit(
+            &txn,
+            crate::feed::Change::new(
+                crate::vocabulary::EventType::ProjectAdopted,
+                "project",
+                p.id,
+            )
+            .project(p.id)
+            .with(serde_json::json!({
+                "vote_id": id, "title": p.title, "department": p.department,
+                "budget_yuan": p.budget_yuan, "year": p.year,
+            })),
+        )
+        .await?;
+    }
     txn.commit().await?;
     results(db, Some(actor), id).await
 }

@@ -8,6 +8,7 @@ mod bounds;
 mod concurrency;
 mod demo;
 mod errors;
+mod feed;
 mod followup;
 mod limits;
 mod messages;
