@@ -1,6 +1,7 @@
 //! What survives the worst a machine does to the service: the process killed (SIGKILL) in the middle
-//! of a burst of ballots and in the middle of a publication, on the database the suite runs on
-//! (SQLite, or PostgreSQL in CI); and a SQLite backup taken while ballots arrive, restored.
+//! of a burst of ballots, in the middle of a publication, and with a webhook delivery queued, on
+//! the database the suite runs on (SQLite, or PostgreSQL in CI); and a SQLite backup taken while
+//! ballots arrive, restored.
 
 use std::{
     collections::HashMap,
@@ -12,7 +13,7 @@ use std::{
     time::Duration,
 };
 
-use minsheng_tests::{ADMIN_PASSWORD, Handle, TestDb, process::Server};
+use minsheng_tests::{ADMIN_PASSWORD, Handle, TestDb, process::Server, receiver::Receiver};
 use serde_json::{Value, json};
 
 fn binary() -> &'static Path {
@@ -403,4 +404,50 @@ async fn a_backup_under_load_restores() {
     let (ok, said) = run(&["backup", file], "postgres://u:p@127.0.0.1:1/db");
     assert!(!ok && said.contains("pg_dump"), "{said}");
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A webhook delivery queued while its receiver is down is still sent after the service is killed
+/// and started again: the queue is in the database, not in the process.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_queued_webhook_delivery_survives_a_restart() {
+    let db = TestDb::create().await;
+    let env = [("MINSHENG_WEBHOOK_RETRY_SECS", "1,1,1,1,1,1,1,1,1,1")];
+    let mut server = Server::start_with(binary(), &db.url, &env);
+    server.wait_ready().await;
+    let api = server.handle.clone();
+    let admin = api.login("admin", ADMIN_PASSWORD).await.access;
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let created = api
+        .post(
+            "/api/v1/webhooks",
+            Some(&admin),
+            json!({"url": format!("http://127.0.0.1:{port}/hook"), "event_types": ["vote.opened"]}),
+        )
+        .await
+        .expect(201);
+    let secret = created["secret"].as_str().unwrap().to_owned();
+    let s = api.session_with(&admin, 3).await;
+    let p = api.projects(&admin, 2).await;
+    let vote = api
+        .open_vote(
+            &admin,
+            &s.id,
+            json!({"title": "票决", "method": "choose_up_to_n", "seats": 1, "candidate_ids": p}),
+        )
+        .await;
+    // Killed with the delivery queued (its receiver is not listening yet).
+    server.kill().await;
+    let receiver = Receiver::start_on(port, 0).await;
+    let mut server = Server::start_with(binary(), &db.url, &env);
+    server.wait_ready().await;
+    let got = receiver.wait_for(1, 30).await;
+    assert!(got[0].signed_with(&secret));
+    let body = got[0].json();
+    assert_eq!(body["type"], "vote.opened");
+    assert_eq!(body["data"]["object_id"], Value::String(vote));
+    drop(server);
 }

@@ -11,6 +11,7 @@ pub mod kit;
 pub mod multipart;
 pub mod pages;
 pub mod process;
+pub mod receiver;
 
 pub use kit::AdoptedProject;
 

@@ -34,8 +34,14 @@ pub fn command(binary: &Path) -> Command {
 impl Server {
     /// Starts `binary serve` on `db_url` and a free port; call [`Server::wait_ready`] before use.
     pub fn start(binary: &Path, db_url: &str) -> Server {
+        Self::start_with(binary, db_url, &[])
+    }
+
+    /// As [`Server::start`], with more settings.
+    pub fn start_with(binary: &Path, db_url: &str, env: &[(&str, &str)]) -> Server {
         let port = free_port();
         let child = command(binary)
+            .envs(env.iter().copied())
             .arg("serve")
             .env("MINSHENG_DATABASE_URL", db_url)
             .env("MINSHENG_BIND", format!("127.0.0.1:{port}"))

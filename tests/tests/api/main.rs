@@ -22,3 +22,4 @@ mod secrecy;
 mod storage;
 mod text_rule;
 mod votes;
+mod webhooks;
