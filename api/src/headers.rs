@@ -5,7 +5,7 @@ use axum::{
     extract::Request,
     http::{HeaderValue, header},
     middleware::Next,
-    response::Response,
+    response::{IntoResponse, Response},
 };
 
 /// Swagger UI styles its widgets inline and shows data-URI icons; everything else is from here.
@@ -40,4 +40,71 @@ pub async fn hsts(mut resp: Response) -> Response {
         HeaderValue::from_static("max-age=31536000"),
     );
     resp
+}
+
+/// Most bytes of an answer hashed for its ETag; a larger one (no JSON answer is) goes without.
+const ETAG_MAX_BYTES: usize = 16 * 1024 * 1024;
+
+/// `ETag` on every successful `GET` of the API, and `304 Not Modified` when `If-None-Match`
+/// names it, so a portal polling published results, the board or a project's reports downloads
+/// only what changed. The tag is the SHA-256 of the answer's bytes (so two nodes give the same
+/// tag for the same answer). Anonymous reads may then be kept by a cache that asks again each time
+/// (`no-cache`); an answer to a token stays `no-store`. Event streams are left alone.
+pub async fn etag(req: Request, next: Next) -> Response {
+    use sha2::{Digest, Sha256};
+    let is_get = req.method() == axum::http::Method::GET;
+    let api = req.uri().path().starts_with("/api/");
+    let anonymous = !req.headers().contains_key(header::AUTHORIZATION);
+    let wanted = req.headers().get(header::IF_NONE_MATCH).cloned();
+    let resp = next.run(req).await;
+    if !is_get
+        || !api
+        || resp.status() != axum::http::StatusCode::OK
+        || resp.headers().contains_key(header::ETAG)
+        || resp
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .is_some_and(|t| t.as_bytes().starts_with(b"text/event-stream"))
+    {
+        return resp;
+    }
+    let (mut parts, body) = resp.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, ETAG_MAX_BYTES).await else {
+        return axum::http::StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    let digest = Sha256::digest(&bytes);
+    let tag = format!(
+        "\"{}\"",
+        digest[..16]
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect::<String>()
+    );
+    let Ok(tag_value) = HeaderValue::from_str(&tag) else {
+        return Response::from_parts(parts, axum::body::Body::from(bytes));
+    };
+    parts.headers.insert(header::ETAG, tag_value.clone());
+    parts.headers.insert(
+        header::VARY,
+        HeaderValue::from_static("Authorization, Accept"),
+    );
+    if anonymous && !parts.headers.contains_key(header::CACHE_CONTROL) {
+        parts
+            .headers
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    }
+    let matches = wanted
+        .as_ref()
+        .and_then(|w| w.to_str().ok())
+        .is_some_and(|w| w.split(',').any(|t| t.trim() == tag || t.trim() == "*"));
+    if matches {
+        let mut not_modified = axum::http::StatusCode::NOT_MODIFIED.into_response();
+        for name in [header::ETAG, header::VARY, header::CACHE_CONTROL] {
+            if let Some(v) = parts.headers.get(&name) {
+                not_modified.headers_mut().insert(name, v.clone());
+            }
+        }
+        return not_modified;
+    }
+    Response::from_parts(parts, axum::body::Body::from(bytes))
 }

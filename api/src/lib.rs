@@ -7,6 +7,7 @@ pub mod bounds;
 pub mod config;
 pub mod database_file;
 pub mod error;
+pub mod exports;
 pub mod extract;
 pub mod headers;
 pub mod openapi;

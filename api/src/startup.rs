@@ -145,6 +145,7 @@ pub fn app(state: AppState, body_limit: usize) -> Router {
         .fallback(error::not_found)
         .method_not_allowed_fallback(error::method_not_allowed)
         .layer(DefaultBodyLimit::max(body_limit))
+        .layer(axum::middleware::from_fn(crate::headers::etag))
         .layer(axum::middleware::from_fn(crate::headers::api_and_docs))
         .layer(axum::middleware::from_fn(cors))
         .layer(axum::middleware::from_fn(log_request))

@@ -292,18 +292,62 @@ pub struct RatingReceiptDto {
 }
 
 /// Per project: counts, satisfaction rate and grade. Roles: admin once closed; Public once published.
-#[utoipa::path(get, path = "/api/v1/evaluations/{id}/results", tag = "evaluations", security((), ("bearer" = [])), params(("id" = Uuid, Path)), responses(
-    (status = 200, body = EvaluationResultsDto),
+#[utoipa::path(get, path = "/api/v1/evaluations/{id}/results", tag = "evaluations", security((), ("bearer" = [])), params(("id" = Uuid, Path), crate::exports::ExportParams), responses(
+    (status = 200, description = "the rating's results; as CSV or XLSX one row per project", content(
+        (EvaluationResultsDto = "application/json"),
+        (String = "text/csv"),
+        (crate::routes::attachments::FileBytes = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    )),
     (status = 409, description = "`vote_not_closed` or `results_not_published`", body = crate::error::Problem, content_type = "application/problem+json"),
 ))]
 pub async fn evaluation_results(
     State(state): State<AppState>,
     MaybeAuth(actor): MaybeAuth,
     ApiPath(id): ApiPath<Uuid>,
-) -> ApiResult<Json<EvaluationResultsDto>> {
-    Ok(Json(
-        service::results(&state.db, actor.as_ref(), id)
-            .await?
-            .try_into()?,
-    ))
+    crate::exports::Export(format): crate::exports::Export,
+) -> ApiResult<axum::response::Response> {
+    let dto: EvaluationResultsDto = service::results(&state.db, actor.as_ref(), id)
+        .await?
+        .try_into()?;
+    if format != crate::exports::Format::Json {
+        return crate::exports::file(rating_table(&dto), format);
+    }
+    Ok(axum::response::IntoResponse::into_response(Json(dto)))
+}
+
+/// One row per project rated.
+fn rating_table(r: &EvaluationResultsDto) -> crate::exports::Table {
+    let grade = |g: &RatingDto| match g {
+        RatingDto::Satisfied => "满意",
+        RatingDto::BasicallySatisfied => "基本满意",
+        RatingDto::Unsatisfied => "不满意",
+    };
+    crate::exports::Table {
+        sheet: "满意度测评结果",
+        file: format!("rating-{}-results", r.evaluation.id),
+        headers: vec![
+            "项目",
+            "承办单位",
+            "满意",
+            "基本满意",
+            "不满意",
+            "满意率(‰)",
+            "测评结果",
+        ],
+        rows: r
+            .projects
+            .iter()
+            .map(|p| {
+                vec![
+                    p.project.title.as_str().into(),
+                    p.project.department.as_str().into(),
+                    p.satisfied.into(),
+                    p.basically_satisfied.into(),
+                    p.unsatisfied.into(),
+                    p.satisfaction_permille.into(),
+                    grade(&p.grade).into(),
+                ]
+            })
+            .collect(),
+    }
 }

@@ -20,6 +20,7 @@ use std::collections::HashMap;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+use crate::exports::{Export, Format, Table};
 use crate::{
     auth::{Auth, MaybeAuth},
     error::ApiResult,
@@ -29,6 +30,7 @@ use crate::{
     routes::projects::ProjectDto,
     state::AppState,
 };
+use axum::response::{IntoResponse, Response};
 
 async fn readable(state: &AppState, actor: &Option<Actor>, id: Uuid) -> ApiResult<()> {
     access::readable_project(&state.db, actor.as_ref(), id).await?;
@@ -582,18 +584,23 @@ pub async fn report_progress(
 
 /// Progress reports in period order (reports of one period in filing order); the last is the
 /// current state. Roles: any; Public once adopted.
-#[utoipa::path(get, path = "/api/v1/projects/{id}/progress", tag = "follow-up", security((), ("bearer" = [])), params(("id" = Uuid, Path)), responses(
-    (status = 200, body = Page<ProgressDto>),
+#[utoipa::path(get, path = "/api/v1/projects/{id}/progress", tag = "follow-up", security((), ("bearer" = [])), params(("id" = Uuid, Path), crate::exports::ExportParams), responses(
+    (status = 200, description = "the reports; as CSV or XLSX one row per report", content(
+        (Page<ProgressDto> = "application/json"),
+        (String = "text/csv"),
+        (crate::routes::attachments::FileBytes = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    )),
     (status = 409, description = "`project_not_adopted` with the reason (the public gets it only for a project in the reserve, else 404)", body = crate::error::Problem, content_type = "application/problem+json"),
 ))]
 pub async fn list_progress(
     State(state): State<AppState>,
     MaybeAuth(actor): MaybeAuth,
     ApiPath(id): ApiPath<Uuid>,
-) -> ApiResult<Json<Page<ProgressDto>>> {
+    Export(format): Export,
+) -> ApiResult<Response> {
     readable(&state, &actor, id).await?;
     let mut files = files_of(&state, id).await?;
-    Ok(Json(Page::all(
+    let page = Page::all(
         progress::reports_of(&state.db, id)
             .await?
             .into_iter()
@@ -602,7 +609,39 @@ pub async fn list_progress(
                 ..r.into()
             })
             .collect(),
-    )))
+    );
+    if format == Format::Json {
+        return Ok(Json(page).into_response());
+    }
+    crate::exports::file(
+        Table {
+            sheet: "进度报告",
+            file: format!("project-{id}-progress"),
+            headers: vec![
+                "报告期",
+                "报告日期",
+                "完成(%)",
+                "已支出(元)",
+                "说明",
+                "附件数",
+            ],
+            rows: page
+                .items
+                .iter()
+                .map(|r| {
+                    vec![
+                        r.period.as_str().into(),
+                        r.reported_on.to_string().into(),
+                        r.percent_complete.into(),
+                        r.spent_yuan.into(),
+                        r.note.as_str().into(),
+                        (r.attachments.len() as i64).into(),
+                    ]
+                })
+                .collect(),
+        },
+        format,
+    )
 }
 
 /// Record an inspection (视察 / 调研 / 听取汇报 / 专题询问). Roles: members of a supervision group following the project.
@@ -686,24 +725,70 @@ pub async fn raise_problem(
 }
 
 /// A project's problems with their history. Roles: any; Public once adopted.
-#[utoipa::path(get, path = "/api/v1/projects/{id}/problems", tag = "follow-up", security((), ("bearer" = [])), params(("id" = Uuid, Path)), responses(
-    (status = 200, body = Page<ProblemDto>),
+#[utoipa::path(get, path = "/api/v1/projects/{id}/problems", tag = "follow-up", security((), ("bearer" = [])), params(("id" = Uuid, Path), crate::exports::ExportParams), responses(
+    (status = 200, description = "the problems; as CSV or XLSX one row per problem", content(
+        (Page<ProblemDto> = "application/json"),
+        (String = "text/csv"),
+        (crate::routes::attachments::FileBytes = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    )),
     (status = 409, description = "`project_not_adopted` with the reason (the public gets it only for a project in the reserve, else 404)", body = crate::error::Problem, content_type = "application/problem+json"),
 ))]
 pub async fn list_problems(
     State(state): State<AppState>,
     MaybeAuth(actor): MaybeAuth,
     ApiPath(id): ApiPath<Uuid>,
-) -> ApiResult<Json<Page<ProblemDto>>> {
+    Export(format): Export,
+) -> ApiResult<Response> {
     readable(&state, &actor, id).await?;
     let mut files = files_of(&state, id).await?;
-    Ok(Json(Page::all(
+    let page = Page::all(
         problems::problems_of(&state.db, id)
             .await?
             .into_iter()
             .map(|p| ProblemDto::from(p).with_files(&mut files))
             .collect(),
-    )))
+    );
+    if format == Format::Json {
+        return Ok(Json(page).into_response());
+    }
+    crate::exports::file(
+        Table {
+            sheet: "问题清单",
+            file: format!("project-{id}-problems"),
+            headers: vec![
+                "问题",
+                "严重程度",
+                "责任单位",
+                "整改期限",
+                "状态",
+                "提出时间",
+                "销号时间",
+            ],
+            rows: page
+                .items
+                .iter()
+                .map(|p| {
+                    vec![
+                        p.description.as_str().into(),
+                        p.severity.as_str().into(),
+                        p.responsible_department.as_str().into(),
+                        p.deadline.to_string().into(),
+                        p.status.as_str().into(),
+                        china_time(p.raised_at).into(),
+                        p.closed_at.map(china_time).into(),
+                    ]
+                })
+                .collect(),
+        },
+        format,
+    )
+}
+
+/// A moment as the office reads it: China Standard Time, to the minute.
+fn china_time(t: chrono::DateTime<chrono::Utc>) -> String {
+    t.with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8"))
+        .format("%Y-%m-%d %H:%M")
+        .to_string()
 }
 
 /// One problem with its history. Roles: any; Public once its project is adopted.
@@ -945,15 +1030,24 @@ pub struct BoardDto {
 /// The year's board (五色督办): every adopted, in-progress and completed project with its status
 /// colour, percent complete against expected, budget and money spent, and counts per colour.
 /// Built in a fixed number of queries. Roles: any; Public.
-#[utoipa::path(get, path = "/api/v1/projects/board", tag = "follow-up", security((), ("bearer" = [])), params(BoardQuery), responses(
-    (status = 200, body = BoardDto),
+#[utoipa::path(get, path = "/api/v1/projects/board", tag = "follow-up", security((), ("bearer" = [])), params(BoardQuery, crate::exports::ExportParams), responses(
+    (status = 200, description = "the board; as CSV or XLSX one row per project", content(
+        (BoardDto = "application/json"),
+        (String = "text/csv"),
+        (crate::routes::attachments::FileBytes = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    )),
     (status = 400, description = "`invalid_query`", body = crate::error::Problem, content_type = "application/problem+json"),
 ))]
 pub async fn board(
     State(state): State<AppState>,
     crate::extract::ApiQuery(q): crate::extract::ApiQuery<BoardQuery>,
+    Export(format): Export,
 ) -> ApiResult<axum::response::Response> {
     let today = minsheng_domain::clock::today();
+    if format != Format::Json {
+        let b = board_dto(&state, q.year, today).await?;
+        return crate::exports::file(board_table(&b), format);
+    }
     let version = minsheng_domain::followup::board::board_version(&state.db).await?;
     state
         .boards
@@ -1011,4 +1105,50 @@ async fn board_dto(state: &AppState, year: Option<i32>, today: NaiveDate) -> Api
             })
             .collect(),
     })
+}
+
+/// One row per project, most urgent first, as the board shows them.
+fn board_table(b: &BoardDto) -> Table {
+    let colour = |c: &StatusColour| match c {
+        StatusColour::OnSchedule => "正常推进",
+        StatusColour::Behind => "进度滞后",
+        StatusColour::SeriouslyBehind => "严重滞后",
+        StatusColour::Completed => "已完成",
+    };
+    Table {
+        sheet: "项目推进一览",
+        file: format!("board-{}", b.year),
+        headers: vec![
+            "项目",
+            "承办单位",
+            "状态",
+            "完成(%)",
+            "应完成(%)",
+            "最近报告期",
+            "预算(元)",
+            "已支出(元)",
+            "逾期节点",
+            "未销号问题",
+            "计划完成",
+        ],
+        rows: b
+            .projects
+            .iter()
+            .map(|p| {
+                vec![
+                    p.title.as_str().into(),
+                    p.department.as_str().into(),
+                    colour(&p.status_colour).into(),
+                    p.percent_complete.into(),
+                    p.expected_percent.into(),
+                    p.latest_period.clone().into(),
+                    p.budget_yuan.into(),
+                    p.spent_yuan.into(),
+                    p.overdue_milestones.into(),
+                    p.open_problems.into(),
+                    p.planned_completion.to_string().into(),
+                ]
+            })
+            .collect(),
+    }
 }

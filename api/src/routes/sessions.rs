@@ -132,21 +132,49 @@ pub async fn get_session(
 }
 
 /// The roster with attendance, by deputy code. Roles: admin, deputy.
-#[utoipa::path(get, path = "/api/v1/sessions/{id}/roster", tag = "sessions", security(("bearer" = [])), params(("id" = Uuid, Path)), responses(
-    (status = 200, body = Page<RosterEntryDto>),
+#[utoipa::path(get, path = "/api/v1/sessions/{id}/roster", tag = "sessions", security(("bearer" = [])), params(("id" = Uuid, Path), crate::exports::ExportParams), responses(
+    (status = 200, description = "the roster with attendance (present or not; never how anyone voted); as CSV or XLSX one row per deputy", content(
+        (Page<RosterEntryDto> = "application/json"),
+        (String = "text/csv"),
+        (crate::routes::attachments::FileBytes = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    )),
 ))]
 pub async fn get_roster(
     State(state): State<AppState>,
     Auth(actor): Auth,
     ApiPath(id): ApiPath<Uuid>,
-) -> ApiResult<Json<Page<RosterEntryDto>>> {
-    Ok(Json(Page::all(
+    crate::exports::Export(format): crate::exports::Export,
+) -> ApiResult<axum::response::Response> {
+    let page: Page<RosterEntryDto> = Page::all(
         sessions::roster(&state.db, &actor, id)
             .await?
             .into_iter()
             .map(Into::into)
             .collect(),
-    )))
+    );
+    if format == crate::exports::Format::Json {
+        return Ok(axum::response::IntoResponse::into_response(Json(page)));
+    }
+    crate::exports::file(
+        crate::exports::Table {
+            sheet: "出席情况",
+            file: format!("session-{id}-attendance"),
+            headers: vec!["代表编号", "姓名", "代表团", "出席"],
+            rows: page
+                .items
+                .iter()
+                .map(|e| {
+                    vec![
+                        e.deputy.deputy_code.as_str().into(),
+                        e.deputy.name.as_str().into(),
+                        e.deputy.delegation.as_str().into(),
+                        e.present.into(),
+                    ]
+                })
+                .collect(),
+        },
+        format,
+    )
 }
 
 /// Replace the roster (until the session's first vote opens). Roles: admin.

@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+use crate::exports::{Export, Format, Table};
 use crate::{
     auth::{Auth, MaybeAuth},
     error::ApiResult,
@@ -828,15 +829,26 @@ pub async fn my_ballot(
 }
 
 /// The result. Roles: admin once the vote is closed; Public (no token) once it is published.
-#[utoipa::path(get, path = "/api/v1/votes/{id}/results", tag = "votes", security((), ("bearer" = [])), params(("id" = Uuid, Path)), responses(
-    (status = 200, body = ResultsDto),
+#[utoipa::path(get, path = "/api/v1/votes/{id}/results", tag = "votes", security((), ("bearer" = [])), params(("id" = Uuid, Path), crate::exports::ExportParams), responses(
+    (status = 200, description = "the results; as CSV or XLSX one row per candidate", content(
+        (ResultsDto = "application/json"),
+        (String = "text/csv"),
+        (crate::routes::attachments::FileBytes = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    )),
     (status = 409, description = "`vote_not_closed` or `results_not_published`", body = crate::error::Problem, content_type = "application/problem+json"),
 ))]
 pub async fn results(
     State(state): State<AppState>,
     MaybeAuth(actor): MaybeAuth,
     ApiPath(id): ApiPath<Uuid>,
+    Export(format): Export,
 ) -> ApiResult<Response> {
+    if format != Format::Json {
+        let dto: ResultsDto = service::results(&state.db, actor.as_ref(), id)
+            .await?
+            .into();
+        return crate::exports::file(results_table(&dto), format);
+    }
     let db = state.db.clone();
     state
         .published
@@ -858,14 +870,23 @@ fn to_json<T: Serialize>(value: &T) -> ApiResult<Vec<u8>> {
 /// and the totals per candidate. A secret vote's full ballots are not listed (they go to its
 /// scrutineers) unless it was set before opening to publish them; a named vote lists names and
 /// choices. Public, once the vote is published.
-#[utoipa::path(get, path = "/api/v1/votes/{id}/bulletin", tag = "votes", params(("id" = Uuid, Path)), responses(
-    (status = 200, body = BulletinDto),
+#[utoipa::path(get, path = "/api/v1/votes/{id}/bulletin", tag = "votes", params(("id" = Uuid, Path), crate::exports::ExportParams), responses(
+    (status = 200, description = "the bulletin; as CSV or XLSX one row per receipt", content(
+        (BulletinDto = "application/json"),
+        (String = "text/csv"),
+        (crate::routes::attachments::FileBytes = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    )),
     (status = 409, description = "`results_not_published`", body = crate::error::Problem, content_type = "application/problem+json"),
 ))]
 pub async fn bulletin(
     State(state): State<AppState>,
     ApiPath(id): ApiPath<Uuid>,
+    Export(format): Export,
 ) -> ApiResult<Response> {
+    if format != Format::Json {
+        let b = bulletin_dto(service::bulletin(&state.db, id).await?);
+        return crate::exports::file(bulletin_table(&b), format);
+    }
     let db = state.db.clone();
     state
         .published
@@ -904,5 +925,71 @@ fn bulletin_dto(b: service::Bulletin) -> BulletinDto {
         ballots_public: b.ballots_public,
         ballots_cast: b.view.ballots_cast,
         entries,
+    }
+}
+
+/// One row per candidate, in rank order.
+fn results_table(r: &ResultsDto) -> Table {
+    Table {
+        sheet: "票决结果",
+        file: format!("vote-{}-results", r.vote.id),
+        headers: vec!["名次", "项目", "赞成", "反对", "弃权", "过半数", "入选"],
+        rows: r
+            .candidates
+            .iter()
+            .map(|c| {
+                vec![
+                    c.rank.into(),
+                    c.title.as_str().into(),
+                    c.yes.into(),
+                    c.no.into(),
+                    c.abstain.into(),
+                    c.passed.into(),
+                    c.adopted.into(),
+                ]
+            })
+            .collect(),
+    }
+}
+
+/// One row per receipt: the marks where the ballots are public, the deputy where the vote is named.
+fn bulletin_table(b: &BulletinDto) -> Table {
+    let title = |id: &Uuid| {
+        b.candidates
+            .iter()
+            .find(|c| c.project_id == *id)
+            .map_or_else(|| id.to_string(), |c| c.title.clone())
+    };
+    let word = |c: &ChoiceDto| match c {
+        ChoiceDto::Yes => "赞成",
+        ChoiceDto::No => "反对",
+        ChoiceDto::Abstain => "弃权",
+    };
+    Table {
+        sheet: "公告",
+        file: format!("vote-{}-bulletin", b.vote_id),
+        headers: vec!["回执", "选票内容", "代表编号", "代表"],
+        rows: b
+            .entries
+            .iter()
+            .map(|e| {
+                let marks = match (&e.selections, &e.choices) {
+                    (Some(s), _) => Some(s.iter().map(title).collect::<Vec<_>>().join("、")),
+                    (None, Some(c)) => Some(
+                        c.iter()
+                            .map(|(id, ch)| format!("{}：{}", title(id), word(ch)))
+                            .collect::<Vec<_>>()
+                            .join("；"),
+                    ),
+                    (None, None) => None,
+                };
+                vec![
+                    e.receipt.as_str().into(),
+                    marks.into(),
+                    e.voter.as_ref().map(|v| v.deputy_code.clone()).into(),
+                    e.voter.as_ref().map(|v| v.name.clone()).into(),
+                ]
+            })
+            .collect(),
     }
 }

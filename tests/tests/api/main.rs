@@ -8,6 +8,7 @@ mod bounds;
 mod concurrency;
 mod demo;
 mod errors;
+mod exports;
 mod feed;
 mod followup;
 mod limits;
