@@ -32,6 +32,7 @@ pub enum Format {
 pub struct ExportParams {
     /// `json` (the default), `csv` (UTF-8 with a byte-order mark) or `xlsx`. `Accept: text/csv`
     /// or the XLSX media type chooses the same when this is absent.
+    #[param(inline)]
     pub format: Option<Format>,
 }
 

@@ -231,3 +231,91 @@ pub fn text_patterns(doc: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi 
     walk(&mut json);
     serde_json::from_value(json).expect("the OpenAPI document reads back")
 }
+
+/// OpenAPI links from each operation that creates or changes a resource to the operations that
+/// take that resource's id (`$response.body#/id`): from creating a vote to reading, opening,
+/// closing, publishing it, casting a ballot in it, reading its results. Generated clients and
+/// schemathesis' stateful phase follow them. The rule: an operation answering (2xx) a schema with
+/// an `id`, which some `GET /…/{id}` also answers, links to every operation under that path whose
+/// only path parameter is `id`.
+pub fn add_links(doc: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
+    use serde_json::{Map, Value, json};
+    let mut json = serde_json::to_value(&doc).expect("the OpenAPI document serializes");
+    let body_ref = |resp: &Value| -> Option<String> {
+        resp.pointer("/content/application~1json/schema/$ref")
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+    };
+    let has_id = |json: &Value, r: &str| -> bool {
+        let name = r.trim_start_matches("#/components/schemas/");
+        json.pointer(&format!("/components/schemas/{name}/properties/id"))
+            .is_some()
+    };
+    let only_id = |path: &str| path.matches('{').count() == 1 && path.contains("{id}");
+    let paths = json["paths"].as_object().cloned().unwrap_or_default();
+    // The resource path (`/api/v1/votes/{id}`) each schema is read at.
+    let mut read_at: Vec<(String, String)> = Vec::new();
+    for (path, item) in &paths {
+        if let Some(r) = item.pointer("/get/responses/200").and_then(body_ref)
+            && path.ends_with("/{id}")
+            && only_id(path)
+        {
+            read_at.push((r, path.clone()));
+        }
+    }
+    let mut additions: Vec<(String, String, String, Map<String, Value>)> = Vec::new();
+    for (path, item) in &paths {
+        for method in ["post", "put", "patch"] {
+            let Some(responses) = item
+                .pointer(&format!("/{method}/responses"))
+                .and_then(Value::as_object)
+            else {
+                continue;
+            };
+            for (status, resp) in responses {
+                if !status.starts_with('2') {
+                    continue;
+                }
+                let Some(r) = body_ref(resp) else { continue };
+                if !has_id(&json, &r) {
+                    continue;
+                }
+                let mut links = Map::new();
+                for (_, resource) in read_at.iter().filter(|(rr, _)| *rr == r) {
+                    for (target, target_item) in &paths {
+                        if target != resource && !target.starts_with(&format!("{resource}/")) {
+                            continue;
+                        }
+                        if !only_id(target) {
+                            continue;
+                        }
+                        for (m, op) in target_item.as_object().into_iter().flatten() {
+                            let Some(op_id) = op.get("operationId").and_then(Value::as_str) else {
+                                continue;
+                            };
+                            if !["get", "post", "put", "patch", "delete"].contains(&m.as_str()) {
+                                continue;
+                            }
+                            links.insert(
+                                op_id.to_owned(),
+                                json!({
+                                    "operationId": op_id,
+                                    "parameters": {"id": "$response.body#/id"},
+                                }),
+                            );
+                        }
+                    }
+                }
+                if !links.is_empty() {
+                    additions.push((path.clone(), method.to_owned(), status.clone(), links));
+                }
+            }
+        }
+    }
+    for (path, method, status, links) in additions {
+        if let Some(resp) = json["paths"][&path][&method]["responses"][&status].as_object_mut() {
+            resp.insert("links".into(), Value::Object(links));
+        }
+    }
+    serde_json::from_value(json).expect("the OpenAPI document reads back")
+}

@@ -108,7 +108,9 @@ fn parts() -> (Router<AppState>, utoipa::openapi::OpenApi) {
     crate::openapi::finish(&mut spec);
     (
         router,
-        crate::openapi::text_patterns(crate::openapi::pin_formats(spec)),
+        crate::openapi::add_links(crate::openapi::text_patterns(crate::openapi::pin_formats(
+            spec,
+        ))),
     )
 }
 
