@@ -22,6 +22,7 @@ use sea_orm::DatabaseConnection;
 mod assets;
 pub mod client;
 mod error;
+pub mod exports;
 mod i18n;
 mod live;
 mod pages;
@@ -182,6 +183,10 @@ pub fn router<S: Clone + Send + Sync + 'static>(state: WebState) -> Router<S> {
         .route("/admin/sessions/{id}", get(admin::session))
         .route("/admin/sessions/{id}/attendance", post(admin::attendance))
         .route(
+            "/admin/sessions/{id}/attendance.export",
+            get(admin::attendance_export),
+        )
+        .route(
             "/admin/sessions/{id}/display-links",
             post(admin::new_display_link),
         )
@@ -222,6 +227,15 @@ pub fn router<S: Clone + Send + Sync + 'static>(state: WebState) -> Router<S> {
         )
         .route("/admin/report", get(pages::oversight::year_report))
         .route("/admin/audit", get(pages::audit::log))
+        .route(
+            "/admin/webhooks",
+            get(pages::webhooks::list).post(pages::webhooks::create),
+        )
+        .route("/admin/webhooks/{id}/{action}", post(pages::webhooks::act))
+        .route(
+            "/admin/webhooks/{id}/deliveries/{delivery}/resend",
+            post(pages::webhooks::resend),
+        )
         .route("/screen/sessions/{id}", get(screen::page))
         .route("/screen/sessions/{id}/events", get(screen::events))
         .route("/projects", get(pages::followup::board_page))

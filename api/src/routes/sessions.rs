@@ -145,36 +145,12 @@ pub async fn get_roster(
     ApiPath(id): ApiPath<Uuid>,
     crate::exports::Export(format): crate::exports::Export,
 ) -> ApiResult<axum::response::Response> {
-    let page: Page<RosterEntryDto> = Page::all(
-        sessions::roster(&state.db, &actor, id)
-            .await?
-            .into_iter()
-            .map(Into::into)
-            .collect(),
-    );
-    if format == crate::exports::Format::Json {
-        return Ok(axum::response::IntoResponse::into_response(Json(page)));
+    let roster = sessions::roster(&state.db, &actor, id).await?;
+    if format != crate::exports::Format::Json {
+        return crate::exports::file(minsheng_web::exports::attendance(id, &roster), format);
     }
-    crate::exports::file(
-        crate::exports::Table {
-            sheet: "出席情况",
-            file: format!("session-{id}-attendance"),
-            headers: vec!["代表编号", "姓名", "代表团", "出席"],
-            rows: page
-                .items
-                .iter()
-                .map(|e| {
-                    vec![
-                        e.deputy.deputy_code.as_str().into(),
-                        e.deputy.name.as_str().into(),
-                        e.deputy.delegation.as_str().into(),
-                        e.present.into(),
-                    ]
-                })
-                .collect(),
-        },
-        format,
-    )
+    let page: Page<RosterEntryDto> = Page::all(roster.into_iter().map(Into::into).collect());
+    Ok(axum::response::IntoResponse::into_response(Json(page)))
 }
 
 /// Replace the roster (until the session's first vote opens). Roles: admin.

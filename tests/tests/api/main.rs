@@ -16,6 +16,7 @@ mod messages;
 mod migrations;
 mod pages;
 mod pages_followup;
+mod pages_integrations;
 mod pages_office;
 mod pages_oversight;
 mod scrutiny;

@@ -218,6 +218,37 @@ table! {
     r_completed: "项目已完成，跟踪记录已关闭。", "The project is completed; its record is closed.";
     r_choose: "请从列表中选择。", "Choose one from the list.";
     r_text: "请填写，且不要超过长度限制。", "Fill this in, within the length limit.";
+    // downloads (exports)
+    download: "下载表格", "Download the table";
+    reports_table: "进度报告", "progress reports";
+    problems_table: "问题清单", "problems";
+    // data push (webhooks)
+    wh_title: "数据推送", "Data push (webhooks)";
+    wh_hint: "每当有公开的变化（票决开始、结束、公布；项目进展、问题整改、状态变化等），都会发送到下面登记的地址，并附签名，供政务数据开放平台、媒体等系统接收。发送失败会自动重试约一天；一直失败的地址会被停用，并在这里说明原因。", "Each public change (a vote opened, closed, published; progress, problems, status colours) is sent, signed, to the addresses below, for an open-data portal or a newspaper's system. Failures are retried for about a day; an address that keeps failing is stopped, and the reason is shown here.";
+    wh_created: "已登记接收地址：", "Receiver registered:";
+    wh_secret_once: "下面是这个地址的签名密钥，只显示这一次。请复制给对方系统的技术人员，用于核对每次推送的签名（webhook-signature）。", "This is the address's signing secret, shown this once. Give it to the receiving system's technician, to check each delivery's signature (webhook-signature).";
+    wh_types: "推送的事件", "Events sent";
+    wh_types_hint: "都不选则推送全部公开事件", "none chosen: every public event";
+    wh_all_types: "全部公开事件", "every public event";
+    wh_enabled: "正常推送中", "Sending";
+    wh_disabled: "已停用", "Stopped";
+    wh_pause: "暂停推送", "Pause";
+    wh_enable: "恢复推送", "Enable again";
+    wh_delete: "删除此地址", "Remove";
+    wh_none_sent: "还没有推送过。", "Nothing sent yet.";
+    wh_cursor: "事件序号", "Event";
+    wh_attempts: "每次发送", "Attempts";
+    wh_resend: "重新发送", "Send again";
+    wh_delivered: "已送达", "Delivered";
+    wh_failed: "未送达", "Failed";
+    wh_pending: "等待发送", "Waiting";
+    wh_new: "登记新的接收地址", "Register a receiver";
+    wh_url: "接收地址（https:// 或 http:// 开头）", "Address (starting https:// or http://)";
+    wh_description: "用途说明（可不填）", "What it is for (optional)";
+    wh_add: "登记", "Register";
+    wh_bad_url: "接收地址应以 https:// 或 http:// 开头，写明主机名，不含空格。", "The address starts with https:// or http://, names a host, and has no spaces.";
+    wh_stopped_notice: "有 {n} 个数据推送地址因一直无法送达已被停用，请查看。", "{n} data-push receiver(s) stopped after failing for a day: see why.";
+    wh_bad_types: "请从列表中选择事件。", "Choose events from the list.";
     // the audit log
     audit_log: "审计日志", "Audit log";
     audit_hint: "每一项操作都按时间顺序记录，并以哈希链相连：任何删除、修改或调换都会被发现。不记录选票内容和回执。", "Every change is recorded in order and hash-chained: any deletion, edit or reordering is detected. No ballot content or receipt is recorded.";

@@ -74,6 +74,8 @@ struct HomePage {
     new_name: String,
     new_year: String,
     error: Option<String>,
+    /// Data-push receivers the service stopped (every attempt failed for a day).
+    stopped_receivers: usize,
 }
 
 /// `GET /admin`: the sessions, newest first, each with its attendance and quorum.
@@ -94,6 +96,12 @@ pub async fn home_page(
     let page = sessions::list(&state.db, &user.actor, 50, 0)
         .await
         .map_err(fail(user))?;
+    let stopped_receivers = minsheng_domain::webhooks::list(&state.db, &user.actor)
+        .await
+        .map_err(fail(user))?
+        .iter()
+        .filter(|e| e.disabled_reason.is_some())
+        .count();
     let status = refused.as_ref().map_or(StatusCode::OK, |(s, _)| *s);
     let mut resp = html(&HomePage {
         c: Chrome::for_user(user, "/admin"),
@@ -101,6 +109,7 @@ pub async fn home_page(
         new_name,
         new_year,
         error: refused.map(|(_, s)| s),
+        stopped_receivers,
     });
     *resp.status_mut() = status;
     Ok(resp)
@@ -209,6 +218,43 @@ pub async fn attendance(
         format!("/admin/sessions/{id}?q={}", urlencode(q))
     };
     Ok(Redirect::to(&back).into_response())
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ExportQuery {
+    #[serde(default)]
+    format: String,
+}
+
+/// `GET /admin/sessions/{id}/attendance.export?format=xlsx|csv`: the roster with attendance as a
+/// spreadsheet (出席情况表): present or not, never how anyone voted. The same table as the API's
+/// `GET /api/v1/sessions/{id}/roster?format=`.
+pub async fn attendance_export(
+    State(state): State<WebState>,
+    user: PageUser,
+    Path(id): Path<Uuid>,
+    axum::extract::Query(q): axum::extract::Query<ExportQuery>,
+) -> PageResult {
+    let t = user.prefs.lang.msg();
+    let kind = match q.format.as_str() {
+        "csv" => crate::exports::FileKind::Csv,
+        "xlsx" | "" => crate::exports::FileKind::Xlsx,
+        _ => {
+            return Err(PageError::new(
+                StatusCode::BAD_REQUEST,
+                t.bad_form,
+                user.prefs,
+            ));
+        }
+    };
+    let roster = sessions::roster(&state.db, &user.actor, id)
+        .await
+        .map_err(fail(&user))?;
+    let table = crate::exports::attendance(id, &roster);
+    crate::exports::file(&table, kind).map_err(|e| {
+        tracing::error!(error = %e, "attendance export failed");
+        PageError::new(StatusCode::INTERNAL_SERVER_ERROR, t.bad_form, user.prefs)
+    })
 }
 
 fn urlencode(s: &str) -> String {

@@ -1,0 +1,276 @@
+//! The office's data-push page (`/admin/webhooks`, 数据推送): the receivers of the public change
+//! feed, whether each is working, why one was stopped, what was sent and how each attempt ended;
+//! register a receiver (its secret shown once), pause, enable again, remove, send again. The rules
+//! are `minsheng_domain::webhooks`.
+
+use askama::Template;
+use axum::{
+    Form,
+    extract::{Path, State},
+    http::StatusCode,
+    response::{IntoResponse, Redirect},
+};
+use chrono::{DateTime, FixedOffset, Utc};
+use minsheng_domain::{
+    feed::parse_types,
+    vocabulary::EventType,
+    webhooks::{self, EndpointChange, NewEndpoint},
+};
+use uuid::Uuid;
+
+use super::office::require_admin;
+use crate::{
+    WebState,
+    error::{PageError, PageResult},
+    i18n::followup::FollowMsg,
+    render::{Chrome, html},
+    session::PageUser,
+};
+
+struct Attempt {
+    at: String,
+    outcome: String,
+    ok: bool,
+}
+
+struct Delivery {
+    id: String,
+    cursor: i64,
+    status: &'static str,
+    status_word: &'static str,
+    attempts: Vec<Attempt>,
+}
+
+struct Endpoint {
+    id: String,
+    url: String,
+    description: String,
+    types: String,
+    enabled: bool,
+    disabled_reason: Option<String>,
+    deliveries: Vec<Delivery>,
+}
+
+struct TypeChoice {
+    word: &'static str,
+    checked: bool,
+}
+
+#[derive(Template)]
+#[template(path = "admin_webhooks.html")]
+struct WebhooksPage {
+    c: Chrome,
+    f: &'static FollowMsg,
+    endpoints: Vec<Endpoint>,
+    types: Vec<TypeChoice>,
+    /// The form as typed, kept after a refusal.
+    url: String,
+    description: String,
+    error: Option<String>,
+    /// A receiver just registered: its address and secret, shown this once.
+    created: Option<(String, String)>,
+}
+
+fn china_time(t: DateTime<Utc>) -> String {
+    t.with_timezone(&FixedOffset::east_opt(8 * 3600).expect("UTC+8"))
+        .format("%m-%d %H:%M:%S")
+        .to_string()
+}
+
+async fn page(
+    state: &WebState,
+    user: &PageUser,
+    form: (String, String, Vec<String>),
+    error: Option<String>,
+    created: Option<(String, String)>,
+) -> PageResult {
+    let f = user.prefs.lang.follow();
+    let fail = |e| PageError::from_domain(e, user.prefs);
+    let mut endpoints = Vec::new();
+    for e in webhooks::list(&state.db, &user.actor).await.map_err(fail)? {
+        let deliveries = webhooks::deliveries(&state.db, &user.actor, e.id, 10)
+            .await
+            .map_err(fail)?
+            .into_iter()
+            .map(|(d, attempts)| Delivery {
+                id: d.id.to_string(),
+                cursor: d.event_seq,
+                status_word: match d.status.as_str() {
+                    webhooks::DELIVERED => f.wh_delivered,
+                    webhooks::FAILED => f.wh_failed,
+                    _ => f.wh_pending,
+                },
+                status: match d.status.as_str() {
+                    webhooks::DELIVERED => "ok",
+                    webhooks::FAILED => "bad",
+                    _ => "muted",
+                },
+                attempts: attempts
+                    .into_iter()
+                    .map(|a| Attempt {
+                        at: china_time(a.at),
+                        ok: a.status_code.is_some_and(|s| (200..300).contains(&s)),
+                        outcome: match (a.status_code, a.error) {
+                            (Some(s), _) => format!("HTTP {s} · {} ms", a.duration_ms),
+                            (None, Some(err)) => err,
+                            (None, None) => "—".into(),
+                        },
+                    })
+                    .collect(),
+            })
+            .collect();
+        let types = webhooks::types_of(&e);
+        endpoints.push(Endpoint {
+            id: e.id.to_string(),
+            types: if types.is_empty() {
+                f.wh_all_types.to_owned()
+            } else {
+                types.join(", ")
+            },
+            url: e.url,
+            description: e.description,
+            enabled: e.enabled,
+            disabled_reason: e.disabled_reason,
+            deliveries,
+        });
+    }
+    let (url, description, chosen) = form;
+    let types = EventType::ALL
+        .iter()
+        .filter(|t| t.is_public())
+        .map(|t| TypeChoice {
+            word: t.as_str(),
+            checked: chosen.iter().any(|c| c == t.as_str()),
+        })
+        .collect();
+    Ok(html(&WebhooksPage {
+        c: Chrome::for_user(user, "/admin/webhooks"),
+        f,
+        endpoints,
+        types,
+        url,
+        description,
+        error,
+        created,
+    }))
+}
+
+/// `GET /admin/webhooks`.
+pub async fn list(State(state): State<WebState>, user: PageUser) -> PageResult {
+    require_admin(&user)?;
+    page(&state, &user, Default::default(), None, None).await
+}
+
+fn field<'a>(pairs: &'a [(String, String)], name: &str) -> &'a str {
+    pairs
+        .iter()
+        .find(|(k, _)| k == name)
+        .map_or("", |(_, v)| v.as_str())
+}
+
+/// `POST /admin/webhooks`: `url`, `description`, `types` (repeated; none: all public types).
+pub async fn create(
+    State(state): State<WebState>,
+    user: PageUser,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> PageResult {
+    require_admin(&user)?;
+    user.check_form(field(&pairs, "csrf"))?;
+    let f = user.prefs.lang.follow();
+    let url = field(&pairs, "url").to_owned();
+    let description = field(&pairs, "description").to_owned();
+    let chosen: Vec<String> = pairs
+        .iter()
+        .filter(|(k, _)| k == "types")
+        .map(|(_, v)| v.clone())
+        .collect();
+    let kept = (url.clone(), description.clone(), chosen.clone());
+    let event_types = match parse_types("event_types", &chosen.join(",")) {
+        Ok(t) => t,
+        Err(_) => return page(&state, &user, kept, Some(f.wh_bad_types.into()), None).await,
+    };
+    match webhooks::create(
+        &state.db,
+        &user.actor,
+        NewEndpoint {
+            url,
+            event_types,
+            description,
+        },
+    )
+    .await
+    {
+        Ok(e) => {
+            page(
+                &state,
+                &user,
+                Default::default(),
+                None,
+                Some((e.url, e.secret)),
+            )
+            .await
+        }
+        Err(minsheng_domain::Error::Invalid { code, .. }) => {
+            let why = if code == "invalid_url" {
+                f.wh_bad_url
+            } else {
+                f.r_text
+            };
+            page(&state, &user, kept, Some(why.into()), None).await
+        }
+        Err(e) => Err(PageError::from_domain(e, user.prefs)),
+    }
+}
+
+/// `POST /admin/webhooks/{id}/{action}`: `enable`, `pause` or `delete`.
+pub async fn act(
+    State(state): State<WebState>,
+    user: PageUser,
+    Path((id, action)): Path<(Uuid, String)>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> PageResult {
+    require_admin(&user)?;
+    user.check_form(field(&pairs, "csrf"))?;
+    let fail = |e| PageError::from_domain(e, user.prefs);
+    match action.as_str() {
+        "enable" | "pause" => {
+            webhooks::update(
+                &state.db,
+                &user.actor,
+                id,
+                EndpointChange {
+                    enabled: Some(action == "enable"),
+                    ..Default::default()
+                },
+            )
+            .await
+            .map_err(fail)?;
+        }
+        "delete" => webhooks::delete(&state.db, &user.actor, id)
+            .await
+            .map_err(fail)?,
+        _ => {
+            return Err(PageError::new(
+                StatusCode::NOT_FOUND,
+                user.prefs.lang.msg().not_found,
+                user.prefs,
+            ));
+        }
+    }
+    Ok(Redirect::to("/admin/webhooks").into_response())
+}
+
+/// `POST /admin/webhooks/{id}/deliveries/{delivery}/resend`.
+pub async fn resend(
+    State(state): State<WebState>,
+    user: PageUser,
+    Path((id, delivery)): Path<(Uuid, Uuid)>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> PageResult {
+    require_admin(&user)?;
+    user.check_form(field(&pairs, "csrf"))?;
+    webhooks::resend(&state.db, &user.actor, id, delivery)
+        .await
+        .map_err(|e| PageError::from_domain(e, user.prefs))?;
+    Ok(Redirect::to("/admin/webhooks").into_response())
+}
