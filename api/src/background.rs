@@ -71,7 +71,10 @@ async fn send(client: &HttpsClient, c: &webhooks::Claimed, timeout: Duration) ->
                 None,
                 Some(format!("no answer within {} s", timeout.as_secs())),
             ),
-            Ok(Err(e)) => (None, Some(format!("could not reach the receiver: {e}"))),
+            Ok(Err(e)) => (
+                None,
+                Some(format!("could not reach the receiver: {}", causes(&e))),
+            ),
             Ok(Ok(resp)) => {
                 let status = resp.status().as_u16();
                 // Read (and drop) the answer so the connection can be reused.
@@ -85,6 +88,19 @@ async fn send(client: &HttpsClient, c: &webhooks::Claimed, timeout: Duration) ->
         error,
         duration_ms: started.elapsed().as_millis().min(u32::MAX as u128) as u32,
     }
+}
+
+/// An error with its causes (`client error (Connect): tcp connect error: Connection refused`):
+/// the outermost alone rarely says what the office has to mend.
+fn causes(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut next = e.source();
+    while let Some(cause) = next {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        next = cause.source();
+    }
+    text
 }
 
 /// Sends due deliveries for as long as the process runs.

@@ -248,6 +248,9 @@ table! {
     wh_add: "登记", "Register";
     wh_bad_url: "接收地址应以 https:// 或 http:// 开头，写明主机名，不含空格。", "The address starts with https:// or http://, names a host, and has no spaces.";
     wh_stopped_notice: "有 {n} 个数据推送地址因一直无法送达已被停用，请查看。", "{n} data-push receiver(s) stopped after failing for a day: see why.";
+    wh_stopped_because: "一条推送连续 {n} 次未能送达，最后一次在 {at}（{last}）。请对方修好接收端后点“恢复推送”，再对未送达的推送点“重新发送”。", "A delivery failed {n} times in a row, the last at {at} ({last}). Once the receiver is mended, press Enable again, then Send again on what was not delivered.";
+    wh_unreachable: "无法连接接收端", "Could not reach the receiver";
+    wh_timeout: "接收端 10 秒内没有应答", "No answer within 10 s";
     wh_bad_types: "请从列表中选择事件。", "Choose events from the list.";
     // the audit log
     audit_log: "审计日志", "Audit log";

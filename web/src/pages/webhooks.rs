@@ -35,6 +35,8 @@ struct Attempt {
 
 struct Delivery {
     id: String,
+    /// Attempts since it was last queued or sent again.
+    tries: i32,
     cursor: i64,
     status: &'static str,
     status_word: &'static str,
@@ -53,7 +55,39 @@ struct Endpoint {
 
 struct TypeChoice {
     word: &'static str,
+    label: &'static str,
     checked: bool,
+}
+
+/// A public event type in words, for the form (the code is shown beside it for the technician).
+fn label(lang: crate::i18n::Lang, t: EventType) -> &'static str {
+    let (zh, en) = match t {
+        EventType::VoteOpened => ("票决开始", "Vote opened"),
+        EventType::VoteClosed => ("票决结束", "Vote closed"),
+        EventType::VotePublished => ("票决结果公布", "Vote results published"),
+        EventType::EvaluationOpened => ("满意度测评开始", "Rating opened"),
+        EventType::EvaluationClosed => ("满意度测评结束", "Rating closed"),
+        EventType::EvaluationPublished => ("测评结果公布", "Rating results published"),
+        EventType::ProjectAdopted => ("项目入选", "Project adopted"),
+        EventType::ProjectCompleted => ("项目完成", "Project completed"),
+        EventType::ProjectColourChanged => ("项目推进状态变化", "Project status colour changed"),
+        EventType::ProgressReported => ("进度报告", "Progress reported"),
+        EventType::MilestoneReached => ("节点完成", "Milestone reached"),
+        EventType::InspectionRecorded => ("视察记录", "Inspection recorded"),
+        EventType::ProblemRaised => ("发现问题", "Problem raised"),
+        EventType::ProblemRectified => ("问题整改", "Problem rectified"),
+        EventType::ProblemReopened => ("问题退回整改", "Problem sent back"),
+        EventType::ProblemClosed => ("问题销号", "Problem closed"),
+        EventType::EscalationRecorded => ("询问、质询等监督措施", "Escalation recorded"),
+        EventType::VoteDrafted | EventType::EvaluationDrafted | EventType::ProjectProposed => {
+            ("（不推送）", "(not sent)")
+        }
+    };
+    if lang == crate::i18n::Lang::En {
+        en
+    } else {
+        zh
+    }
 }
 
 #[derive(Template)]
@@ -69,6 +103,18 @@ struct WebhooksPage {
     error: Option<String>,
     /// A receiver just registered: its address and secret, shown this once.
     created: Option<(String, String)>,
+}
+
+/// An attempt's error as the office reads it: what happened in words, the technical detail after.
+fn in_words(f: &FollowMsg, error: &str) -> String {
+    if let Some(detail) = error.strip_prefix("could not reach the receiver: ") {
+        let detail = detail.rsplit(": ").next().unwrap_or(detail);
+        format!("{}（{detail}）", f.wh_unreachable)
+    } else if error.starts_with("no answer within") {
+        f.wh_timeout.to_owned()
+    } else {
+        error.to_owned()
+    }
 }
 
 fn china_time(t: DateTime<Utc>) -> String {
@@ -88,12 +134,13 @@ async fn page(
     let fail = |e| PageError::from_domain(e, user.prefs);
     let mut endpoints = Vec::new();
     for e in webhooks::list(&state.db, &user.actor).await.map_err(fail)? {
-        let deliveries = webhooks::deliveries(&state.db, &user.actor, e.id, 10)
+        let deliveries: Vec<Delivery> = webhooks::deliveries(&state.db, &user.actor, e.id, 10)
             .await
             .map_err(fail)?
             .into_iter()
             .map(|(d, attempts)| Delivery {
                 id: d.id.to_string(),
+                tries: d.attempts,
                 cursor: d.event_seq,
                 status_word: match d.status.as_str() {
                     webhooks::DELIVERED => f.wh_delivered,
@@ -112,13 +159,29 @@ async fn page(
                         ok: a.status_code.is_some_and(|s| (200..300).contains(&s)),
                         outcome: match (a.status_code, a.error) {
                             (Some(s), _) => format!("HTTP {s} · {} ms", a.duration_ms),
-                            (None, Some(err)) => err,
+                            (None, Some(err)) => in_words(f, &err),
                             (None, None) => "—".into(),
                         },
                     })
                     .collect(),
             })
             .collect();
+        // Why it was stopped, in the visitor's language: the failed delivery's attempts say it.
+        let stopped = e.disabled_reason.as_ref().map(|reason| {
+            deliveries
+                .iter()
+                .find(|d| d.status == "bad")
+                .and_then(|d| d.attempts.last().map(|a| (d.tries, a)))
+                .map_or_else(
+                    || reason.clone(),
+                    |(n, last)| {
+                        f.wh_stopped_because
+                            .replace("{n}", &n.to_string())
+                            .replace("{at}", &last.at)
+                            .replace("{last}", &last.outcome)
+                    },
+                )
+        });
         let types = webhooks::types_of(&e);
         endpoints.push(Endpoint {
             id: e.id.to_string(),
@@ -130,7 +193,7 @@ async fn page(
             url: e.url,
             description: e.description,
             enabled: e.enabled,
-            disabled_reason: e.disabled_reason,
+            disabled_reason: stopped,
             deliveries,
         });
     }
@@ -140,6 +203,7 @@ async fn page(
         .filter(|t| t.is_public())
         .map(|t| TypeChoice {
             word: t.as_str(),
+            label: label(user.prefs.lang, *t),
             checked: chosen.iter().any(|c| c == t.as_str()),
         })
         .collect();
