@@ -770,10 +770,22 @@ pub async fn list_problems(
                 .map(|p| {
                     vec![
                         p.description.as_str().into(),
-                        p.severity.as_str().into(),
+                        match p.severity.as_str() {
+                            "high" => "高",
+                            "medium" => "中",
+                            "low" => "低",
+                            other => other,
+                        }
+                        .into(),
                         p.responsible_department.as_str().into(),
                         p.deadline.to_string().into(),
-                        p.status.as_str().into(),
+                        match p.status.as_str() {
+                            "open" => "待整改",
+                            "rectified" => "已整改待验收",
+                            "closed" => "已销号",
+                            other => other,
+                        }
+                        .into(),
                         china_time(p.raised_at).into(),
                         p.closed_at.map(china_time).into(),
                     ]

@@ -128,7 +128,8 @@ async fn every_table_opens_with_its_chinese_text_and_numbers() {
     let problems = csv_of(&app, &format!("/api/v1/projects/{p}/problems"), None).await;
     assert_eq!(problems[1][0], "施工围挡不足，存在安全隐患");
     assert_eq!(problems[1][2], "县住建局");
-    assert_eq!(problems[1][4], "open");
+    assert_eq!(problems[1][1], "高");
+    assert_eq!(problems[1][4], "待整改");
 
     // A format that does not exist; an export of what the caller may not read.
     app.get(&format!("/api/v1/projects/{p}/problems?format=pdf"), None)
