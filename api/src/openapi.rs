@@ -35,6 +35,7 @@ Each operation's description names the roles it allows.",
         (name = "follow-up", description = "Follow-up of adopted projects: baseline, milestones, progress, supervision groups, inspections, problems and rectification, escalations, status colour, timeline"),
         (name = "evaluations", description = "Satisfaction rating (满意度测评)"),
         (name = "audit", description = "The hash-chained audit log of every state change"),
+        (name = "suggestions", description = "Deputies' suggestions (代表建议办理): submit, co-sign, return, assign, extend, answer, feedback, publish; the working-day calendar"),
         (name = "integrations", description = "The change feed (a cursor over every public change, also as Server-Sent Events) and webhooks (Standard Webhooks signatures)"),
         (name = "operations", description = "Health and readiness"),
     )

@@ -78,6 +78,19 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(evaluations::open_evaluation))
         .routes(routes!(evaluations::close_evaluation))
         .routes(routes!(evaluations::publish_evaluation))
+        .routes(routes!(suggestions::submit, suggestions::list))
+        .routes(routes!(suggestions::get, suggestions::set_flags))
+        .routes(routes!(suggestions::confirm))
+        .routes(routes!(suggestions::send))
+        .routes(routes!(suggestions::return_it))
+        .routes(routes!(suggestions::assign))
+        .routes(routes!(suggestions::extend))
+        .routes(routes!(suggestions::answer))
+        .routes(routes!(suggestions::feedback))
+        .routes(routes!(
+            suggestions::import_calendar,
+            suggestions::get_calendar
+        ))
         .routes(routes!(events::list_events))
         .routes(routes!(events::stream_events))
         .routes(routes!(webhooks::create_webhook, webhooks::list_webhooks))

@@ -17,6 +17,7 @@ mod m0010_follow_up_version;
 mod m0011_vote_commitments;
 mod m0012_audit;
 mod m0013_feed_and_webhooks;
+mod m0014_suggestions;
 
 pub struct Migrator;
 
@@ -36,6 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0011_vote_commitments::Migration),
             Box::new(m0012_audit::Migration),
             Box::new(m0013_feed_and_webhooks::Migration),
+            Box::new(m0014_suggestions::Migration),
         ]
     }
 }

@@ -13,6 +13,7 @@ pub mod health;
 pub mod projects;
 pub mod scrutiny;
 pub mod sessions;
+pub mod suggestions;
 pub mod votes;
 pub mod webhooks;
 

@@ -1,0 +1,938 @@
+//! Deputies' suggestions (代表建议办理), from submission to a satisfied deputy, on the clock.
+//!
+//! - **Submit**: a deputy alone, or as the lead (领衔) of a joint suggestion whose co-signers (附议)
+//!   each confirm on their own account; it is received when the last signer has confirmed.
+//! - **Return** (退回): the office returns what is not a suggestion (outside the congress's powers,
+//!   a personal matter, a court case, no real content, several matters), with the reason; a
+//!   returned one can be handled as a letter.
+//! - **Assign** (交办): to one lead unit (主办) and any co-units (会办), due within 7 working days of
+//!   receipt (the office's rule, counted on [`crate::calendar`]); the answer is due 3 months after
+//!   assignment, 6 for a broad or hard matter (代表法 第五十一条; 地方组织法 第四十二条). One
+//!   extension of at most 3 months, with a reason.
+//! - **Answer** (答复): by the lead unit, with its class A 已解决或基本解决 / B 正在解决或列入计划 / C
+//!   因条件限制以后解决 / D 留作参考, the text, the responsible official and dated promises.
+//! - **Feedback** (反馈): every signer rates 办理态度 and 办理结果 (满意 / 基本满意 / 不满意). An
+//!   unsatisfied result sends it back for a second answer within 1 month; otherwise it is closed.
+//! - **Public**: the office publishes answered suggestions (text, units, class, answer; the signers
+//!   who confirmed, by name). Before that a unit reads only what was assigned to it.
+
+use chrono::{NaiveDate, Utc};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+};
+use serde_json::json;
+use uuid::Uuid;
+
+use crate::{
+    Actor, calendar, db,
+    entities::{
+        deputies, suggestion_answers, suggestion_feedback, suggestion_signers, suggestions,
+    },
+    error::{Error, ErrorCode, Result},
+    text::{parse_long_text, parse_text},
+    vocabulary::Role,
+};
+
+/// Working days the office has to assign a suggestion after receiving it.
+pub const ASSIGN_WITHIN_WORKING_DAYS: u32 = 7;
+/// Months to answer; for a broad or hard matter; for a second answer; the longest extension.
+pub const ANSWER_MONTHS: u32 = 3;
+pub const BROAD_ANSWER_MONTHS: u32 = 6;
+pub const SECOND_ANSWER_MONTHS: u32 = 1;
+pub const MAX_EXTENSION_MONTHS: u32 = 3;
+
+/// Where a suggestion stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    /// Joint, waiting for co-signers to confirm.
+    Cosigning,
+    /// Received by the office, to be assigned or returned.
+    Submitted,
+    Returned,
+    Assigned,
+    Answered,
+    /// An unsatisfied result: the lead unit answers again.
+    Reopened,
+    Closed,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Cosigning => "cosigning",
+            Status::Submitted => "submitted",
+            Status::Returned => "returned",
+            Status::Assigned => "assigned",
+            Status::Answered => "answered",
+            Status::Reopened => "reopened",
+            Status::Closed => "closed",
+        }
+    }
+
+    pub fn parse(s: &str) -> Result<Status> {
+        Ok(match s {
+            "cosigning" => Status::Cosigning,
+            "submitted" => Status::Submitted,
+            "returned" => Status::Returned,
+            "assigned" => Status::Assigned,
+            "answered" => Status::Answered,
+            "reopened" => Status::Reopened,
+            "closed" => Status::Closed,
+            other => {
+                return Err(Error::Internal(format!(
+                    "unknown suggestion status {other}"
+                )));
+            }
+        })
+    }
+
+    /// Assigned and after: what a handling unit works on.
+    fn handled(self) -> bool {
+        matches!(
+            self,
+            Status::Assigned | Status::Answered | Status::Reopened | Status::Closed
+        )
+    }
+}
+
+fn conflict(code: ErrorCode, message: impl Into<String>) -> Error {
+    Error::conflict(code, message)
+}
+
+fn one_of(field: &str, value: &str, allowed: &[&str]) -> Result<String> {
+    if allowed.contains(&value) {
+        Ok(value.to_owned())
+    } else {
+        Err(Error::invalid_field(
+            ErrorCode::InvalidKind,
+            field,
+            format!("{field} is one of {}", allowed.join(", ")),
+        ))
+    }
+}
+
+const KINDS: [&str; 3] = ["suggestion", "criticism", "opinion"];
+const RETURN_REASONS: [&str; 6] = [
+    "outside_powers",
+    "personal_matter",
+    "court_case",
+    "no_content",
+    "several_matters",
+    "other",
+];
+const CLASSES: [&str; 4] = ["A", "B", "C", "D"];
+const RATINGS: [&str; 3] = ["satisfied", "basically_satisfied", "unsatisfied"];
+
+/// A suggestion as submitted.
+pub struct NewSuggestion {
+    pub kind: String,
+    pub title: String,
+    pub content: String,
+    /// The co-signers (附议); empty for a suggestion by one deputy.
+    pub cosigner_ids: Vec<Uuid>,
+}
+
+/// A suggestion with its signers, answers and feedback.
+#[derive(Debug, Clone)]
+pub struct View {
+    pub s: suggestions::Model,
+    pub status: Status,
+    pub signers: Vec<Signer>,
+    pub answers: Vec<suggestion_answers::Model>,
+    pub feedback: Vec<suggestion_feedback::Model>,
+    /// Working days left to assign (negative: overdue), while waiting to be assigned.
+    pub assign_days_left: Option<i64>,
+    /// Calendar days left to answer (negative: overdue), while an answer is due.
+    pub answer_days_left: Option<i64>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Signer {
+    pub deputy_id: Uuid,
+    pub deputy_code: String,
+    pub name: String,
+    pub lead: bool,
+    pub confirmed: bool,
+}
+
+async fn view(db: &impl ConnectionTrait, s: suggestions::Model) -> Result<View> {
+    let status = Status::parse(&s.status)?;
+    let rows = suggestion_signers::Entity::find()
+        .filter(suggestion_signers::Column::SuggestionId.eq(s.id))
+        .all(db)
+        .await?;
+    let people = deputies::Entity::find()
+        .filter(deputies::Column::Id.is_in(rows.iter().map(|r| r.deputy_id)))
+        .all(db)
+        .await?;
+    let mut signers: Vec<Signer> = rows
+        .iter()
+        .filter_map(|r| {
+            people.iter().find(|d| d.id == r.deputy_id).map(|d| Signer {
+                deputy_id: d.id,
+                deputy_code: d.deputy_code.clone(),
+                name: d.name.clone(),
+                lead: r.lead,
+                confirmed: r.confirmed_at.is_some(),
+            })
+        })
+        .collect();
+    signers.sort_by(|a, b| b.lead.cmp(&a.lead).then(a.deputy_code.cmp(&b.deputy_code)));
+    let answers = suggestion_answers::Entity::find()
+        .filter(suggestion_answers::Column::SuggestionId.eq(s.id))
+        .order_by_asc(suggestion_answers::Column::Round)
+        .all(db)
+        .await?;
+    let feedback = suggestion_feedback::Entity::find()
+        .filter(suggestion_feedback::Column::SuggestionId.eq(s.id))
+        .order_by_asc(suggestion_feedback::Column::Round)
+        .order_by_asc(suggestion_feedback::Column::CreatedAt)
+        .all(db)
+        .await?;
+    let today = crate::clock::today();
+    let assign_days_left = match (status, s.assign_by) {
+        (Status::Submitted, Some(by)) => Some(
+            calendar::around(db, today)
+                .await?
+                .working_days_left(today, by),
+        ),
+        _ => None,
+    };
+    let due = match status {
+        Status::Assigned => s.answer_due,
+        Status::Reopened => s.second_answer_due,
+        _ => None,
+    };
+    let answer_days_left = due.map(|d| (d - today).num_days());
+    Ok(View {
+        s,
+        status,
+        signers,
+        answers,
+        feedback,
+        assign_days_left,
+        answer_days_left,
+    })
+}
+
+async fn find(db: &impl ConnectionTrait, id: Uuid) -> Result<suggestions::Model> {
+    suggestions::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or_else(|| Error::not_found("suggestion"))
+}
+
+async fn signer_row(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+    deputy: Uuid,
+) -> Result<Option<suggestion_signers::Model>> {
+    Ok(suggestion_signers::Entity::find_by_id((id, deputy))
+        .one(db)
+        .await?)
+}
+
+fn is_unit(actor: &Actor, s: &suggestions::Model) -> bool {
+    let Some(dept) = actor
+        .department
+        .as_deref()
+        .filter(|_| actor.role == Role::Department)
+    else {
+        return false;
+    };
+    s.lead_unit.as_deref() == Some(dept) || units(s).iter().any(|u| u == dept)
+}
+
+/// The co-units, as stored.
+pub fn units(s: &suggestions::Model) -> Vec<String> {
+    serde_json::from_str(&s.co_units).unwrap_or_default()
+}
+
+/// Who may read a suggestion: the office; its signers (a co-signer asked to confirm too); its
+/// units once assigned; anyone once published.
+async fn may_read(
+    db: &impl ConnectionTrait,
+    actor: Option<&Actor>,
+    s: &suggestions::Model,
+) -> Result<()> {
+    if s.published {
+        return Ok(());
+    }
+    let Some(actor) = actor else {
+        return Err(Error::not_found("suggestion"));
+    };
+    let allowed = match actor.role {
+        Role::Admin => true,
+        Role::Deputy => match actor.deputy_id {
+            Some(d) => signer_row(db, s.id, d).await?.is_some(),
+            None => false,
+        },
+        Role::Department => Status::parse(&s.status)?.handled() && is_unit(actor, s),
+    };
+    if allowed {
+        Ok(())
+    } else {
+        // Not found, not forbidden: a unit learns nothing of another unit's suggestions.
+        Err(Error::not_found("suggestion"))
+    }
+}
+
+/// One suggestion as the caller may see it. A co-signer who has not confirmed is listed only for
+/// the office and the signers themselves. Errors: 404 for what the caller may not read.
+pub async fn get(db: &DatabaseConnection, actor: Option<&Actor>, id: Uuid) -> Result<View> {
+    let s = find(db, id).await?;
+    may_read(db, actor, &s).await?;
+    let mut v = view(db, s).await?;
+    let insider = actor.is_some_and(|a| {
+        a.role == Role::Admin || v.signers.iter().any(|x| Some(x.deputy_id) == a.deputy_id)
+    });
+    if !insider {
+        v.signers.retain(|x| x.confirmed);
+    }
+    if actor.is_none() {
+        // The public reads the answer, not each deputy's feedback.
+        v.feedback.clear();
+    }
+    Ok(v)
+}
+
+/// Submits a suggestion (the caller leads it). Alone, it is received at once and its 交办
+/// deadline set; jointly, it waits for every co-signer to confirm. Roles: deputy. Errors:
+/// `invalid_text`, `invalid_kind`, `unknown_deputy` (a co-signer who is not a deputy, or the lead
+/// named as a co-signer).
+pub async fn submit(db: &DatabaseConnection, actor: &Actor, n: NewSuggestion) -> Result<View> {
+    let lead = actor.require_deputy()?;
+    let kind = one_of("kind", &n.kind, &KINDS)?;
+    let title = parse_text("title", &n.title, 200)?;
+    let content = parse_long_text("content", &n.content, 20_000, true)?;
+    let mut cosigners = n.cosigner_ids.clone();
+    cosigners.sort();
+    cosigners.dedup();
+    if cosigners.contains(&lead) || cosigners.len() > 100 {
+        return Err(Error::invalid_field(
+            ErrorCode::UnknownDeputy,
+            "cosigner_ids",
+            "name up to 100 other deputies as co-signers, not yourself",
+        ));
+    }
+    let txn = db::begin_write(db).await?;
+    let found = deputies::Entity::find()
+        .filter(deputies::Column::Id.is_in(cosigners.clone()))
+        .count(&txn)
+        .await?;
+    if found as usize != cosigners.len() {
+        return Err(Error::invalid_field(
+            ErrorCode::UnknownDeputy,
+            "cosigner_ids",
+            "some co-signers are not deputies",
+        ));
+    }
+    let number = suggestions::Entity::find()
+        .select_only()
+        .column_as(suggestions::Column::Number.max(), "n")
+        .into_tuple::<Option<i64>>()
+        .one(&txn)
+        .await?
+        .flatten()
+        .unwrap_or(0)
+        + 1;
+    let now = Utc::now();
+    let today = crate::clock::today();
+    let alone = cosigners.is_empty();
+    let assign_by = if alone {
+        Some(
+            calendar::around(&txn, today)
+                .await?
+                .add_working_days(today, ASSIGN_WITHIN_WORKING_DAYS),
+        )
+    } else {
+        None
+    };
+    let s = suggestions::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        number: Set(number),
+        kind: Set(kind),
+        title: Set(title),
+        content: Set(content),
+        status: Set(if alone {
+            Status::Submitted
+        } else {
+            Status::Cosigning
+        }
+        .as_str()
+        .to_owned()),
+        lead_deputy_id: Set(lead),
+        submitted_on: Set(alone.then_some(today)),
+        assign_by: Set(assign_by),
+        return_reason: Set(None),
+        lead_unit: Set(None),
+        co_units: Set("[]".into()),
+        broad: Set(false),
+        assigned_on: Set(None),
+        answer_due: Set(None),
+        extension_reason: Set(None),
+        second_answer_due: Set(None),
+        key_supervision: Set(false),
+        published: Set(false),
+        project_id: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(&txn)
+    .await?;
+    suggestion_signers::ActiveModel {
+        suggestion_id: Set(s.id),
+        deputy_id: Set(lead),
+        lead: Set(true),
+        confirmed_at: Set(Some(now)),
+    }
+    .insert(&txn)
+    .await?;
+    for c in &cosigners {
+        suggestion_signers::ActiveModel {
+            suggestion_id: Set(s.id),
+            deputy_id: Set(*c),
+            lead: Set(false),
+            confirmed_at: Set(None),
+        }
+        .insert(&txn)
+        .await?;
+    }
+    crate::audit::record(
+        &txn,
+        Some(actor),
+        crate::audit::Event::new("suggestion.submit", "suggestion", s.id).with(json!({
+            "number": s.number, "kind": s.kind, "title": s.title, "cosigners": cosigners,
+        })),
+    )
+    .await?;
+    txn.commit().await?;
+    view(db, s).await
+}
+
+/// A co-signer confirms (附议). The last confirmation makes it received: its 交办 deadline is set
+/// 7 working days on. Roles: a co-signer. Errors: 404 when the caller is not one; 409
+/// `suggestion_not_cosigning`.
+pub async fn confirm(db: &DatabaseConnection, actor: &Actor, id: Uuid) -> Result<View> {
+    let me = actor.require_deputy()?;
+    let txn = db::begin_write(db).await?;
+    let s = db::find_locked::<suggestions::Entity>(&txn, id)
+        .await?
+        .ok_or_else(|| Error::not_found("suggestion"))?;
+    let row = signer_row(&txn, id, me)
+        .await?
+        .filter(|r| !r.lead)
+        .ok_or_else(|| Error::not_found("suggestion"))?;
+    if Status::parse(&s.status)? != Status::Cosigning {
+        return Err(conflict(
+            ErrorCode::SuggestionNotCosigning,
+            "this suggestion is not waiting for co-signers",
+        ));
+    }
+    if row.confirmed_at.is_none() {
+        let mut r: suggestion_signers::ActiveModel = row.into();
+        r.confirmed_at = Set(Some(Utc::now()));
+        r.update(&txn).await?;
+    }
+    let waiting = suggestion_signers::Entity::find()
+        .filter(suggestion_signers::Column::SuggestionId.eq(id))
+        .filter(suggestion_signers::Column::ConfirmedAt.is_null())
+        .count(&txn)
+        .await?;
+    let mut row: suggestions::ActiveModel = s.into();
+    if waiting == 0 {
+        let today = crate::clock::today();
+        row.status = Set(Status::Submitted.as_str().into());
+        row.submitted_on = Set(Some(today));
+        row.assign_by = Set(Some(
+            calendar::around(&txn, today)
+                .await?
+                .add_working_days(today, ASSIGN_WITHIN_WORKING_DAYS),
+        ));
+    }
+    row.updated_at = Set(Utc::now());
+    let s = row.update(&txn).await?;
+    crate::audit::record(
+        &txn,
+        Some(actor),
+        crate::audit::Event::new("suggestion.cosign", "suggestion", id)
+            .with(json!({"received": waiting == 0})),
+    )
+    .await?;
+    txn.commit().await?;
+    view(db, s).await
+}
+
+/// The lead sends a joint suggestion on without waiting for every co-signer: those who have not
+/// confirmed are dropped (they are not listed), and it is received now. Roles: the lead. Errors:
+/// 404 when the caller is not the lead; 409 `suggestion_not_cosigning`.
+pub async fn send(db: &DatabaseConnection, actor: &Actor, id: Uuid) -> Result<View> {
+    let me = actor.require_deputy()?;
+    let txn = db::begin_write(db).await?;
+    let s = db::find_locked::<suggestions::Entity>(&txn, id)
+        .await?
+        .ok_or_else(|| Error::not_found("suggestion"))?;
+    if s.lead_deputy_id != me {
+        return Err(Error::not_found("suggestion"));
+    }
+    if Status::parse(&s.status)? != Status::Cosigning {
+        return Err(conflict(
+            ErrorCode::SuggestionNotCosigning,
+            "this suggestion is not waiting for co-signers",
+        ));
+    }
+    let dropped = suggestion_signers::Entity::delete_many()
+        .filter(suggestion_signers::Column::SuggestionId.eq(id))
+        .filter(suggestion_signers::Column::ConfirmedAt.is_null())
+        .exec(&txn)
+        .await?
+        .rows_affected;
+    let today = crate::clock::today();
+    let mut row: suggestions::ActiveModel = s.into();
+    row.status = Set(Status::Submitted.as_str().into());
+    row.submitted_on = Set(Some(today));
+    row.assign_by = Set(Some(
+        calendar::around(&txn, today)
+            .await?
+            .add_working_days(today, ASSIGN_WITHIN_WORKING_DAYS),
+    ));
+    row.updated_at = Set(Utc::now());
+    let s = row.update(&txn).await?;
+    crate::audit::record(
+        &txn,
+        Some(actor),
+        crate::audit::Event::new("suggestion.send", "suggestion", id)
+            .with(json!({"unconfirmed_dropped": dropped})),
+    )
+    .await?;
+    txn.commit().await?;
+    view(db, s).await
+}
+
+/// Returns a received suggestion as not a suggestion (`reason`: `outside_powers`,
+/// `personal_matter`, `court_case`, `no_content`, `several_matters`, `other`), with a note for the
+/// deputy. Roles: admin. Errors: 409 `suggestion_not_submitted`.
+pub async fn return_it(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    id: Uuid,
+    reason: &str,
+    note: &str,
+) -> Result<View> {
+    actor.require_admin()?;
+    let reason = one_of("reason", reason, &RETURN_REASONS)?;
+    let note = parse_long_text("note", note, 400, false)?;
+    let txn = db::begin_write(db).await?;
+    let s = db::find_locked::<suggestions::Entity>(&txn, id)
+        .await?
+        .ok_or_else(|| Error::not_found("suggestion"))?;
+    if Status::parse(&s.status)? != Status::Submitted {
+        return Err(conflict(
+            ErrorCode::SuggestionNotSubmitted,
+            "only a received suggestion, not yet assigned, is returned",
+        ));
+    }
+    let mut row: suggestions::ActiveModel = s.into();
+    row.status = Set(Status::Returned.as_str().into());
+    row.return_reason = Set(Some(if note.is_empty() {
+        reason.clone()
+    } else {
+        format!("{reason}: {note}")
+    }));
+    row.updated_at = Set(Utc::now());
+    let s = row.update(&txn).await?;
+    crate::audit::record(
+        &txn,
+        Some(actor),
+        crate::audit::Event::new("suggestion.return", "suggestion", id)
+            .with(json!({"reason": reason})),
+    )
+    .await?;
+    txn.commit().await?;
+    view(db, s).await
+}
+
+/// 交办: to a lead unit and any co-units; the answer is due 3 months on (6 when `broad`). Roles:
+/// admin. Errors: 409 `suggestion_not_submitted`; 422 `invalid_text` for a unit's name.
+pub async fn assign(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    id: Uuid,
+    lead_unit: &str,
+    co_units: &[String],
+    broad: bool,
+) -> Result<View> {
+    actor.require_admin()?;
+    let lead_unit = parse_text("lead_unit", lead_unit, 100)?;
+    let mut co: Vec<String> = co_units
+        .iter()
+        .map(|u| parse_text("co_units", u, 100))
+        .collect::<Result<_>>()?;
+    co.retain(|u| *u != lead_unit);
+    co.sort();
+    co.dedup();
+    let txn = db::begin_write(db).await?;
+    let s = db::find_locked::<suggestions::Entity>(&txn, id)
+        .await?
+        .ok_or_else(|| Error::not_found("suggestion"))?;
+    if Status::parse(&s.status)? != Status::Submitted {
+        return Err(conflict(
+            ErrorCode::SuggestionNotSubmitted,
+            "only a received suggestion is assigned (once)",
+        ));
+    }
+    let today = crate::clock::today();
+    let mut row: suggestions::ActiveModel = s.into();
+    row.status = Set(Status::Assigned.as_str().into());
+    row.lead_unit = Set(Some(lead_unit.clone()));
+    row.co_units = Set(json!(co).to_string());
+    row.broad = Set(broad);
+    row.assigned_on = Set(Some(today));
+    row.answer_due = Set(Some(calendar::add_months(
+        today,
+        if broad {
+            BROAD_ANSWER_MONTHS
+        } else {
+            ANSWER_MONTHS
+        },
+    )));
+    row.updated_at = Set(Utc::now());
+    let s = row.update(&txn).await?;
+    crate::audit::record(
+        &txn,
+        Some(actor),
+        crate::audit::Event::new("suggestion.assign", "suggestion", id).with(json!({
+            "lead_unit": lead_unit, "co_units": co, "broad": broad, "answer_due": s.answer_due,
+        })),
+    )
+    .await?;
+    txn.commit().await?;
+    view(db, s).await
+}
+
+/// The one extension of the answer period, at most 3 months past the deadline, with its reason.
+/// Roles: admin (on the unit's request). Errors: 409 `suggestion_not_assigned`,
+/// `extension_used`; 422 `invalid_date` (not after the deadline, or more than 3 months past it).
+pub async fn extend(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    id: Uuid,
+    until: NaiveDate,
+    reason: &str,
+) -> Result<View> {
+    actor.require_admin()?;
+    let reason = parse_long_text("reason", reason, 500, true)?;
+    let txn = db::begin_write(db).await?;
+    let s = db::find_locked::<suggestions::Entity>(&txn, id)
+        .await?
+        .ok_or_else(|| Error::not_found("suggestion"))?;
+    if Status::parse(&s.status)? != Status::Assigned {
+        return Err(conflict(
+            ErrorCode::SuggestionNotAssigned,
+            "only an assigned suggestion awaiting its answer is extended",
+        ));
+    }
+    if s.extension_reason.is_some() {
+        return Err(conflict(
+            ErrorCode::ExtensionUsed,
+            "the one extension the rules allow has been given",
+        ));
+    }
+    let due = s
+        .answer_due
+        .ok_or_else(|| Error::Internal("assigned without a due date".into()))?;
+    if until <= due || until > calendar::add_months(due, MAX_EXTENSION_MONTHS) {
+        return Err(Error::invalid_field(
+            ErrorCode::InvalidDate,
+            "until",
+            format!(
+                "the new deadline is after {due} and at most {MAX_EXTENSION_MONTHS} months later"
+            ),
+        ));
+    }
+    let mut row: suggestions::ActiveModel = s.into();
+    row.answer_due = Set(Some(until));
+    row.extension_reason = Set(Some(reason.clone()));
+    row.updated_at = Set(Utc::now());
+    let s = row.update(&txn).await?;
+    crate::audit::record(
+        &txn,
+        Some(actor),
+        crate::audit::Event::new("suggestion.extend", "suggestion", id)
+            .with(json!({"from": due, "until": until, "reason": reason})),
+    )
+    .await?;
+    txn.commit().await?;
+    view(db, s).await
+}
+
+/// A promise in an answer: what, by when.
+pub struct Promise {
+    pub what: String,
+    pub by: NaiveDate,
+}
+
+/// An answer as the lead unit gives it.
+pub struct NewAnswer {
+    pub result_class: String,
+    pub content: String,
+    pub official: String,
+    pub promises: Vec<Promise>,
+}
+
+/// The lead unit answers (the first time, or again after an unsatisfied result). Roles: the lead
+/// unit's department account. Errors: 404 (not the caller's); 403 `not_lead_unit` (a co-unit);
+/// 409 `suggestion_not_awaiting_answer`; 422 `invalid_kind` (class), `invalid_text`.
+pub async fn answer(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    id: Uuid,
+    a: NewAnswer,
+) -> Result<View> {
+    actor.require(Role::Department)?;
+    let class = one_of("result_class", &a.result_class, &CLASSES)?;
+    let content = parse_long_text("content", &a.content, 20_000, true)?;
+    let official = parse_text("official", &a.official, 100)?;
+    let mut promises = Vec::new();
+    for p in &a.promises {
+        promises.push(json!({"what": parse_text("promises", &p.what, 500)?, "by": p.by}));
+    }
+    let txn = db::begin_write(db).await?;
+    let s = db::find_locked::<suggestions::Entity>(&txn, id)
+        .await?
+        .ok_or_else(|| Error::not_found("suggestion"))?;
+    let status = Status::parse(&s.status)?;
+    if !(status.handled() && is_unit(actor, &s)) {
+        return Err(Error::not_found("suggestion"));
+    }
+    if s.lead_unit.as_deref() != actor.department.as_deref() {
+        return Err(Error::forbidden(
+            ErrorCode::NotLeadUnit,
+            "the lead unit answers; a co-unit sends its opinion to the lead unit",
+        ));
+    }
+    let round = match status {
+        Status::Assigned => 1,
+        Status::Reopened => 2,
+        _ => {
+            return Err(conflict(
+                ErrorCode::SuggestionNotAwaitingAnswer,
+                "this suggestion is not waiting for an answer",
+            ));
+        }
+    };
+    let today = crate::clock::today();
+    suggestion_answers::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        suggestion_id: Set(id),
+        round: Set(round),
+        result_class: Set(class.clone()),
+        content: Set(content),
+        official: Set(official),
+        promises: Set(json!(promises).to_string()),
+        answered_on: Set(today),
+        answered_by: Set(actor.account_id),
+        created_at: Set(Utc::now()),
+    }
+    .insert(&txn)
+    .await?;
+    let mut row: suggestions::ActiveModel = s.into();
+    row.status = Set(Status::Answered.as_str().into());
+    row.updated_at = Set(Utc::now());
+    let s = row.update(&txn).await?;
+    crate::audit::record(
+        &txn,
+        Some(actor),
+        crate::audit::Event::new("suggestion.answer", "suggestion", id)
+            .with(json!({"round": round, "result_class": class})),
+    )
+    .await?;
+    txn.commit().await?;
+    view(db, s).await
+}
+
+/// A signer's feedback on the latest answer. When every confirmed signer has given it: an
+/// unsatisfied result after the first answer sends it back for a second answer due 1 month on;
+/// otherwise it is closed. Roles: a confirmed signer. Errors: 404; 409
+/// `suggestion_not_answered`, `feedback_given`; 422 `invalid_kind`.
+pub async fn feedback(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    id: Uuid,
+    attitude: &str,
+    result: &str,
+    note: &str,
+) -> Result<View> {
+    let me = actor.require_deputy()?;
+    let attitude = one_of("attitude", attitude, &RATINGS)?;
+    let result = one_of("result", result, &RATINGS)?;
+    let note = parse_long_text("note", note, 2000, false)?;
+    let txn = db::begin_write(db).await?;
+    let s = db::find_locked::<suggestions::Entity>(&txn, id)
+        .await?
+        .ok_or_else(|| Error::not_found("suggestion"))?;
+    signer_row(&txn, id, me)
+        .await?
+        .filter(|r| r.confirmed_at.is_some())
+        .ok_or_else(|| Error::not_found("suggestion"))?;
+    if Status::parse(&s.status)? != Status::Answered {
+        return Err(conflict(
+            ErrorCode::SuggestionNotAnswered,
+            "feedback follows an answer",
+        ));
+    }
+    let round = suggestion_answers::Entity::find()
+        .filter(suggestion_answers::Column::SuggestionId.eq(id))
+        .count(&txn)
+        .await? as i32;
+    if suggestion_feedback::Entity::find_by_id((id, me, round))
+        .one(&txn)
+        .await?
+        .is_some()
+    {
+        return Err(conflict(
+            ErrorCode::FeedbackGiven,
+            "you have given your feedback on this answer",
+        ));
+    }
+    suggestion_feedback::ActiveModel {
+        suggestion_id: Set(id),
+        deputy_id: Set(me),
+        round: Set(round),
+        attitude: Set(attitude),
+        result: Set(result),
+        note: Set(note),
+        created_at: Set(Utc::now()),
+    }
+    .insert(&txn)
+    .await?;
+    let signers = suggestion_signers::Entity::find()
+        .filter(suggestion_signers::Column::SuggestionId.eq(id))
+        .filter(suggestion_signers::Column::ConfirmedAt.is_not_null())
+        .count(&txn)
+        .await?;
+    let given = suggestion_feedback::Entity::find()
+        .filter(suggestion_feedback::Column::SuggestionId.eq(id))
+        .filter(suggestion_feedback::Column::Round.eq(round))
+        .all(&txn)
+        .await?;
+    let mut row: suggestions::ActiveModel = s.into();
+    let mut next = None;
+    if given.len() as u64 >= signers {
+        let unsatisfied = given.iter().any(|f| f.result == "unsatisfied");
+        if unsatisfied && round == 1 {
+            row.status = Set(Status::Reopened.as_str().into());
+            row.second_answer_due = Set(Some(calendar::add_months(
+                crate::clock::today(),
+                SECOND_ANSWER_MONTHS,
+            )));
+            next = Some(Status::Reopened);
+        } else {
+            row.status = Set(Status::Closed.as_str().into());
+            next = Some(Status::Closed);
+        }
+    }
+    row.updated_at = Set(Utc::now());
+    let s = row.update(&txn).await?;
+    crate::audit::record(
+        &txn,
+        Some(actor),
+        crate::audit::Event::new("suggestion.feedback", "suggestion", id)
+            .with(json!({"round": round, "then": next.map(Status::as_str)})),
+    )
+    .await?;
+    txn.commit().await?;
+    view(db, s).await
+}
+
+/// Publishes an answered or closed suggestion, or marks it 重点督办. Roles: admin. Errors: 409
+/// `suggestion_not_answered` (publishing before an answer).
+pub async fn set_flags(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    id: Uuid,
+    published: Option<bool>,
+    key_supervision: Option<bool>,
+) -> Result<View> {
+    actor.require_admin()?;
+    let txn = db::begin_write(db).await?;
+    let s = db::find_locked::<suggestions::Entity>(&txn, id)
+        .await?
+        .ok_or_else(|| Error::not_found("suggestion"))?;
+    let status = Status::parse(&s.status)?;
+    if published == Some(true)
+        && !matches!(status, Status::Answered | Status::Closed | Status::Reopened)
+    {
+        return Err(conflict(
+            ErrorCode::SuggestionNotAnswered,
+            "a suggestion is published with its answer",
+        ));
+    }
+    let mut row: suggestions::ActiveModel = s.into();
+    if let Some(p) = published {
+        row.published = Set(p);
+    }
+    if let Some(k) = key_supervision {
+        row.key_supervision = Set(k);
+    }
+    row.updated_at = Set(Utc::now());
+    let s = row.update(&txn).await?;
+    crate::audit::record(
+        &txn,
+        Some(actor),
+        crate::audit::Event::new("suggestion.flags", "suggestion", id)
+            .with(json!({"published": s.published, "key_supervision": s.key_supervision})),
+    )
+    .await?;
+    txn.commit().await?;
+    view(db, s).await
+}
+
+/// The suggestions the caller may list, newest first: the office all; a deputy those they sign
+/// (or are asked to); a unit those assigned to it; the public the published ones. `overdue_only`
+/// keeps those past a deadline (交办 or answer) today.
+pub async fn list(
+    db: &DatabaseConnection,
+    actor: Option<&Actor>,
+    overdue_only: bool,
+) -> Result<Vec<View>> {
+    let mut find = suggestions::Entity::find().order_by_desc(suggestions::Column::Number);
+    match actor.map(|a| (a.role, a)) {
+        Some((Role::Admin, _)) => {}
+        Some((Role::Deputy, a)) => {
+            let mine: Vec<Uuid> = suggestion_signers::Entity::find()
+                .filter(suggestion_signers::Column::DeputyId.eq(a.deputy_id.unwrap_or_default()))
+                .all(db)
+                .await?
+                .into_iter()
+                .map(|r| r.suggestion_id)
+                .collect();
+            find = find.filter(suggestions::Column::Id.is_in(mine));
+        }
+        Some((Role::Department, _)) => {
+            find = find.filter(suggestions::Column::LeadUnit.is_not_null());
+        }
+        None => find = find.filter(suggestions::Column::Published.eq(true)),
+    }
+    let mut out = Vec::new();
+    for s in find.all(db).await? {
+        if let Some(a) = actor
+            && a.role == Role::Department
+            && !(is_unit(a, &s) && Status::parse(&s.status)?.handled())
+        {
+            continue;
+        }
+        let mut v = view(db, s).await?;
+        if actor.is_none() {
+            v.signers.retain(|x| x.confirmed);
+            v.feedback.clear();
+        }
+        let overdue =
+            v.assign_days_left.is_some_and(|d| d < 0) || v.answer_days_left.is_some_and(|d| d < 0);
+        if !overdue_only || overdue {
+            out.push(v);
+        }
+    }
+    Ok(out)
+}
