@@ -76,7 +76,7 @@ impl JwtKeys {
     }
 
     /// The account and the session of a valid token.
-    fn verify(&self, token: &str) -> Result<(Uuid, Uuid), ApiError> {
+    pub(crate) fn verify(&self, token: &str) -> Result<(Uuid, Uuid), ApiError> {
         let invalid = || {
             ApiError::new(
                 StatusCode::UNAUTHORIZED,

@@ -111,20 +111,39 @@ pub fn spawn_webhook_sender(db: DatabaseConnection, policy: WebhookPolicy) {
         };
         let lease =
             chrono::Duration::from_std(policy.timeout * 3).unwrap_or(chrono::Duration::minutes(1));
+        // Each delivery is sent in its own task, so a receiver that hangs holds up only itself;
+        // at most this many at once per node.
+        let in_flight = std::sync::Arc::new(tokio::sync::Semaphore::new(32));
         loop {
-            match webhooks::claim_due(&db, chrono::Utc::now(), lease, 20).await {
-                Ok(claimed) => {
-                    let sends = claimed.iter().map(|c| async {
-                        let outcome = send(&client, c, policy.timeout).await;
-                        if let Err(e) =
-                            webhooks::finish_attempt(&db, c.delivery_id, &outcome, &policy.schedule).await
-                        {
-                            tracing::warn!(error = %e, "webhooks: recording an attempt failed; it will be sent again");
+            let free = in_flight.available_permits() as u64;
+            if free > 0 {
+                match webhooks::claim_due(&db, chrono::Utc::now(), lease, free).await {
+                    Ok(claimed) => {
+                        for c in claimed {
+                            let Ok(permit) = in_flight.clone().acquire_owned().await else {
+                                break;
+                            };
+                            let (db, client, policy) = (db.clone(), client.clone(), policy.clone());
+                            tokio::spawn(async move {
+                                let outcome = send(&client, &c, policy.timeout).await;
+                                if let Err(e) = webhooks::finish_attempt(
+                                    &db,
+                                    c.delivery_id,
+                                    &outcome,
+                                    &policy.schedule,
+                                )
+                                .await
+                                {
+                                    tracing::warn!(error = %e, "webhooks: recording an attempt failed; it will be sent again");
+                                }
+                                drop(permit);
+                            });
                         }
-                    });
-                    futures_util::future::join_all(sends).await;
+                    }
+                    Err(e) => {
+                        tracing::warn!(error = %e, "webhooks: looking for due deliveries failed")
+                    }
                 }
-                Err(e) => tracing::warn!(error = %e, "webhooks: looking for due deliveries failed"),
             }
             tokio::time::sleep(policy.poll).await;
         }

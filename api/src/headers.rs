@@ -96,7 +96,13 @@ pub async fn etag(req: Request, next: Next) -> Response {
     let matches = wanted
         .as_ref()
         .and_then(|w| w.to_str().ok())
-        .is_some_and(|w| w.split(',').any(|t| t.trim() == tag || t.trim() == "*"));
+        // Weak comparison (RFC 9110 §13.1.2): `W/"…"` matches the same tag.
+        .is_some_and(|w| {
+            w.split(',').any(|t| {
+                let t = t.trim();
+                t == "*" || t.strip_prefix("W/").unwrap_or(t) == tag
+            })
+        });
     if matches {
         let mut not_modified = axum::http::StatusCode::NOT_MODIFIED.into_response();
         for name in [header::ETAG, header::VARY, header::CACHE_CONTROL] {

@@ -185,6 +185,11 @@ pub const ONE_LINE: &str = "one-line";
 /// ([`minsheng_domain::text::parse_long_text`]); required when its `min_length` is 1.
 pub const LONG_TEXT: &str = "long-text";
 
+/// Marks a comma-separated list of the feed's event types in `#[param(pattern = "event-types")]`;
+/// [`text_patterns`] puts the exact alternation of [`minsheng_domain::vocabulary::EventType`]
+/// there, so a generated list holds only types the server knows.
+pub const EVENT_TYPES: &str = "event-types";
+
 /// The control characters (Unicode Cc).
 const CONTROL: &str = r"\u0000-\u001f\u007f-\u009f";
 /// Control characters but tab, newline and carriage return.
@@ -205,6 +210,12 @@ pub fn text_patterns(doc: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi 
         "^[^{CONTROL_BUT_BREAKS}]*[^{CONTROL_BUT_BREAKS}\\t\\n\\r{SPACE}][^{CONTROL_BUT_BREAKS}]*$"
     );
     let long_optional = format!("^[^{CONTROL_BUT_BREAKS}]*$");
+    let one_type = minsheng_domain::vocabulary::EventType::words()
+        .iter()
+        .map(|w| w.replace('.', "\\."))
+        .collect::<Vec<_>>()
+        .join("|");
+    let event_types = format!("^({one_type})(,({one_type}))*$");
     let walk = |v: &mut serde_json::Value| {
         fn go(v: &mut serde_json::Value, rules: &dyn Fn(&str, bool) -> Option<String>) {
             match v {
@@ -223,6 +234,7 @@ pub fn text_patterns(doc: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi 
         }
         go(v, &|marker, required| match marker {
             ONE_LINE => Some(one_line.clone()),
+            EVENT_TYPES => Some(event_types.clone()),
             LONG_TEXT if required => Some(long_required.clone()),
             LONG_TEXT => Some(long_optional.clone()),
             _ => None,

@@ -112,16 +112,19 @@ pub struct FeedQuery {
 /// Parses a comma-separated list of event types (`vote.published,problem.raised`); an unknown one
 /// is `invalid_event_type`, naming the types there are.
 pub fn parse_types(field: &str, list: &str) -> Result<Vec<EventType>> {
+    if list.trim().is_empty() {
+        return Ok(Vec::new());
+    }
     list.split(',')
         .map(str::trim)
-        .filter(|t| !t.is_empty())
         .map(|t| {
             EventType::parse_str(t).ok_or_else(|| {
+                let shown: String = t.chars().take(40).collect();
                 Error::invalid_field(
                     ErrorCode::InvalidEventType,
                     field,
                     format!(
-                        "{t:?} is not an event type; the types are {}",
+                        "{shown:?} is not an event type; the types are {}",
                         EventType::words().join(", ")
                     ),
                 )

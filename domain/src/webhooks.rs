@@ -16,7 +16,8 @@ use hmac::{Hmac, Mac};
 use rand::RngCore;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection,
-    DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set, sea_query::Expr,
+    DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+    sea_query::Expr,
 };
 use serde_json::{Value, json};
 use sha2::Sha256;
@@ -62,15 +63,36 @@ pub fn parse_url(raw: &str) -> Result<String> {
     if url.chars().count() > 2000 || url.chars().any(|c| c.is_control() || c.is_whitespace()) {
         return Err(bad("the URL has at most 2000 characters and no spaces"));
     }
-    let rest = url
-        .strip_prefix("https://")
-        .or_else(|| url.strip_prefix("http://"))
-        .ok_or_else(|| bad("the URL starts with https:// or http://"))?;
-    let host = rest.split(['/', '?', '#']).next().unwrap_or("");
-    if host.is_empty() || host.starts_with(':') || host.contains('@') {
+    let lower = url.to_ascii_lowercase();
+    let scheme_len = if lower.starts_with("https://") {
+        8
+    } else if lower.starts_with("http://") {
+        7
+    } else {
+        return Err(bad("the URL starts with https:// or http://"));
+    };
+    let rest = &url[scheme_len..];
+    // What a URI may hold as written (RFC 3986): no quotes, angle brackets, braces or non-ASCII
+    // (a Chinese domain name is written in its xn-- form).
+    if rest
+        .chars()
+        .any(|c| !c.is_ascii_graphic() || "\"<>\\^`{|}".contains(c))
+    {
+        return Err(bad(
+            "the URL holds characters a web address cannot (write a Chinese domain name in its xn-- form)",
+        ));
+    }
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    if authority.is_empty() || authority.starts_with(':') || authority.contains('@') {
         return Err(bad("the URL names a host (and no user or password)"));
     }
-    Ok(url.to_owned())
+    if let Some((_, port)) = authority.rsplit_once(':')
+        && !authority.ends_with(']')
+        && port.parse::<u16>().map_or(true, |p| p == 0)
+    {
+        return Err(bad("the port is a number from 1 to 65535"));
+    }
+    Ok(format!("{}{}", &lower[..scheme_len], rest))
 }
 
 /// A new secret: `whsec_` and the base64 of 24 random bytes (the key).
@@ -95,8 +117,14 @@ pub fn sign(secret: &str, msg_id: &str, timestamp: i64, body: &[u8]) -> Result<S
     Ok(format!("v1,{}", B64.encode(mac.finalize().into_bytes())))
 }
 
+/// The types as stored: each once, in the feed's order.
 fn types_json(types: &[EventType]) -> String {
-    json!(types.iter().map(|t| t.as_str()).collect::<Vec<_>>()).to_string()
+    let once: Vec<&str> = EventType::ALL
+        .iter()
+        .filter(|t| types.contains(t))
+        .map(|t| t.as_str())
+        .collect();
+    json!(once).to_string()
 }
 
 /// The event types an endpoint wants, as stored.
@@ -238,16 +266,15 @@ pub async fn update(
 pub async fn delete(db: &DatabaseConnection, actor: &Actor, id: Uuid) -> Result<()> {
     actor.require_admin()?;
     let txn = db::begin_write(db).await?;
-    let gone = webhook_endpoints::Entity::delete_by_id(id)
+    let gone = get(&txn, actor, id).await?;
+    webhook_endpoints::Entity::delete_by_id(id)
         .exec(&txn)
         .await?;
-    if gone.rows_affected == 0 {
-        return Err(Error::not_found("webhook endpoint"));
-    }
     crate::audit::record(
         &txn,
         Some(actor),
-        crate::audit::Event::new("webhook.delete", "webhook", id),
+        crate::audit::Event::new("webhook.delete", "webhook", id)
+            .with(json!({"url": gone.url, "event_types": types_of(&gone)})),
     )
     .await?;
     txn.commit().await?;
@@ -471,16 +498,23 @@ pub async fn finish_attempt(
     Ok(())
 }
 
-/// An endpoint's latest deliveries, newest first, with their attempts. Roles: admin.
+/// An endpoint's latest deliveries, newest first, with their attempts, and how many it has in
+/// all. Roles: admin.
+#[allow(clippy::type_complexity)]
 pub async fn deliveries(
     db: &DatabaseConnection,
     actor: &Actor,
     endpoint_id: Uuid,
     limit: u64,
-) -> Result<Vec<(webhook_deliveries::Model, Vec<webhook_attempts::Model>)>> {
+) -> Result<(
+    Vec<(webhook_deliveries::Model, Vec<webhook_attempts::Model>)>,
+    u64,
+)> {
     get(db, actor, endpoint_id).await?;
-    let rows = webhook_deliveries::Entity::find()
-        .filter(webhook_deliveries::Column::EndpointId.eq(endpoint_id))
+    let all = webhook_deliveries::Entity::find()
+        .filter(webhook_deliveries::Column::EndpointId.eq(endpoint_id));
+    let total = all.clone().count(db).await?;
+    let rows = all
         .order_by_desc(webhook_deliveries::Column::CreatedAt)
         .order_by_desc(webhook_deliveries::Column::EventSeq)
         .limit(limit.clamp(1, 500))
@@ -492,7 +526,7 @@ pub async fn deliveries(
         .order_by_asc(webhook_attempts::Column::At)
         .all(db)
         .await?;
-    Ok(rows
+    let rows = rows
         .into_iter()
         .map(|d| {
             let mine = attempts
@@ -502,7 +536,8 @@ pub async fn deliveries(
                 .collect();
             (d, mine)
         })
-        .collect())
+        .collect();
+    Ok((rows, total))
 }
 
 /// Sends a delivery again (delivered, failed or still pending): due now, its attempts counted
@@ -516,16 +551,16 @@ pub async fn resend(
     actor.require_admin()?;
     let txn = db::begin_write(db).await?;
     let endpoint = get(&txn, actor, endpoint_id).await?;
+    let d = db::find_locked::<webhook_deliveries::Entity>(&txn, delivery_id)
+        .await?
+        .filter(|d| d.endpoint_id == endpoint_id)
+        .ok_or_else(|| Error::not_found("delivery"))?;
     if !endpoint.enabled {
         return Err(Error::conflict(
             ErrorCode::WebhookDisabled,
             "the endpoint is disabled; enable it first (after mending the receiver)",
         ));
     }
-    let d = db::find_locked::<webhook_deliveries::Entity>(&txn, delivery_id)
-        .await?
-        .filter(|d| d.endpoint_id == endpoint_id)
-        .ok_or_else(|| Error::not_found("delivery"))?;
     let mut row: webhook_deliveries::ActiveModel = d.into();
     row.status = Set(PENDING.into());
     row.attempts = Set(0);

@@ -81,12 +81,23 @@ fn text(c: &Cell) -> String {
     }
 }
 
+/// A text cell a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, or a tab or carriage
+/// return before one) gets a leading `'`, so a note typed as `=HYPERLINK(…)` is shown, not run
+/// (OWASP's advice for CSV files). Numbers are written as numbers.
+fn csv_cell(c: &Cell) -> String {
+    let s = text(c);
+    match c {
+        Cell::Text(_) if s.starts_with(['=', '+', '-', '@', '\t', '\r']) => format!("'{s}"),
+        _ => s,
+    }
+}
+
 fn csv_bytes(t: &Table) -> Result<Vec<u8>, String> {
     let mut w = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
     let internal = |e: csv::Error| format!("writing CSV: {e}");
     w.write_record(&t.headers).map_err(internal)?;
     for row in &t.rows {
-        w.write_record(row.iter().map(text)).map_err(internal)?;
+        w.write_record(row.iter().map(csv_cell)).map_err(internal)?;
     }
     w.into_inner().map_err(|e| format!("writing CSV: {e}"))
 }

@@ -40,9 +40,7 @@ pub struct FeedParams {
     /// project.adopted, project.completed, project.colour_changed, progress.reported,
     /// milestone.reached, inspection.recorded, problem.raised, problem.rectified, problem.reopened,
     /// problem.closed, escalation.recorded (the drafted and proposed ones for the office only).
-    #[param(
-        pattern = "^(vote|evaluation|project|progress|milestone|inspection|problem|escalation)\\.[a-z_]+(,(vote|evaluation|project|progress|milestone|inspection|problem|escalation)\\.[a-z_]+)*$"
-    )]
+    #[param(pattern = "event-types")]
     pub types: Option<String>,
     /// Only events about this project.
     pub project_id: Option<Uuid>,
@@ -53,6 +51,14 @@ pub struct FeedParams {
 
 fn query(p: &FeedParams) -> ApiResult<FeedQuery> {
     let types = match p.types.as_deref() {
+        Some(t) if t.trim().is_empty() => {
+            return Err(ApiError::new(
+                axum::http::StatusCode::BAD_REQUEST,
+                minsheng_domain::error::ErrorCode::InvalidQuery,
+                "types in the query: name at least one event type, or leave types out for all",
+            )
+            .with_field("types", "at least one event type"));
+        }
         Some(t) => feed::parse_types("types", t).map_err(|e| {
             ApiError::new(
                 axum::http::StatusCode::BAD_REQUEST,
@@ -180,30 +186,58 @@ pub async fn stream_events(
 ) -> ApiResult<Sse<impl Stream<Item = Result<Event, Infallible>>>> {
     let mut q = query(&p)?;
     q.after = resume_from(&headers, q.after);
-    Ok(Sse::new(follow(state, actor, q))
+    // Kept to check again while the stream lasts: an office stream ends when its token expires,
+    // its session is logged out or its account disabled, as any request would be refused then.
+    let token = actor.as_ref().and(
+        headers
+            .get(axum::http::header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split_once(' ').map(|(_, t)| t.trim().to_owned())),
+    );
+    Ok(Sse::new(follow(state, actor, token, q))
         .keep_alive(KeepAlive::new().interval(Duration::from_secs(15))))
+}
+
+/// Whether the token a stream was opened with would still be accepted.
+async fn still_valid(state: &AppState, token: &str) -> bool {
+    match state.jwt.verify(token) {
+        Ok((account, session)) => {
+            minsheng_domain::auth::authenticate_session(&state.db, account, session)
+                .await
+                .is_ok()
+        }
+        Err(_) => false,
+    }
 }
 
 fn follow(
     state: AppState,
     actor: Option<Actor>,
+    token: Option<String>,
     q: FeedQuery,
 ) -> impl Stream<Item = Result<Event, Infallible>> {
     futures_util::stream::unfold(
         (
             state,
             actor,
+            token,
             q,
             std::collections::VecDeque::<feed_events::Model>::new(),
         ),
-        |(state, actor, mut q, mut buffered)| async move {
+        |(state, actor, token, mut q, mut buffered)| async move {
             loop {
                 if let Some(e) = buffered.pop_front() {
                     let event = Event::default()
                         .id(e.seq.to_string())
                         .event(e.event_type.clone())
                         .data(serde_json::to_string(&FeedEventDto::from(e)).unwrap_or_default());
-                    return Some((Ok(event), (state, actor, q, buffered)));
+                    return Some((Ok(event), (state, actor, token, q, buffered)));
+                }
+                // Checked before each read of the feed (about once a second when idle).
+                if let Some(t) = &token
+                    && !still_valid(&state, t).await
+                {
+                    return None;
                 }
                 match feed::read(&state.db, actor.as_ref(), &q).await {
                     Ok(page) if !page.items.is_empty() => {

@@ -81,6 +81,14 @@ pub struct CreateWebhookRequest {
 }
 
 fn types(list: &[String]) -> ApiResult<Vec<minsheng_domain::vocabulary::EventType>> {
+    if list.iter().any(|t| t.trim().is_empty()) {
+        return Err(minsheng_domain::Error::invalid_field(
+            minsheng_domain::error::ErrorCode::InvalidEventType,
+            "event_types",
+            "an event type is empty; leave the list empty for every public type",
+        )
+        .into());
+    }
     Ok(parse_types("event_types", &list.join(","))?)
 }
 
@@ -282,10 +290,20 @@ pub async fn list_deliveries(
     ApiPath(id): ApiPath<Uuid>,
     ApiQuery(p): ApiQuery<DeliveryParams>,
 ) -> ApiResult<Json<Page<DeliveryDto>>> {
-    let rows = webhooks::deliveries(&state.db, &actor, id, p.limit.unwrap_or(100)).await?;
-    Ok(Json(Page::all(
-        rows.into_iter().map(|(d, a)| delivery_dto(d, a)).collect(),
-    )))
+    let limit = p.limit.unwrap_or(100);
+    if !(1..=500).contains(&limit) {
+        return Err(crate::error::ApiError::new(
+            StatusCode::BAD_REQUEST,
+            minsheng_domain::error::ErrorCode::InvalidQuery,
+            "limit in the query: 1 to 500",
+        )
+        .with_field("limit", "1 to 500"));
+    }
+    let (rows, total) = webhooks::deliveries(&state.db, &actor, id, limit).await?;
+    Ok(Json(Page {
+        items: rows.into_iter().map(|(d, a)| delivery_dto(d, a)).collect(),
+        total,
+    }))
 }
 
 /// Send a delivery again now (delivered, failed or pending), its attempts counted afresh.

@@ -122,9 +122,21 @@ async fn every_table_opens_with_its_chinese_text_and_numbers() {
     assert_eq!(board[1][7], "500000");
     let (_, rows) = xlsx_of(&app, "/api/v1/projects/board", None).await;
     assert_eq!(rows[1][6], Data::Float(1_200_000.0), "the budget, a number");
+    // A note a spreadsheet would run as a formula is shown as text.
+    app.post(
+        &format!("/api/v1/projects/{p}/progress"),
+        Some(&k.department),
+        json!({"period": "2027-04", "percent_complete": 35, "spent_yuan": 600_000, "note": "=HYPERLINK(\"http://evil.example/\",\"点我\")"}),
+    )
+    .await
+    .expect(201);
     let reports = csv_of(&app, &format!("/api/v1/projects/{p}/progress"), None).await;
     assert_eq!(reports[1][0], "2027-03");
     assert_eq!(reports[1][4], "设计完成，开始招标");
+    assert_eq!(
+        reports[2][4],
+        "'=HYPERLINK(\"http://evil.example/\",\"点我\")"
+    );
     let problems = csv_of(&app, &format!("/api/v1/projects/{p}/problems"), None).await;
     assert_eq!(problems[1][0], "施工围挡不足，存在安全隐患");
     assert_eq!(problems[1][2], "县住建局");

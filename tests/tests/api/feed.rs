@@ -286,3 +286,40 @@ async fn wait_for(app: &TestApp, event_type: &str, n: usize) -> Vec<Value> {
     }
     panic!("fewer than {n} {event_type} events after 20 s");
 }
+
+/// An office stream ends when its session does: the office's own events stop reaching a token
+/// that was logged out.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_office_stream_ends_with_its_session() {
+    let app = TestApp::spawn().await;
+    let login = app.login("admin", minsheng_tests::ADMIN_PASSWORD).await;
+    let resp = app
+        .client
+        .get(format!("{}/api/v1/events/stream", app.base))
+        .bearer_auth(&login.access)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    app.post(
+        "/api/v1/auth/logout",
+        None,
+        json!({"refresh_token": login.refresh}),
+    )
+    .await
+    .expect(204);
+    // The next proposal is the office's own; the logged-out stream must not carry it.
+    let other = app.admin().await;
+    app.project(&other, "离职后不可见的提案").await;
+    let mut resp = resp;
+    let text = tokio::time::timeout(Duration::from_secs(10), async {
+        let mut text = String::new();
+        while let Ok(Some(chunk)) = resp.chunk().await {
+            text.push_str(&String::from_utf8_lossy(&chunk));
+        }
+        text
+    })
+    .await
+    .expect("the stream ends within 10 s");
+    assert!(!text.contains("离职后不可见的提案"), "{text}");
+}

@@ -225,3 +225,56 @@ async fn a_dead_receiver_is_disabled_and_the_office_told() {
         .expect(200);
     assert_eq!(enabled["disabled_reason"], Value::Null);
 }
+
+/// A receiver that never answers holds up only itself: another receiver gets its deliveries at
+/// once meanwhile.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_hanging_receiver_holds_up_only_itself() {
+    let app = TestApp::spawn_with(|c| {
+        c.webhooks.schedule = vec![Duration::from_secs(30)];
+        c.webhooks.poll = Duration::from_millis(100);
+        c.webhooks.timeout = Duration::from_secs(8);
+    })
+    .await;
+    // Accepts connections and never answers.
+    let hang = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let hang_url = format!("http://{}/hook", hang.local_addr().unwrap());
+    let held = tokio::spawn(async move {
+        let mut open = Vec::new();
+        while let Ok((socket, _)) = hang.accept().await {
+            open.push(socket);
+        }
+    });
+    let good = Receiver::start(0).await;
+    let admin = app.admin().await;
+    for url in [&hang_url, &good.url] {
+        app.post(
+            "/api/v1/webhooks",
+            Some(&admin),
+            json!({"url": url, "event_types": ["vote.opened", "vote.closed"]}),
+        )
+        .await
+        .expect(201);
+    }
+    let s = app.session_with(&admin, 3).await;
+    let p = app.projects(&admin, 2).await;
+    let started = std::time::Instant::now();
+    let vote = app
+        .open_vote(
+            &admin,
+            &s.id,
+            json!({"title": "票决", "method": "choose_up_to_n", "seats": 1, "candidate_ids": p}),
+        )
+        .await;
+    good.wait_for(1, 5).await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    app.close(&admin, &vote).await;
+    // The second event reaches the good receiver long before the hanging one times out (8 s).
+    good.wait_for(2, 5).await;
+    assert!(
+        started.elapsed() < Duration::from_secs(7),
+        "{:?}",
+        started.elapsed()
+    );
+    held.abort();
+}

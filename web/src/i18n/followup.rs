@@ -251,6 +251,8 @@ table! {
     wh_stopped_because: "一条推送连续 {n} 次未能送达，最后一次在 {at}（{last}）。请对方修好接收端后点“恢复推送”，再对未送达的推送点“重新发送”。", "A delivery failed {n} times in a row, the last at {at} ({last}). Once the receiver is mended, press Enable again, then Send again on what was not delivered.";
     wh_unreachable: "无法连接接收端", "Could not reach the receiver";
     wh_timeout: "接收端 10 秒内没有应答", "No answer within 10 s";
+    wh_bad_description: "用途说明最多 200 字，不能含有控制字符或不可见字符。", "The description has at most 200 characters, with no control or invisible characters.";
+    wh_enable_first: "这个地址已停用，不能重新发送。请先修好接收端，点“恢复推送”，再重新发送。", "This address is stopped, so nothing can be sent again. Mend the receiver, press Enable again, then Send again.";
     wh_bad_types: "请从列表中选择事件。", "Choose events from the list.";
     // the audit log
     audit_log: "审计日志", "Audit log";

@@ -235,6 +235,7 @@ pub async fn attendance_export(
     Path(id): Path<Uuid>,
     axum::extract::Query(q): axum::extract::Query<ExportQuery>,
 ) -> PageResult {
+    require_admin(&user)?;
     let t = user.prefs.lang.msg();
     let kind = match q.format.as_str() {
         "csv" => crate::exports::FileKind::Csv,

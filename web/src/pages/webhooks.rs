@@ -137,6 +137,7 @@ async fn page(
         let deliveries: Vec<Delivery> = webhooks::deliveries(&state.db, &user.actor, e.id, 10)
             .await
             .map_err(fail)?
+            .0
             .into_iter()
             .map(|(d, attempts)| Delivery {
                 id: d.id.to_string(),
@@ -275,10 +276,10 @@ pub async fn create(
             .await
         }
         Err(minsheng_domain::Error::Invalid { code, .. }) => {
-            let why = if code == "invalid_url" {
-                f.wh_bad_url
-            } else {
-                f.r_text
+            let why = match code {
+                "invalid_url" => f.wh_bad_url,
+                "invalid_event_type" => f.wh_bad_types,
+                _ => f.wh_bad_description,
             };
             page(&state, &user, kept, Some(why.into()), None).await
         }
@@ -333,8 +334,20 @@ pub async fn resend(
 ) -> PageResult {
     require_admin(&user)?;
     user.check_form(field(&pairs, "csrf"))?;
-    webhooks::resend(&state.db, &user.actor, id, delivery)
-        .await
-        .map_err(|e| PageError::from_domain(e, user.prefs))?;
-    Ok(Redirect::to("/admin/webhooks").into_response())
+    match webhooks::resend(&state.db, &user.actor, id, delivery).await {
+        Ok(_) => Ok(Redirect::to("/admin/webhooks").into_response()),
+        // Stopped meanwhile (a page left open): say what to do rather than fail.
+        Err(minsheng_domain::Error::Conflict { .. }) => {
+            let f = user.prefs.lang.follow();
+            page(
+                &state,
+                &user,
+                Default::default(),
+                Some(f.wh_enable_first.into()),
+                None,
+            )
+            .await
+        }
+        Err(e) => Err(PageError::from_domain(e, user.prefs)),
+    }
 }
