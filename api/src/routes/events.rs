@@ -159,6 +159,18 @@ pub async fn list_events(
     }))
 }
 
+/// One Server-Sent Event of the stream, as its fields arrive.
+#[derive(Serialize, ToSchema)]
+#[allow(dead_code)]
+pub struct SseEvent {
+    /// The event's cursor (`Last-Event-ID` on a reconnect).
+    pub id: String,
+    /// Its type: `vote.published`, `problem.raised`, ….
+    pub event: String,
+    /// The JSON of a `FeedEventDto`.
+    pub data: String,
+}
+
 /// The cursor to start a stream from: `Last-Event-ID` (a reconnecting browser sends it), else
 /// `after`.
 fn resume_from(headers: &HeaderMap, after: i64) -> i64 {
@@ -175,7 +187,7 @@ fn resume_from(headers: &HeaderMap, after: i64) -> i64 {
 /// then waits for new events, checking about once a second; a comment every 15 s keeps proxies
 /// from closing an idle stream. Roles: any; Public (as `/api/v1/events`).
 #[utoipa::path(get, path = "/api/v1/events/stream", tag = "integrations", security((), ("bearer" = [])), params(FeedParams), responses(
-    (status = 200, description = "a stream of `text/event-stream` events", content_type = "text/event-stream", body = String),
+    (status = 200, description = "a stream of `text/event-stream` events, each an `SseEvent`", content_type = "text/event-stream", body = SseEvent),
     (status = 400, description = "`invalid_query`", body = crate::error::Problem, content_type = "application/problem+json"),
 ))]
 pub async fn stream_events(
