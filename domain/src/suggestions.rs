@@ -297,6 +297,29 @@ pub async fn get(db: &DatabaseConnection, actor: Option<&Actor>, id: Uuid) -> Re
     Ok(v)
 }
 
+/// The deputies with these codes (代表编号, as on the login slips; case does not matter), for a
+/// co-signer list typed on a page. Errors: `unknown_deputy`, naming the codes no deputy has.
+pub async fn deputies_by_code(db: &impl ConnectionTrait, codes: &[String]) -> Result<Vec<Uuid>> {
+    let wanted: Vec<String> = codes.iter().map(|c| c.trim().to_uppercase()).collect();
+    let found = deputies::Entity::find()
+        .filter(deputies::Column::DeputyCode.is_in(wanted.clone()))
+        .all(db)
+        .await?;
+    let missing: Vec<&str> = wanted
+        .iter()
+        .filter(|c| !found.iter().any(|d| d.deputy_code.to_uppercase() == **c))
+        .map(String::as_str)
+        .collect();
+    if !missing.is_empty() {
+        return Err(Error::invalid_field(
+            ErrorCode::UnknownDeputy,
+            "cosigners",
+            format!("no deputy has the code {}", missing.join(", ")),
+        ));
+    }
+    Ok(found.into_iter().map(|d| d.id).collect())
+}
+
 /// Submits a suggestion (the caller leads it). Alone, it is received at once and its 交办
 /// deadline set; jointly, it waits for every co-signer to confirm. Roles: deputy. Errors:
 /// `invalid_text`, `invalid_kind`, `unknown_deputy` (a co-signer who is not a deputy, or the lead

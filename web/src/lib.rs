@@ -228,6 +228,16 @@ pub fn router<S: Clone + Send + Sync + 'static>(state: WebState) -> Router<S> {
         .route("/admin/report", get(pages::oversight::year_report))
         .route("/admin/audit", get(pages::audit::log))
         .route(
+            "/d/suggestions",
+            get(pages::suggestions::list).post(pages::suggestions::submit),
+        )
+        .route("/dept/suggestions", get(pages::suggestions::list))
+        .route("/admin/suggestions", get(pages::suggestions::list))
+        .route(
+            "/{audience}/suggestions/{id}/{action}",
+            post(pages::suggestions::act_any),
+        )
+        .route(
             "/admin/webhooks",
             get(pages::webhooks::list).post(pages::webhooks::create),
         )

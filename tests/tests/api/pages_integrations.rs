@@ -134,3 +134,131 @@ async fn the_office_registers_a_receiver_and_sees_what_was_sent() {
     let mut deputy = Visitor::logged_in(&app.base, "d0001", "deputy-password-1").await;
     assert_eq!(deputy.get("/admin/webhooks").await.status, 403);
 }
+
+/// A suggestion on the pages: a deputy submits it with a co-signer (a wrong code refused with the
+/// text kept), the co-signer confirms, the office assigns it, the unit answers, the deputies give
+/// their feedback; each sees it on their own list with its deadline.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_suggestion_through_the_pages() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    let deputies = app.deputies(&admin, 2).await;
+    app.department(&admin, "zjj-p", "县住建局").await;
+    let mut lead = Visitor::logged_in(&app.base, "d0001", "deputy-password-1").await;
+    let page = lead.get("/d/suggestions").await;
+    assert_eq!(page.status, 200, "{}", page.html);
+    page.assert_contains("提出新的建议");
+    let csrf = page.csrf();
+    let refused = lead
+        .post(
+            "/d/suggestions",
+            &[
+                ("csrf", &csrf),
+                ("kind", "suggestion"),
+                ("title", "关于增设公交站点的建议"),
+                ("content", "城东新区缺少公交站点。"),
+                ("cosigners", "D0002 D9999"),
+            ],
+        )
+        .await;
+    refused
+        .assert_contains("附议代表的编号有误")
+        .assert_contains("value=\"关于增设公交站点的建议\"")
+        .assert_contains("城东新区缺少公交站点。")
+        .assert_contains("value=\"D0002 D9999\"");
+    let sent = lead
+        .post(
+            "/d/suggestions",
+            &[
+                ("csrf", &csrf),
+                ("kind", "suggestion"),
+                ("title", "关于增设公交站点的建议"),
+                ("content", "城东新区缺少公交站点。"),
+                ("cosigners", "d0002"),
+            ],
+        )
+        .await;
+    assert_eq!(sent.status, 303);
+    lead.get("/d/suggestions")
+        .await
+        .assert_contains("等待附议代表确认")
+        .assert_contains("未确认");
+    let id = app
+        .get("/api/v1/suggestions", Some(&admin))
+        .await
+        .expect(200)["items"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let mut co = Visitor::logged_in(&app.base, "d0002", "deputy-password-1").await;
+    let mine = co.get("/d/suggestions").await;
+    mine.assert_contains("确认附议");
+    let csrf2 = mine.csrf();
+    assert_eq!(
+        co.post(&format!("/d/suggestions/{id}/confirm"), &[("csrf", &csrf2)])
+            .await
+            .status,
+        303
+    );
+    let mut office = Visitor::logged_in(&app.base, "admin", minsheng_tests::ADMIN_PASSWORD).await;
+    let intake = office.get("/admin/suggestions").await;
+    intake
+        .assert_contains("已收到，待交办")
+        .assert_contains("个工作日");
+    let csrf3 = intake.csrf();
+    assert_eq!(
+        office
+            .post(
+                &format!("/admin/suggestions/{id}/assign"),
+                &[
+                    ("csrf", &csrf3),
+                    ("lead_unit", "县住建局"),
+                    ("co_units", "")
+                ]
+            )
+            .await
+            .status,
+        303
+    );
+    let mut unit = Visitor::logged_in(&app.base, "zjj-p", "department-pw-1").await;
+    let todo = unit.get("/dept/suggestions").await;
+    todo.assert_contains("已交办，办理中")
+        .assert_contains("应在");
+    let csrf4 = todo.csrf();
+    assert_eq!(
+        unit.post(
+            &format!("/dept/suggestions/{id}/answer"),
+            &[
+                ("csrf", &csrf4),
+                ("result_class", "A"),
+                ("content", "已增设两处站点。"),
+                ("official", "王局长")
+            ]
+        )
+        .await
+        .status,
+        303
+    );
+    for v in [&mut lead, &mut co] {
+        let p = v.get("/d/suggestions").await;
+        p.assert_contains("已答复，请反馈意见")
+            .assert_contains("已增设两处站点。");
+        let csrf = p.csrf();
+        assert_eq!(
+            v.post(
+                &format!("/d/suggestions/{id}/feedback"),
+                &[
+                    ("csrf", &csrf),
+                    ("attitude", "satisfied"),
+                    ("result", "satisfied"),
+                    ("note", "")
+                ]
+            )
+            .await
+            .status,
+            303
+        );
+    }
+    lead.get("/d/suggestions").await.assert_contains("办结");
+    let _ = deputies;
+}
