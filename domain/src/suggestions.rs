@@ -920,7 +920,26 @@ pub async fn list(
     actor: Option<&Actor>,
     overdue_only: bool,
 ) -> Result<Vec<View>> {
+    search(db, actor, overdue_only, "").await
+}
+
+/// As [`list`], keeping those whose title, text or units contain `words` (each of them, anywhere).
+pub async fn search(
+    db: &DatabaseConnection,
+    actor: Option<&Actor>,
+    overdue_only: bool,
+    words: &str,
+) -> Result<Vec<View>> {
     let mut find = suggestions::Entity::find().order_by_desc(suggestions::Column::Number);
+    for w in words.split_whitespace().take(5) {
+        let w: String = w.chars().take(50).collect();
+        find = find.filter(
+            sea_orm::Condition::any()
+                .add(suggestions::Column::Title.contains(&w))
+                .add(suggestions::Column::Content.contains(&w))
+                .add(suggestions::Column::LeadUnit.contains(&w)),
+        );
+    }
     match actor.map(|a| (a.role, a)) {
         Some((Role::Admin, _)) => {}
         Some((Role::Deputy, a)) => {

@@ -232,6 +232,7 @@ pub fn router<S: Clone + Send + Sync + 'static>(state: WebState) -> Router<S> {
             get(pages::suggestions::list).post(pages::suggestions::submit),
         )
         .route("/dept/suggestions", get(pages::suggestions::list))
+        .route("/suggestions", get(pages::suggestions::public))
         .route("/admin/suggestions", get(pages::suggestions::list))
         .route(
             "/{audience}/suggestions/{id}/{action}",

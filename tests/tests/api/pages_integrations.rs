@@ -260,5 +260,34 @@ async fn a_suggestion_through_the_pages() {
         );
     }
     lead.get("/d/suggestions").await.assert_contains("办结");
+    // Not public until the office publishes it; then found by a word, with its answer.
+    let mut public = Visitor::new(&app.base);
+    public
+        .get("/suggestions?q=公交")
+        .await
+        .assert_lacks("增设公交站点");
+    let closed = office.get("/admin/suggestions").await;
+    let csrf5 = closed.csrf();
+    assert_eq!(
+        office
+            .post(
+                &format!("/admin/suggestions/{id}/publish"),
+                &[("csrf", &csrf5)]
+            )
+            .await
+            .status,
+        303
+    );
+    public
+        .get("/suggestions?q=公交")
+        .await
+        .assert_contains("关于增设公交站点的建议")
+        .assert_contains("已增设两处站点。")
+        .assert_contains("县住建局");
+    public
+        .get("/suggestions?q=电梯")
+        .await
+        .assert_lacks("增设公交站点")
+        .assert_contains("没有找到已公开的建议");
     let _ = deputies;
 }

@@ -361,3 +361,81 @@ pub async fn act(
         },
     }
 }
+
+#[derive(Template)]
+#[template(path = "suggestions_public.html")]
+struct PublicPage {
+    c: Chrome,
+    f: &'static FollowMsg,
+    q: String,
+    items: Vec<Item>,
+}
+
+#[derive(serde::Deserialize, Default)]
+pub struct SearchQuery {
+    #[serde(default)]
+    q: String,
+}
+
+/// `GET /suggestions?q=`: the published suggestions with their answers, searched by words in the
+/// title, the text or the handling unit. Public.
+pub async fn public(
+    State(state): State<WebState>,
+    prefs: crate::session::Prefs,
+    axum::extract::Query(query): axum::extract::Query<SearchQuery>,
+) -> PageResult {
+    let f = prefs.lang.follow();
+    let q: String = query.q.trim().chars().take(100).collect();
+    let views = suggestions::search(&state.db, None, false, &q)
+        .await
+        .map_err(|e| PageError::from_domain(e, prefs))?;
+    Ok(html(&PublicPage {
+        c: Chrome::public(prefs, "/suggestions"),
+        f,
+        items: views.into_iter().map(|v| public_item(f, v)).collect(),
+        q,
+    }))
+}
+
+fn public_item(f: &FollowMsg, v: View) -> Item {
+    let mut units = v.s.lead_unit.clone().unwrap_or_default();
+    let co = suggestions::units(&v.s);
+    if !co.is_empty() {
+        units.push_str(&format!("（{}：{}）", f.sg_co_units, co.join("、")));
+    }
+    Item {
+        id: v.s.id.to_string(),
+        number: v.s.number,
+        title: v.s.title.clone(),
+        content: v.s.content.clone(),
+        kind_word: kind_word(f, &v.s.kind),
+        status_word: status_word(f, v.status),
+        clock: None,
+        overdue: false,
+        signers: v
+            .signers
+            .iter()
+            .filter(|s| s.confirmed)
+            .map(|s| s.name.clone())
+            .collect::<Vec<_>>()
+            .join("、"),
+        units,
+        answers: v
+            .answers
+            .iter()
+            .map(|a| {
+                (
+                    format!("{} {}", a.result_class, a.answered_on),
+                    a.content.clone(),
+                )
+            })
+            .collect(),
+        return_reason: None,
+        can_confirm: false,
+        can_send: false,
+        can_feedback: false,
+        can_answer: false,
+        can_assign: false,
+        can_publish: false,
+    }
+}
