@@ -869,6 +869,58 @@ pub async fn feedback(
     view(db, s).await
 }
 
+/// Records the project proposal a suggestion became (a project with source `deputy`), so the
+/// project shows where it came from. Roles: admin. Errors: 422 `unknown_project`.
+pub async fn link_project(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    id: Uuid,
+    project_id: Uuid,
+) -> Result<View> {
+    actor.require_admin()?;
+    let txn = db::begin_write(db).await?;
+    let s = db::find_locked::<suggestions::Entity>(&txn, id)
+        .await?
+        .ok_or_else(|| Error::not_found("suggestion"))?;
+    if crate::entities::projects::Entity::find_by_id(project_id)
+        .one(&txn)
+        .await?
+        .is_none()
+    {
+        return Err(Error::invalid_field(
+            ErrorCode::UnknownProject,
+            "project_id",
+            "no project has this id",
+        ));
+    }
+    let mut row: suggestions::ActiveModel = s.into();
+    row.project_id = Set(Some(project_id));
+    row.updated_at = Set(Utc::now());
+    let s = row.update(&txn).await?;
+    crate::audit::record(
+        &txn,
+        Some(actor),
+        crate::audit::Event::new("suggestion.project", "suggestion", id)
+            .with(json!({"project_id": project_id})),
+    )
+    .await?;
+    txn.commit().await?;
+    view(db, s).await
+}
+
+/// The published suggestions a project came from: number and title, for its public page.
+pub async fn of_project(db: &impl ConnectionTrait, project_id: Uuid) -> Result<Vec<(i64, String)>> {
+    Ok(suggestions::Entity::find()
+        .filter(suggestions::Column::ProjectId.eq(project_id))
+        .filter(suggestions::Column::Published.eq(true))
+        .order_by_asc(suggestions::Column::Number)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|s| (s.number, s.title))
+        .collect())
+}
+
 /// Publishes an answered or closed suggestion, or marks it 重点督办. Roles: admin. Errors: 409
 /// `suggestion_not_answered` (publishing before an answer).
 pub async fn set_flags(

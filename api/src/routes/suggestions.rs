@@ -95,6 +95,8 @@ pub struct SuggestionDto {
     /// 重点督办.
     pub key_supervision: bool,
     pub published: bool,
+    /// The project proposal it became, if any.
+    pub project_id: Option<Uuid>,
     pub answers: Vec<AnswerDto>,
     pub feedback: Vec<FeedbackDto>,
     pub created_at: DateTime<Utc>,
@@ -136,6 +138,7 @@ impl From<View> for SuggestionDto {
             answer_days_left: v.answer_days_left,
             key_supervision: s.key_supervision,
             published: s.published,
+            project_id: s.project_id,
             answers: v
                 .answers
                 .into_iter()
@@ -461,12 +464,16 @@ pub struct FlagsRequest {
     pub published: Option<bool>,
     /// 重点督办.
     pub key_supervision: Option<bool>,
+    /// The project proposal it became (a project's id); the project's page then names it.
+    pub project_id: Option<Uuid>,
 }
 
-/// Publish a suggestion with its answer, or mark it 重点督办. Roles: admin.
+/// Publish a suggestion with its answer, mark it 重点督办, or record the project proposal it became.
+/// Roles: admin.
 #[utoipa::path(patch, path = "/api/v1/suggestions/{id}", tag = "suggestions", security(("bearer" = [])), params(("id" = Uuid, Path)), request_body = FlagsRequest, responses(
     (status = 200, body = SuggestionDto),
     (status = 409, description = "`suggestion_not_answered`", body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 422, description = "`unknown_project`: a project id that names no project (a rule on the id named); `invalid_body`", body = crate::error::Problem, content_type = "application/problem+json"),
 ))]
 pub async fn set_flags(
     State(state): State<AppState>,
@@ -474,6 +481,9 @@ pub async fn set_flags(
     ApiPath(id): ApiPath<Uuid>,
     ApiJson(r): ApiJson<FlagsRequest>,
 ) -> ApiResult<Json<SuggestionDto>> {
+    if let Some(p) = r.project_id {
+        suggestions::link_project(&state.db, &actor, id, p).await?;
+    }
     Ok(Json(
         suggestions::set_flags(&state.db, &actor, id, r.published, r.key_supervision)
             .await?

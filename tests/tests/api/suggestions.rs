@@ -345,3 +345,58 @@ async fn returned_and_broad_suggestions() {
         2
     );
 }
+
+/// A suggestion that became a project: the project's public page names it once it is published.
+#[tokio::test]
+async fn a_project_shows_the_suggestion_it_came_from() {
+    let app = TestApp::spawn().await;
+    let k = app.adopted_project().await;
+    let d = &k.session.deputies[0].1;
+    let id = app
+        .post(
+            "/api/v1/suggestions",
+            Some(d),
+            json!({"kind": "suggestion", "title": "关于城东新区建设口袋公园的建议", "content": "城东缺少休闲场地。"}),
+        )
+        .await
+        .expect(201)["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let url = format!("/api/v1/suggestions/{id}");
+    app.patch(
+        &url,
+        Some(&k.admin),
+        json!({"project_id": uuid::Uuid::new_v4()}),
+    )
+    .await
+    .expect_problem(422, "unknown_project");
+    let linked = app
+        .patch(&url, Some(&k.admin), json!({"project_id": k.project}))
+        .await
+        .expect(200);
+    assert_eq!(linked["project_id"], Value::String(k.project.clone()));
+    let mut public = minsheng_tests::pages::Visitor::new(&app.base);
+    let page = format!("/projects/{}", k.project);
+    public.get(&page).await.assert_lacks("来源：代表建议");
+    app.post(
+        &format!("{url}/assign"),
+        Some(&k.admin),
+        json!({"lead_unit": "县住建局"}),
+    )
+    .await
+    .expect(200);
+    app.post(
+        &format!("{url}/answer"),
+        Some(&k.department),
+        json!({"result_class": "A", "content": "已列入民生实事项目。", "official": "张局长"}),
+    )
+    .await
+    .expect(200);
+    app.patch(&url, Some(&k.admin), json!({"published": true}))
+        .await
+        .expect(200);
+    public.get(&page).await.assert_contains(
+        "来源：代表建议<a href=\"/suggestions#s-1\">第 1 号《关于城东新区建设口袋公园的建议》</a>",
+    );
+}

@@ -733,6 +733,8 @@ struct ProjectPage {
     c: Chrome,
     f: &'static FollowMsg,
     r: RecordView,
+    /// The published deputies' suggestions it came from: number and title.
+    origins: Vec<(i64, String)>,
 }
 
 /// `GET /projects/{id}`: public once the project is adopted (404 before, for everyone here: the
@@ -771,9 +773,13 @@ pub async fn project_page(
         Some(u) => Chrome::for_user(u, &here),
         None => Chrome::public(prefs, &here),
     };
+    let origins = minsheng_domain::suggestions::of_project(&state.db, id)
+        .await
+        .map_err(|e| PageError::from_domain(e, prefs))?;
     Ok(html(&ProjectPage {
         c,
         f,
         r: record_view(t, f, &rec, today),
+        origins,
     }))
 }
