@@ -79,6 +79,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(evaluations::close_evaluation))
         .routes(routes!(evaluations::publish_evaluation))
         .routes(routes!(suggestions::submit, suggestions::list))
+        .routes(routes!(suggestions::statistics))
         .routes(routes!(suggestions::get, suggestions::set_flags))
         .routes(routes!(suggestions::confirm))
         .routes(routes!(suggestions::send))

@@ -1030,3 +1030,86 @@ pub async fn search(
     }
     Ok(out)
 }
+
+/// One handling unit's year (as its lead unit): for the office's statistics and yearly report.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct UnitStats {
+    pub unit: String,
+    pub assigned: u32,
+    /// Answered at least once.
+    pub answered: u32,
+    /// First answer on or before its deadline (as extended).
+    pub on_time: u32,
+    /// Not yet answered and past the deadline today.
+    pub overdue: u32,
+    /// First answers of class A, B, C, D.
+    pub classes: [u32; 4],
+    /// Signers' 办理结果 on the latest answer: satisfied, basically satisfied, unsatisfied.
+    pub results: [u32; 3],
+}
+
+/// Per lead unit, the suggestions received in `year` (China Standard Time), units in name order.
+/// Roles: admin.
+pub async fn statistics(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    year: i32,
+) -> Result<Vec<UnitStats>> {
+    actor.require_admin()?;
+    let (from, to) = (
+        NaiveDate::from_ymd_opt(year, 1, 1).ok_or_else(|| Error::not_found("year"))?,
+        NaiveDate::from_ymd_opt(year, 12, 31).ok_or_else(|| Error::not_found("year"))?,
+    );
+    let rows = suggestions::Entity::find()
+        .filter(suggestions::Column::SubmittedOn.between(from, to))
+        .filter(suggestions::Column::LeadUnit.is_not_null())
+        .all(db)
+        .await?;
+    let ids: Vec<Uuid> = rows.iter().map(|s| s.id).collect();
+    let answers = suggestion_answers::Entity::find()
+        .filter(suggestion_answers::Column::SuggestionId.is_in(ids.clone()))
+        .all(db)
+        .await?;
+    let feedback = suggestion_feedback::Entity::find()
+        .filter(suggestion_feedback::Column::SuggestionId.is_in(ids))
+        .all(db)
+        .await?;
+    let today = crate::clock::today();
+    let mut by_unit: std::collections::BTreeMap<String, UnitStats> = Default::default();
+    for s in rows {
+        let unit = s.lead_unit.clone().unwrap_or_default();
+        let st = by_unit.entry(unit.clone()).or_insert_with(|| UnitStats {
+            unit,
+            ..Default::default()
+        });
+        st.assigned += 1;
+        let mine: Vec<&suggestion_answers::Model> =
+            answers.iter().filter(|a| a.suggestion_id == s.id).collect();
+        match mine.iter().find(|a| a.round == 1) {
+            Some(first) => {
+                st.answered += 1;
+                if s.answer_due.is_some_and(|due| first.answered_on <= due) {
+                    st.on_time += 1;
+                }
+                if let Some(i) = CLASSES.iter().position(|c| *c == first.result_class) {
+                    st.classes[i] += 1;
+                }
+            }
+            None => {
+                if s.answer_due.is_some_and(|due| due < today) {
+                    st.overdue += 1;
+                }
+            }
+        }
+        let latest = mine.iter().map(|a| a.round).max().unwrap_or(0);
+        for f in feedback
+            .iter()
+            .filter(|f| f.suggestion_id == s.id && f.round == latest)
+        {
+            if let Some(i) = RATINGS.iter().position(|r| *r == f.result) {
+                st.results[i] += 1;
+            }
+        }
+    }
+    Ok(by_unit.into_values().collect())
+}

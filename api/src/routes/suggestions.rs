@@ -559,3 +559,69 @@ pub async fn get_calendar(
             .collect(),
     )))
 }
+
+/// One lead unit's year.
+#[derive(Serialize, ToSchema)]
+pub struct UnitStatsDto {
+    pub unit: String,
+    pub assigned: u32,
+    pub answered: u32,
+    /// First answers given on or before the deadline (as extended).
+    pub answered_on_time: u32,
+    /// Not answered and past the deadline today.
+    pub overdue: u32,
+    /// First answers by class.
+    pub class_a: u32,
+    pub class_b: u32,
+    pub class_c: u32,
+    pub class_d: u32,
+    /// Signers' 办理结果 on the latest answers.
+    pub satisfied: u32,
+    pub basically_satisfied: u32,
+    pub unsatisfied: u32,
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct StatsQuery {
+    /// The year the suggestions were received (default: this year).
+    #[serde(deserialize_with = "crate::bounds::year_opt", default)]
+    #[param(minimum = 2000, maximum = 2100)]
+    pub year: Option<i32>,
+}
+
+/// Per lead unit, the year's suggestions: assigned, answered, on time, overdue, the classes of
+/// the first answers and the signers' satisfaction. Roles: admin.
+#[utoipa::path(get, path = "/api/v1/suggestions/statistics", tag = "suggestions", security(("bearer" = [])), params(StatsQuery), responses(
+    (status = 200, body = Page<UnitStatsDto>),
+))]
+pub async fn statistics(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+    ApiQuery(q): ApiQuery<StatsQuery>,
+) -> ApiResult<Json<Page<UnitStatsDto>>> {
+    use chrono::Datelike;
+    let year = q
+        .year
+        .unwrap_or_else(|| minsheng_domain::clock::today().year());
+    Ok(Json(Page::all(
+        suggestions::statistics(&state.db, &actor, year)
+            .await?
+            .into_iter()
+            .map(|u| UnitStatsDto {
+                unit: u.unit,
+                assigned: u.assigned,
+                answered: u.answered,
+                answered_on_time: u.on_time,
+                overdue: u.overdue,
+                class_a: u.classes[0],
+                class_b: u.classes[1],
+                class_c: u.classes[2],
+                class_d: u.classes[3],
+                satisfied: u.results[0],
+                basically_satisfied: u.results[1],
+                unsatisfied: u.results[2],
+            })
+            .collect(),
+    )))
+}

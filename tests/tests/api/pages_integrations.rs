@@ -260,6 +260,11 @@ async fn a_suggestion_through_the_pages() {
         );
     }
     lead.get("/d/suggestions").await.assert_contains("办结");
+    office
+        .get("/admin/suggestions")
+        .await
+        .assert_contains("年各承办单位办理情况")
+        .assert_contains("<td>县住建局</td>");
     // Not public until the office publishes it; then found by a word, with its answer.
     let mut public = Visitor::new(&app.base);
     public

@@ -244,6 +244,27 @@ async fn a_joint_suggestion_to_a_second_answer() {
     let s = app.get(&url(""), Some(&admin)).await.expect(200);
     assert_eq!(s["status"], "closed");
 
+    // The office's figures for the year, per lead unit: the first answer's class, on time, and
+    // the signers' results on the latest answer.
+    let stats = app
+        .get(
+            &format!("/api/v1/suggestions/statistics?year={}", today.year()),
+            Some(&admin),
+        )
+        .await
+        .expect(200);
+    let zjj_row = &stats["items"][0];
+    assert_eq!(zjj_row["unit"], "县住建局");
+    assert_eq!(zjj_row["assigned"], 1);
+    assert_eq!(zjj_row["answered"], 1);
+    assert_eq!(zjj_row["answered_on_time"], 1);
+    assert_eq!(zjj_row["class_b"], 1);
+    assert_eq!(zjj_row["satisfied"], 2);
+    assert_eq!(zjj_row["unsatisfied"], 0);
+    app.get("/api/v1/suggestions/statistics", Some(&d1.1))
+        .await
+        .expect_problem(403, "forbidden");
+
     // Published: the public reads the answer and the confirmed signers, not the feedback.
     app.patch(
         &url(""),

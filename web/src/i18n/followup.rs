@@ -319,6 +319,11 @@ table! {
     sg_search_hint: "如：公交、电梯、水利局", "e.g. bus, lift, water bureau";
     sg_none_found: "没有找到已公开的建议。", "No published suggestion found.";
     sg_origin: "来源：代表建议", "From deputies' suggestion ";
+    sg_stats: "{year} 年各承办单位办理情况", "{year}: handling by unit";
+    sg_st_assigned: "交办", "Assigned";
+    sg_st_answered: "已答复", "Answered";
+    sg_st_on_time: "按期答复", "On time";
+    sg_st_overdue: "逾期未复", "Overdue";
     sg_bad_cosigners: "附议代表的编号有误，请核对后再提交。填写的内容已保留。", "A co-signer's code is wrong; check it and submit again. What you typed is kept.";
     sg_not_now: "这一步现在不能做（建议的状态已经变了），请刷新页面。", "This step cannot be taken now (the suggestion has moved on); reload the page.";
     // the audit log

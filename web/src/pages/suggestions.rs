@@ -178,6 +178,9 @@ struct SuggestionsPage {
     /// The deputy's new-suggestion form, kept after a refusal: kind, title, content, co-signers.
     form: (String, String, String, String),
     error: Option<String>,
+    /// For the office: this year's figures per lead unit.
+    stats: Vec<suggestions::UnitStats>,
+    year: i32,
 }
 
 async fn page(
@@ -195,6 +198,14 @@ async fn page(
     let views = suggestions::list(&state.db, Some(&user.actor), false)
         .await
         .map_err(|e| PageError::from_domain(e, user.prefs))?;
+    let year = chrono::Datelike::year(&minsheng_domain::clock::today());
+    let stats = if user.actor.role == Role::Admin {
+        suggestions::statistics(&state.db, &user.actor, year)
+            .await
+            .map_err(|e| PageError::from_domain(e, user.prefs))?
+    } else {
+        Vec::new()
+    };
     let mut resp = html(&SuggestionsPage {
         c: Chrome::for_user(user, here),
         f,
@@ -202,6 +213,8 @@ async fn page(
         items: views.into_iter().map(|v| item(f, user, v)).collect(),
         form,
         error: error.clone(),
+        stats,
+        year,
     });
     if error.is_some() {
         *resp.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
