@@ -253,6 +253,14 @@ fn follow(
                 }
                 match feed::read(&state.db, actor.as_ref(), &q).await {
                     Ok(page) if !page.items.is_empty() => {
+                        // Checked again after the read: what was read is sent only if the
+                        // token still holds now (a logout between the first check and the read
+                        // must not let the office's events through).
+                        if let Some(t) = &token
+                            && !still_valid(&state, t).await
+                        {
+                            return None;
+                        }
                         q.after = page.next_after;
                         buffered.extend(page.items);
                     }
