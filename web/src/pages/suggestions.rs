@@ -76,6 +76,16 @@ fn status_word(f: &FollowMsg, s: Status) -> &'static str {
     }
 }
 
+/// The lead unit, and the co-units in brackets.
+fn units_line(f: &FollowMsg, s: &minsheng_domain::entities::suggestions::Model) -> String {
+    let mut units = s.lead_unit.clone().unwrap_or_default();
+    let co = suggestions::units(s);
+    if !co.is_empty() {
+        units.push_str(&format!("（{}：{}）", f.sg_co_units, co.join("、")));
+    }
+    units
+}
+
 fn item(f: &FollowMsg, user: &PageUser, v: View) -> Item {
     let me = user.actor.deputy_id;
     let mine = v.signers.iter().find(|s| Some(s.deputy_id) == me);
@@ -115,11 +125,7 @@ fn item(f: &FollowMsg, user: &PageUser, v: View) -> Item {
         }
         _ => (None, false),
     };
-    let mut units = v.s.lead_unit.clone().unwrap_or_default();
-    let co = suggestions::units(&v.s);
-    if !co.is_empty() {
-        units.push_str(&format!("（{}：{}）", f.sg_co_units, co.join("、")));
-    }
+    let units = units_line(f, &v.s);
     Item {
         id: v.s.id.to_string(),
         number: v.s.number,
@@ -411,11 +417,7 @@ pub async fn public(
 }
 
 fn public_item(f: &FollowMsg, v: View) -> Item {
-    let mut units = v.s.lead_unit.clone().unwrap_or_default();
-    let co = suggestions::units(&v.s);
-    if !co.is_empty() {
-        units.push_str(&format!("（{}：{}）", f.sg_co_units, co.join("、")));
-    }
+    let units = units_line(f, &v.s);
     Item {
         id: v.s.id.to_string(),
         number: v.s.number,
