@@ -88,6 +88,12 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(suggestions::extend))
         .routes(routes!(suggestions::answer))
         .routes(routes!(suggestions::feedback))
+        .routes(routes!(suggestions::withdraw))
+        .routes(routes!(suggestions::ask))
+        .routes(routes!(suggestions::decide))
+        .routes(routes!(suggestions::opinion))
+        .routes(routes!(suggestions::keep_promise))
+        .routes(routes!(suggestions::supervision))
         .routes(routes!(
             suggestions::import_calendar,
             suggestions::get_calendar

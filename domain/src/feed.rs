@@ -29,7 +29,13 @@ impl EventType {
     pub fn is_public(self) -> bool {
         !matches!(
             self,
-            EventType::VoteDrafted | EventType::EvaluationDrafted | EventType::ProjectProposed
+            EventType::VoteDrafted
+                | EventType::EvaluationDrafted
+                | EventType::ProjectProposed
+                // Before publication a suggestion is the signers', the units' and the office's.
+                | EventType::SuggestionReceived
+                | EventType::SuggestionAssigned
+                | EventType::SuggestionAnswered
         )
     }
 }

@@ -15,6 +15,17 @@
 //!   unsatisfied result sends it back for a second answer within 1 month; otherwise it is closed.
 //! - **Public**: the office publishes answered suggestions (text, units, class, answer; the signers
 //!   who confirmed, by name). Before that a unit reads only what was assigned to it.
+//!
+//! The steps around these live in the submodules: a unit's [`requests`] to send a suggestion back
+//! or extend its deadline, co-units' [`opinions`], [`promises`] kept, [`withdrawal`] by the
+//! signers, the [`supervision`] (督办) lists and the yearly [`report`].
+
+pub mod opinions;
+pub mod promises;
+pub mod report;
+pub mod requests;
+pub mod supervision;
+pub mod withdrawal;
 
 use chrono::{NaiveDate, Utc};
 use sea_orm::{
@@ -27,11 +38,13 @@ use uuid::Uuid;
 use crate::{
     Actor, calendar, db,
     entities::{
-        deputies, suggestion_answers, suggestion_feedback, suggestion_signers, suggestions,
+        deputies, suggestion_answers, suggestion_feedback, suggestion_opinions,
+        suggestion_promises_kept, suggestion_requests, suggestion_signers, suggestions,
     },
     error::{Error, ErrorCode, Result},
+    feed::Change,
     text::{parse_long_text, parse_text},
-    vocabulary::Role,
+    vocabulary::{EventType, Role},
 };
 
 /// Working days the office has to assign a suggestion after receiving it.
@@ -41,6 +54,8 @@ pub const ANSWER_MONTHS: u32 = 3;
 pub const BROAD_ANSWER_MONTHS: u32 = 6;
 pub const SECOND_ANSWER_MONTHS: u32 = 1;
 pub const MAX_EXTENSION_MONTHS: u32 = 3;
+/// Months a co-unit has to send its opinion to the lead unit after assignment.
+pub const OPINION_MONTHS: u32 = 1;
 
 /// Where a suggestion stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -55,6 +70,8 @@ pub enum Status {
     /// An unsatisfied result: the lead unit answers again.
     Reopened,
     Closed,
+    /// Withdrawn by its signers (every one of them, for a joint suggestion).
+    Withdrawn,
 }
 
 impl Status {
@@ -67,6 +84,7 @@ impl Status {
             Status::Answered => "answered",
             Status::Reopened => "reopened",
             Status::Closed => "closed",
+            Status::Withdrawn => "withdrawn",
         }
     }
 
@@ -79,6 +97,7 @@ impl Status {
             "answered" => Status::Answered,
             "reopened" => Status::Reopened,
             "closed" => Status::Closed,
+            "withdrawn" => Status::Withdrawn,
             other => {
                 return Err(Error::Internal(format!(
                     "unknown suggestion status {other}"
@@ -145,6 +164,14 @@ pub struct View {
     pub assign_days_left: Option<i64>,
     /// Calendar days left to answer (negative: overdue), while an answer is due.
     pub answer_days_left: Option<i64>,
+    /// The co-units' opinions are due to the lead unit 1 month after assignment.
+    pub opinion_due: Option<NaiveDate>,
+    /// Units' requests (send back, extend) and the office's decisions: for the office and units.
+    pub requests: Vec<suggestion_requests::Model>,
+    /// Co-units' opinions to the lead unit: for the office and units.
+    pub opinions: Vec<suggestion_opinions::Model>,
+    /// Promises marked kept, by answer and position.
+    pub kept: Vec<suggestion_promises_kept::Model>,
 }
 
 #[derive(Debug, Clone)]
@@ -154,6 +181,8 @@ pub struct Signer {
     pub name: String,
     pub lead: bool,
     pub confirmed: bool,
+    /// Has agreed to withdraw it.
+    pub withdraw_agreed: bool,
 }
 
 async fn view(db: &impl ConnectionTrait, s: suggestions::Model) -> Result<View> {
@@ -175,6 +204,7 @@ async fn view(db: &impl ConnectionTrait, s: suggestions::Model) -> Result<View> 
                 name: d.name.clone(),
                 lead: r.lead,
                 confirmed: r.confirmed_at.is_some(),
+                withdraw_agreed: r.withdraw_agreed,
             })
         })
         .collect();
@@ -205,6 +235,24 @@ async fn view(db: &impl ConnectionTrait, s: suggestions::Model) -> Result<View> 
         _ => None,
     };
     let answer_days_left = due.map(|d| (d - today).num_days());
+    let requests = suggestion_requests::Entity::find()
+        .filter(suggestion_requests::Column::SuggestionId.eq(s.id))
+        .order_by_asc(suggestion_requests::Column::CreatedAt)
+        .all(db)
+        .await?;
+    let opinions = suggestion_opinions::Entity::find()
+        .filter(suggestion_opinions::Column::SuggestionId.eq(s.id))
+        .order_by_asc(suggestion_opinions::Column::Unit)
+        .all(db)
+        .await?;
+    let kept = suggestion_promises_kept::Entity::find()
+        .filter(suggestion_promises_kept::Column::AnswerId.is_in(answers.iter().map(|a| a.id)))
+        .all(db)
+        .await?;
+    let opinion_due = s
+        .assigned_on
+        .filter(|_| !units(&s).is_empty())
+        .map(|d| calendar::add_months(d, OPINION_MONTHS));
     Ok(View {
         s,
         status,
@@ -213,12 +261,23 @@ async fn view(db: &impl ConnectionTrait, s: suggestions::Model) -> Result<View> 
         feedback,
         assign_days_left,
         answer_days_left,
+        opinion_due,
+        requests,
+        opinions,
+        kept,
     })
 }
 
 async fn find(db: &impl ConnectionTrait, id: Uuid) -> Result<suggestions::Model> {
     suggestions::Entity::find_by_id(id)
         .one(db)
+        .await?
+        .ok_or_else(|| Error::not_found("suggestion"))
+}
+
+/// The suggestion, its row locked for the caller's write transaction. Errors: 404.
+async fn lock(txn: &sea_orm::DatabaseTransaction, id: Uuid) -> Result<suggestions::Model> {
+    db::find_locked::<suggestions::Entity>(txn, id)
         .await?
         .ok_or_else(|| Error::not_found("suggestion"))
 }
@@ -293,6 +352,11 @@ pub async fn get(db: &DatabaseConnection, actor: Option<&Actor>, id: Uuid) -> Re
     if actor.is_none() {
         // The public reads the answer, not each deputy's feedback.
         v.feedback.clear();
+    }
+    if !actor.is_some_and(|a| a.role == Role::Admin || is_unit(a, &v.s)) {
+        // Requests and opinions pass between the units and the office.
+        v.requests.clear();
+        v.opinions.clear();
     }
     Ok(v)
 }
@@ -397,6 +461,7 @@ pub async fn submit(db: &DatabaseConnection, actor: &Actor, n: NewSuggestion) ->
         extension_reason: Set(None),
         second_answer_due: Set(None),
         key_supervision: Set(false),
+        supervisor: Set(None),
         published: Set(false),
         project_id: Set(None),
         created_at: Set(now),
@@ -409,6 +474,7 @@ pub async fn submit(db: &DatabaseConnection, actor: &Actor, n: NewSuggestion) ->
         deputy_id: Set(lead),
         lead: Set(true),
         confirmed_at: Set(Some(now)),
+        withdraw_agreed: Set(false),
     }
     .insert(&txn)
     .await?;
@@ -418,6 +484,7 @@ pub async fn submit(db: &DatabaseConnection, actor: &Actor, n: NewSuggestion) ->
             deputy_id: Set(*c),
             lead: Set(false),
             confirmed_at: Set(None),
+            withdraw_agreed: Set(false),
         }
         .insert(&txn)
         .await?;
@@ -430,6 +497,9 @@ pub async fn submit(db: &DatabaseConnection, actor: &Actor, n: NewSuggestion) ->
         })),
     )
     .await?;
+    if alone {
+        announce(&txn, EventType::SuggestionReceived, &s).await?;
+    }
     txn.commit().await?;
     view(db, s).await
 }
@@ -483,6 +553,9 @@ pub async fn confirm(db: &DatabaseConnection, actor: &Actor, id: Uuid) -> Result
             .with(json!({"received": waiting == 0})),
     )
     .await?;
+    if waiting == 0 {
+        announce(&txn, EventType::SuggestionReceived, &s).await?;
+    }
     txn.commit().await?;
     view(db, s).await
 }
@@ -529,6 +602,7 @@ pub async fn send(db: &DatabaseConnection, actor: &Actor, id: Uuid) -> Result<Vi
             .with(json!({"unconfirmed_dropped": dropped})),
     )
     .await?;
+    announce(&txn, EventType::SuggestionReceived, &s).await?;
     txn.commit().await?;
     view(db, s).await
 }
@@ -630,6 +704,7 @@ pub async fn assign(
         })),
     )
     .await?;
+    announce(&txn, EventType::SuggestionAssigned, &s).await?;
     txn.commit().await?;
     view(db, s).await
 }
@@ -650,6 +725,14 @@ pub async fn extend(
     let s = db::find_locked::<suggestions::Entity>(&txn, id)
         .await?
         .ok_or_else(|| Error::not_found("suggestion"))?;
+    let s = apply_extension(&txn, actor, s, until, &reason).await?;
+    txn.commit().await?;
+    view(db, s).await
+}
+
+/// Whether the one extension may move this suggestion's deadline to `until`. Errors as
+/// [`extend`].
+fn check_extension(s: &suggestions::Model, until: NaiveDate) -> Result<NaiveDate> {
     if Status::parse(&s.status)? != Status::Assigned {
         return Err(conflict(
             ErrorCode::SuggestionNotAssigned,
@@ -674,26 +757,53 @@ pub async fn extend(
             ),
         ));
     }
+    Ok(due)
+}
+
+/// Moves the deadline (the suggestion row locked by the caller's transaction), and records it.
+async fn apply_extension(
+    txn: &sea_orm::DatabaseTransaction,
+    actor: &Actor,
+    s: suggestions::Model,
+    until: NaiveDate,
+    reason: &str,
+) -> Result<suggestions::Model> {
+    let id = s.id;
+    let due = check_extension(&s, until)?;
     let mut row: suggestions::ActiveModel = s.into();
     row.answer_due = Set(Some(until));
-    row.extension_reason = Set(Some(reason.clone()));
+    row.extension_reason = Set(Some(reason.to_owned()));
     row.updated_at = Set(Utc::now());
-    let s = row.update(&txn).await?;
+    let s = row.update(txn).await?;
     crate::audit::record(
-        &txn,
+        txn,
         Some(actor),
         crate::audit::Event::new("suggestion.extend", "suggestion", id)
             .with(json!({"from": due, "until": until, "reason": reason})),
     )
     .await?;
-    txn.commit().await?;
-    view(db, s).await
+    Ok(s)
 }
 
 /// A promise in an answer: what, by when.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Promise {
     pub what: String,
     pub by: NaiveDate,
+}
+
+/// The promises an answer made, in order (their positions are how one is marked kept).
+pub fn promises(a: &suggestion_answers::Model) -> Vec<Promise> {
+    serde_json::from_str::<Vec<serde_json::Value>>(&a.promises)
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|p| {
+            Some(Promise {
+                what: p["what"].as_str()?.to_owned(),
+                by: p["by"].as_str()?.parse().ok()?,
+            })
+        })
+        .collect()
 }
 
 /// An answer as the lead unit gives it.
@@ -771,6 +881,7 @@ pub async fn answer(
             .with(json!({"round": round, "result_class": class})),
     )
     .await?;
+    announce(&txn, EventType::SuggestionAnswered, &s).await?;
     txn.commit().await?;
     view(db, s).await
 }
@@ -869,6 +980,23 @@ pub async fn feedback(
     view(db, s).await
 }
 
+/// Writes a suggestion's step to the change feed: its number, title, status and lead unit (the
+/// office's events; `suggestion.published` is public, and then the suggestion is).
+async fn announce(
+    txn: &sea_orm::DatabaseTransaction,
+    t: EventType,
+    s: &suggestions::Model,
+) -> Result<()> {
+    crate::feed::emit(
+        txn,
+        Change::new(t, "suggestion", s.id).with(json!({
+            "number": s.number, "title": s.title, "status": s.status, "lead_unit": s.lead_unit,
+        })),
+    )
+    .await?;
+    Ok(())
+}
+
 /// Records the project proposal a suggestion became (a project with source `deputy`), so the
 /// project shows where it came from. Roles: admin. Errors: 422 `unknown_project`.
 pub async fn link_project(
@@ -921,21 +1049,35 @@ pub async fn of_project(db: &impl ConnectionTrait, project_id: Uuid) -> Result<V
         .collect())
 }
 
-/// Publishes an answered or closed suggestion, or marks it 重点督办. Roles: admin. Errors: 409
-/// `suggestion_not_answered` (publishing before an answer).
-pub async fn set_flags(
-    db: &DatabaseConnection,
-    actor: &Actor,
-    id: Uuid,
-    published: Option<bool>,
-    key_supervision: Option<bool>,
-) -> Result<View> {
+/// What the office changes on a suggestion; `None` leaves a field as it is.
+#[derive(Debug, Default)]
+pub struct Flags {
+    pub published: Option<bool>,
+    /// 重点督办.
+    pub key_supervision: Option<bool>,
+    /// The leading official who supervises it (督办领导); empty clears it.
+    pub supervisor: Option<String>,
+}
+
+/// Publishes an answered or closed suggestion, marks it 重点督办 and names the official who leads
+/// its supervision. Roles: admin. Errors: 409 `suggestion_not_answered` (publishing before an
+/// answer); 422 `invalid_text` (the official's name).
+pub async fn set_flags(db: &DatabaseConnection, actor: &Actor, id: Uuid, f: Flags) -> Result<View> {
     actor.require_admin()?;
+    let Flags {
+        published,
+        key_supervision,
+        supervisor,
+    } = f;
+    let supervisor = supervisor
+        .map(|x| parse_long_text("supervisor", &x, 100, false))
+        .transpose()?;
     let txn = db::begin_write(db).await?;
     let s = db::find_locked::<suggestions::Entity>(&txn, id)
         .await?
         .ok_or_else(|| Error::not_found("suggestion"))?;
     let status = Status::parse(&s.status)?;
+    let newly_published = published == Some(true) && !s.published;
     if published == Some(true)
         && !matches!(status, Status::Answered | Status::Closed | Status::Reopened)
     {
@@ -951,15 +1093,23 @@ pub async fn set_flags(
     if let Some(k) = key_supervision {
         row.key_supervision = Set(k);
     }
+    if let Some(name) = supervisor {
+        row.supervisor = Set((!name.is_empty()).then_some(name));
+    }
     row.updated_at = Set(Utc::now());
     let s = row.update(&txn).await?;
     crate::audit::record(
         &txn,
         Some(actor),
-        crate::audit::Event::new("suggestion.flags", "suggestion", id)
-            .with(json!({"published": s.published, "key_supervision": s.key_supervision})),
+        crate::audit::Event::new("suggestion.flags", "suggestion", id).with(json!({
+            "published": s.published, "key_supervision": s.key_supervision,
+            "supervisor": s.supervisor,
+        })),
     )
     .await?;
+    if newly_published {
+        announce(&txn, EventType::SuggestionPublished, &s).await?;
+    }
     txn.commit().await?;
     view(db, s).await
 }

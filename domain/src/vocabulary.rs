@@ -293,6 +293,10 @@ vocabulary! {
         ProblemReopened = "problem.reopened",
         ProblemClosed = "problem.closed",
         EscalationRecorded = "escalation.recorded",
+        SuggestionReceived = "suggestion.received",
+        SuggestionAssigned = "suggestion.assigned",
+        SuggestionAnswered = "suggestion.answered",
+        SuggestionPublished = "suggestion.published",
     }
 }
 

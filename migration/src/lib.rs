@@ -18,6 +18,7 @@ mod m0011_vote_commitments;
 mod m0012_audit;
 mod m0013_feed_and_webhooks;
 mod m0014_suggestions;
+mod m0015_suggestion_handling;
 
 pub struct Migrator;
 
@@ -38,6 +39,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0012_audit::Migration),
             Box::new(m0013_feed_and_webhooks::Migration),
             Box::new(m0014_suggestions::Migration),
+            Box::new(m0015_suggestion_handling::Migration),
         ]
     }
 }

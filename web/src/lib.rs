@@ -235,6 +235,18 @@ pub fn router<S: Clone + Send + Sync + 'static>(state: WebState) -> Router<S> {
         .route("/suggestions", get(pages::suggestions::public))
         .route("/admin/suggestions", get(pages::suggestions::list))
         .route(
+            "/admin/suggestions/supervision",
+            get(pages::suggestion_board::board),
+        )
+        .route(
+            "/dept/suggestions/supervision",
+            get(pages::suggestion_board::board),
+        )
+        .route(
+            "/admin/suggestions/report",
+            get(pages::suggestion_board::year_report),
+        )
+        .route(
             "/{audience}/suggestions/{id}/{action}",
             post(pages::suggestions::act_any),
         )

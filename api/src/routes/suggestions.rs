@@ -5,7 +5,10 @@ use axum::{Json, extract::State, http::StatusCode};
 use chrono::{DateTime, NaiveDate, Utc};
 use minsheng_domain::{
     calendar,
-    suggestions::{self, NewAnswer, NewSuggestion, Promise, View},
+    suggestions::{
+        self, Flags, NewAnswer, NewSuggestion, Promise, View, opinions, promises, requests,
+        supervision, withdrawal,
+    },
 };
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -28,17 +31,50 @@ pub struct SignerDto {
     pub lead: bool,
     /// A co-signer who has not confirmed is listed to the office and the signers only.
     pub confirmed: bool,
+    /// Has agreed to withdraw it (a joint suggestion is withdrawn when every signer has).
+    pub withdraw_agreed: bool,
 }
 
+/// A promise in an answer, tracked until kept.
 #[derive(Serialize, ToSchema)]
 pub struct PromiseDto {
     pub what: String,
     pub by: NaiveDate,
+    /// The day it was kept, once the lead unit (or the office) has said so.
+    pub kept_on: Option<NaiveDate>,
+    /// What was done.
+    pub kept_note: Option<String>,
+}
+
+/// A unit's request (send back, extend) and the office's decision.
+#[derive(Serialize, ToSchema)]
+pub struct RequestDto {
+    pub id: Uuid,
+    /// `return` or `extension`.
+    pub kind: String,
+    pub unit: String,
+    pub reason: String,
+    /// The deadline an extension asks for.
+    pub until: Option<NaiveDate>,
+    /// `pending`, `approved` or `refused`.
+    pub status: String,
+    pub decision_note: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub decided_at: Option<DateTime<Utc>>,
+}
+
+/// A co-unit's opinion (会办意见) to the lead unit.
+#[derive(Serialize, ToSchema)]
+pub struct OpinionDto {
+    pub unit: String,
+    pub content: String,
+    pub given_on: NaiveDate,
 }
 
 /// An answer (答复).
 #[derive(Serialize, ToSchema)]
 pub struct AnswerDto {
+    pub id: Uuid,
     /// 1, or 2 after an unsatisfied result.
     pub round: i32,
     /// `A` 已解决或基本解决, `B` 正在解决或列入计划, `C` 因条件限制以后解决, `D` 留作参考.
@@ -71,7 +107,8 @@ pub struct SuggestionDto {
     pub kind: String,
     pub title: String,
     pub content: String,
-    /// `cosigning`, `submitted`, `returned`, `assigned`, `answered`, `reopened`, `closed`.
+    /// `cosigning`, `submitted`, `returned`, `assigned`, `answered`, `reopened`, `closed`,
+    /// `withdrawn`.
     pub status: String,
     pub signers: Vec<SignerDto>,
     /// The day it was received (the last signer confirmed).
@@ -94,6 +131,14 @@ pub struct SuggestionDto {
     pub answer_days_left: Option<i64>,
     /// 重点督办.
     pub key_supervision: bool,
+    /// The leading official who supervises it (督办领导).
+    pub supervisor: Option<String>,
+    /// Co-units' opinions are due to the lead unit by this day (1 month after assignment).
+    pub opinion_due: Option<NaiveDate>,
+    /// Units' requests and the office's decisions (the office and the units only).
+    pub requests: Vec<RequestDto>,
+    /// Co-units' opinions (the office and the units only).
+    pub opinions: Vec<OpinionDto>,
     pub published: bool,
     /// The project proposal it became, if any.
     pub project_id: Option<Uuid>,
@@ -105,6 +150,7 @@ pub struct SuggestionDto {
 impl From<View> for SuggestionDto {
     fn from(v: View) -> Self {
         let co_units = suggestions::units(&v.s);
+        let kept = v.kept;
         let s = v.s;
         Self {
             id: s.id,
@@ -122,6 +168,7 @@ impl From<View> for SuggestionDto {
                     name: x.name,
                     lead: x.lead,
                     confirmed: x.confirmed,
+                    withdraw_agreed: x.withdraw_agreed,
                 })
                 .collect(),
             submitted_on: s.submitted_on,
@@ -137,26 +184,58 @@ impl From<View> for SuggestionDto {
             second_answer_due: s.second_answer_due,
             answer_days_left: v.answer_days_left,
             key_supervision: s.key_supervision,
+            supervisor: s.supervisor,
+            opinion_due: v.opinion_due,
+            requests: v
+                .requests
+                .into_iter()
+                .map(|r| RequestDto {
+                    id: r.id,
+                    kind: r.kind,
+                    unit: r.unit,
+                    reason: r.reason,
+                    until: r.until,
+                    status: r.status,
+                    decision_note: r.decision_note,
+                    created_at: r.created_at,
+                    decided_at: r.decided_at,
+                })
+                .collect(),
+            opinions: v
+                .opinions
+                .into_iter()
+                .map(|o| OpinionDto {
+                    unit: o.unit,
+                    content: o.content,
+                    given_on: o.given_on,
+                })
+                .collect(),
             published: s.published,
             project_id: s.project_id,
             answers: v
                 .answers
                 .into_iter()
                 .map(|a| AnswerDto {
+                    id: a.id,
                     round: a.round,
+                    promises: suggestions::promises(&a)
+                        .into_iter()
+                        .enumerate()
+                        .map(|(i, p)| {
+                            let k = kept
+                                .iter()
+                                .find(|k| k.answer_id == a.id && k.idx == i as i32);
+                            PromiseDto {
+                                what: p.what,
+                                by: p.by,
+                                kept_on: k.map(|k| k.kept_on),
+                                kept_note: k.map(|k| k.note.clone()),
+                            }
+                        })
+                        .collect(),
                     result_class: a.result_class,
                     content: a.content,
                     official: a.official,
-                    promises: serde_json::from_str::<Vec<serde_json::Value>>(&a.promises)
-                        .unwrap_or_default()
-                        .into_iter()
-                        .filter_map(|p| {
-                            Some(PromiseDto {
-                                what: p["what"].as_str()?.to_owned(),
-                                by: p["by"].as_str()?.parse().ok()?,
-                            })
-                        })
-                        .collect(),
                     answered_on: a.answered_on,
                 })
                 .collect(),
@@ -464,12 +543,15 @@ pub struct FlagsRequest {
     pub published: Option<bool>,
     /// 重点督办.
     pub key_supervision: Option<bool>,
+    /// The leading official who supervises it (督办领导); an empty string clears it.
+    #[schema(max_length = 100, pattern = "long-text")]
+    pub supervisor: Option<String>,
     /// The project proposal it became (a project's id); the project's page then names it.
     pub project_id: Option<Uuid>,
 }
 
-/// Publish a suggestion with its answer, mark it 重点督办, or record the project proposal it became.
-/// Roles: admin.
+/// Publish a suggestion with its answer, mark it 重点督办 with its leading official, or record the
+/// project proposal it became. Roles: admin.
 #[utoipa::path(patch, path = "/api/v1/suggestions/{id}", tag = "suggestions", security(("bearer" = [])), params(("id" = Uuid, Path)), request_body = FlagsRequest, responses(
     (status = 200, body = SuggestionDto),
     (status = 409, description = "`suggestion_not_answered`", body = crate::error::Problem, content_type = "application/problem+json"),
@@ -485,9 +567,18 @@ pub async fn set_flags(
         suggestions::link_project(&state.db, &actor, id, p).await?;
     }
     Ok(Json(
-        suggestions::set_flags(&state.db, &actor, id, r.published, r.key_supervision)
-            .await?
-            .into(),
+        suggestions::set_flags(
+            &state.db,
+            &actor,
+            id,
+            Flags {
+                published: r.published,
+                key_supervision: r.key_supervision,
+                supervisor: r.supervisor,
+            },
+        )
+        .await?
+        .into(),
     ))
 }
 
@@ -624,4 +715,220 @@ pub async fn statistics(
             })
             .collect(),
     )))
+}
+
+/// Agree to withdraw (撤回): the suggestion is withdrawn when every signer who confirmed has agreed
+/// (at once for a suggestion by one deputy). Before it is answered. Roles: a confirmed signer.
+#[utoipa::path(post, path = "/api/v1/suggestions/{id}/withdraw", tag = "suggestions", security(("bearer" = [])), params(("id" = Uuid, Path)), responses(
+    (status = 200, body = SuggestionDto),
+    (status = 409, description = "`suggestion_not_withdrawable`: answered, closed, returned or withdrawn", body = crate::error::Problem, content_type = "application/problem+json"),
+))]
+pub async fn withdraw(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+    ApiPath(id): ApiPath<Uuid>,
+) -> ApiResult<Json<SuggestionDto>> {
+    Ok(Json(withdrawal::agree(&state.db, &actor, id).await?.into()))
+}
+
+/// What a unit asks for: `return` (send it back: not this unit's matter; within 7 working days
+/// of assignment) or `extension` (the lead unit; `until` is the deadline asked for).
+#[derive(Deserialize, ToSchema, Clone, Copy)]
+#[serde(rename_all = "snake_case")]
+pub enum AskKind {
+    Return,
+    Extension,
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct AskRequest {
+    pub kind: AskKind,
+    #[serde(default, deserialize_with = "crate::bounds::date_opt")]
+    #[schema(pattern = r"^(20[0-9]{2}|2100)-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$")]
+    pub until: Option<NaiveDate>,
+    #[schema(min_length = 1, max_length = 500, pattern = "long-text")]
+    pub reason: String,
+}
+
+/// A handling unit asks the office to send a suggestion back or to extend its deadline; the
+/// office decides. Roles: one of its units' department accounts (an extension: the lead unit).
+#[utoipa::path(post, path = "/api/v1/suggestions/{id}/requests", tag = "suggestions", security(("bearer" = [])), params(("id" = Uuid, Path)), request_body = AskRequest, responses(
+    (status = 201, body = SuggestionDto),
+    (status = 403, description = "`not_lead_unit`: an extension asked by a co-unit", body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 409, description = "`suggestion_not_assigned`, `request_pending`, `request_too_late`, `extension_used`", body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 422, description = "`invalid_date`: an extension without a date (a rule across two fields), or not after the deadline or more than 3 months past it (a rule against the stored deadline); `invalid_text`, `invalid_body`", body = crate::error::Problem, content_type = "application/problem+json"),
+))]
+pub async fn ask(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(r): ApiJson<AskRequest>,
+) -> ApiResult<(StatusCode, Json<SuggestionDto>)> {
+    let kind = match r.kind {
+        AskKind::Return => "return",
+        AskKind::Extension => "extension",
+    };
+    let kind = requests::Kind::parse(kind, r.until)?;
+    let v = requests::ask(&state.db, &actor, id, kind, &r.reason).await?;
+    Ok((StatusCode::CREATED, Json(v.into())))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct DecisionRequest {
+    pub approve: bool,
+    /// Why not (needed to refuse).
+    #[serde(default)]
+    #[schema(max_length = 500, pattern = "long-text")]
+    pub note: String,
+}
+
+/// The office approves or refuses a unit's request. Approving a send-back by the lead unit puts
+/// the suggestion back to be assigned (due 7 working days on); by a co-unit, removes that unit.
+/// Approving an extension moves the deadline. Roles: admin.
+#[utoipa::path(post, path = "/api/v1/suggestions/{id}/requests/{request_id}/decision", tag = "suggestions", security(("bearer" = [])), params(("id" = Uuid, Path), ("request_id" = Uuid, Path)), request_body = DecisionRequest, responses(
+    (status = 200, body = SuggestionDto),
+    (status = 409, description = "`request_not_pending`, `suggestion_not_assigned`, `extension_used`", body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 422, description = "`invalid_text`: a refusal without a reason; `invalid_date`: the date asked is no longer allowed (a rule against the stored deadline); `invalid_body`", body = crate::error::Problem, content_type = "application/problem+json"),
+))]
+pub async fn decide(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+    ApiPath((id, request_id)): ApiPath<(Uuid, Uuid)>,
+    ApiJson(r): ApiJson<DecisionRequest>,
+) -> ApiResult<Json<SuggestionDto>> {
+    Ok(Json(
+        requests::decide(&state.db, &actor, id, request_id, r.approve, &r.note)
+            .await?
+            .into(),
+    ))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct OpinionRequest {
+    #[schema(min_length = 1, max_length = 10000, pattern = "long-text")]
+    pub content: String,
+}
+
+/// A co-unit's opinion (会办意见) to the lead unit, due 1 month after assignment; sent again, it
+/// replaces the unit's earlier one. Roles: a co-unit's department account.
+#[utoipa::path(post, path = "/api/v1/suggestions/{id}/opinion", tag = "suggestions", security(("bearer" = [])), params(("id" = Uuid, Path)), request_body = OpinionRequest, responses(
+    (status = 200, body = SuggestionDto),
+    (status = 403, description = "`not_co_unit`: the lead unit answers instead", body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 409, description = "`suggestion_not_awaiting_answer`", body = crate::error::Problem, content_type = "application/problem+json"),
+))]
+pub async fn opinion(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(r): ApiJson<OpinionRequest>,
+) -> ApiResult<Json<SuggestionDto>> {
+    Ok(Json(
+        opinions::give(&state.db, &actor, id, &r.content)
+            .await?
+            .into(),
+    ))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct KeptRequest {
+    /// The answer that made the promise.
+    pub answer_id: Uuid,
+    /// The promise's position in that answer's list (from 0).
+    #[schema(minimum = 0, maximum = 1000)]
+    pub idx: i32,
+    /// When it was kept (today or before).
+    #[serde(deserialize_with = "crate::bounds::date")]
+    #[schema(pattern = r"^(20[0-9]{2}|2100)-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$")]
+    pub kept_on: NaiveDate,
+    /// What was done.
+    #[schema(min_length = 1, max_length = 500, pattern = "long-text")]
+    pub note: String,
+}
+
+/// Mark a promise of an answer kept. Roles: the lead unit's department account, or admin.
+#[utoipa::path(post, path = "/api/v1/suggestions/{id}/kept-promises", tag = "suggestions", security(("bearer" = [])), params(("id" = Uuid, Path)), request_body = KeptRequest, responses(
+    (status = 200, body = SuggestionDto),
+    (status = 403, description = "`not_lead_unit`", body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 409, description = "`promise_kept`", body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 422, description = "`unknown_promise`: no such answer or position on this suggestion (a rule on the ids named); `invalid_date`: a day after today; `invalid_text`, `invalid_body`", body = crate::error::Problem, content_type = "application/problem+json"),
+))]
+pub async fn keep_promise(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(r): ApiJson<KeptRequest>,
+) -> ApiResult<Json<SuggestionDto>> {
+    Ok(Json(
+        promises::keep(
+            &state.db,
+            &actor,
+            id,
+            r.answer_id,
+            r.idx,
+            r.kept_on,
+            &r.note,
+        )
+        .await?
+        .into(),
+    ))
+}
+
+/// A promise not yet kept, on the 督办 list.
+#[derive(Serialize, ToSchema)]
+pub struct OpenPromiseDto {
+    pub suggestion_id: Uuid,
+    pub number: i64,
+    pub title: String,
+    pub lead_unit: Option<String>,
+    pub answer_id: Uuid,
+    pub idx: i32,
+    pub what: String,
+    pub by: NaiveDate,
+    /// Days left (negative: late).
+    pub days_left: i64,
+}
+
+/// The 督办 lists, each in deadline order.
+#[derive(Serialize, ToSchema)]
+pub struct SupervisionDto {
+    /// Past a deadline (交办 or answer).
+    pub overdue: Vec<SuggestionDto>,
+    /// An answer due within 15 days, or an assignment within 2 working days.
+    pub due_soon: Vec<SuggestionDto>,
+    /// 重点督办, still being handled.
+    pub key_supervision: Vec<SuggestionDto>,
+    pub open_promises: Vec<OpenPromiseDto>,
+}
+
+/// What to chase today: the office's lists cover every suggestion, a unit's those assigned to it.
+/// Roles: admin, department.
+#[utoipa::path(get, path = "/api/v1/suggestions/supervision", tag = "suggestions", security(("bearer" = [])), responses(
+    (status = 200, body = SupervisionDto),
+))]
+pub async fn supervision(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+) -> ApiResult<Json<SupervisionDto>> {
+    let b = supervision::board(&state.db, &actor).await?;
+    let dtos = |vs: Vec<View>| vs.into_iter().map(Into::into).collect();
+    Ok(Json(SupervisionDto {
+        overdue: dtos(b.overdue),
+        due_soon: dtos(b.due_soon),
+        key_supervision: dtos(b.key),
+        open_promises: b
+            .promises
+            .into_iter()
+            .map(|p| OpenPromiseDto {
+                suggestion_id: p.suggestion_id,
+                number: p.number,
+                title: p.title,
+                lead_unit: p.lead_unit,
+                answer_id: p.answer_id,
+                idx: p.idx,
+                what: p.what,
+                by: p.by,
+                days_left: p.days_left,
+            })
+            .collect(),
+    }))
 }

@@ -12,6 +12,8 @@ pub struct Model {
     pub lead: bool,
     /// When the deputy confirmed; the lead confirms by submitting.
     pub confirmed_at: Option<DateTimeUtc>,
+    /// Agreed to withdraw it; a joint suggestion is withdrawn when every signer has.
+    pub withdraw_agreed: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

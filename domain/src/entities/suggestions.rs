@@ -37,6 +37,8 @@ pub struct Model {
     pub second_answer_due: Option<Date>,
     /// 重点督办.
     pub key_supervision: bool,
+    /// The leading official who supervises it (督办领导), when it is 重点督办.
+    pub supervisor: Option<String>,
     pub published: bool,
     /// The project proposal it became, if any.
     pub project_id: Option<Uuid>,

@@ -22,6 +22,7 @@ mod pages_oversight;
 mod scrutiny;
 mod secrecy;
 mod storage;
+mod suggestion_handling;
 mod suggestions;
 mod text_rule;
 mod votes;

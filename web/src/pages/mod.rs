@@ -13,6 +13,7 @@ pub mod oversight;
 pub mod public;
 pub mod rating;
 pub mod screen;
+pub mod suggestion_board;
 pub mod suggestions;
 pub mod webhooks;
 

@@ -1,8 +1,11 @@
 //! The suggestion pages (代表建议): a deputy submits, co-signs, sends on and rates the answer
 //! (`/d/suggestions`); a handling unit answers what was assigned to it (`/dept/suggestions`); the
 //! office assigns or returns what it received and publishes answers (`/admin/suggestions`). One
-//! list per audience, each item with its state, its deadline and days left, and the one action
-//! that is the caller's next. The rules are `minsheng_domain::suggestions`.
+//! list per audience, each item with its state, its deadline and days left, and the actions that
+//! are the caller's next: withdrawing (signers); asking to send it back or for more time, a
+//! co-unit's opinion, promises kept (units); deciding requests and 督办 (the office). The 督办
+//! lists and the yearly report are [`super::suggestion_board`]. The rules are
+//! `minsheng_domain::suggestions`.
 
 use askama::Template;
 use axum::{
@@ -11,9 +14,14 @@ use axum::{
     http::StatusCode,
     response::{IntoResponse, Redirect},
 };
+use chrono::NaiveDate;
 use minsheng_domain::{
     Error,
-    suggestions::{self, NewAnswer, NewSuggestion, Status, View},
+    error::ErrorCode,
+    suggestions::{
+        self, Flags, NewAnswer, NewSuggestion, Promise, Status, View, opinions, promises, requests,
+        withdrawal,
+    },
     vocabulary::Role,
 };
 use uuid::Uuid;
@@ -33,30 +41,75 @@ fn field<'a>(pairs: &'a [(String, String)], name: &str) -> &'a str {
         .map_or("", |(_, v)| v.as_str())
 }
 
-/// One suggestion as a list shows it, with what the visitor may do next.
-struct Item {
+/// A unit's request as the units and the office see it.
+pub(crate) struct RequestLine {
     id: String,
-    number: i64,
-    title: String,
-    content: String,
-    kind_word: &'static str,
-    status_word: &'static str,
-    /// 交办 or answer deadline with days left, in words; `overdue` marks it red.
-    clock: Option<String>,
-    overdue: bool,
-    signers: String,
-    units: String,
-    answers: Vec<(String, String)>,
-    return_reason: Option<String>,
-    can_confirm: bool,
-    can_send: bool,
-    can_feedback: bool,
-    can_answer: bool,
-    can_assign: bool,
-    can_publish: bool,
+    text: String,
+    reason: String,
+    pending: bool,
+    /// The office's answer in words, with its note.
+    decision: String,
 }
 
-fn kind_word(f: &FollowMsg, k: &str) -> &'static str {
+/// A promise of an answer, and whether it is kept.
+pub(crate) struct PromiseLine {
+    answer_id: String,
+    idx: i32,
+    what: String,
+    by: String,
+    kept: Option<String>,
+    late: bool,
+    can_keep: bool,
+}
+
+/// One suggestion as a list shows it, with what the visitor may do next.
+#[derive(Default)]
+pub(crate) struct Item {
+    pub(crate) id: String,
+    pub(crate) number: i64,
+    pub(crate) title: String,
+    pub(crate) content: String,
+    pub(crate) kind_word: &'static str,
+    pub(crate) status_word: &'static str,
+    /// 交办 or answer deadline with days left, in words; `overdue` marks it red.
+    pub(crate) clock: Option<String>,
+    pub(crate) overdue: bool,
+    pub(crate) signers: String,
+    pub(crate) units: String,
+    pub(crate) answers: Vec<(String, String)>,
+    pub(crate) return_reason: Option<String>,
+    pub(crate) can_confirm: bool,
+    pub(crate) can_send: bool,
+    pub(crate) can_feedback: bool,
+    pub(crate) can_answer: bool,
+    pub(crate) can_assign: bool,
+    pub(crate) can_publish: bool,
+    pub(crate) can_withdraw: bool,
+    pub(crate) withdraw_line: Option<String>,
+    pub(crate) can_ask_return: bool,
+    pub(crate) can_ask_extension: bool,
+    pub(crate) can_give_opinion: bool,
+    pub(crate) opinion_clock: Option<String>,
+    /// (unit · date, text).
+    pub(crate) opinions: Vec<(String, String)>,
+    pub(crate) requests: Vec<RequestLine>,
+    pub(crate) can_decide: bool,
+    pub(crate) promises: Vec<PromiseLine>,
+    pub(crate) key: bool,
+    pub(crate) supervisor: String,
+    pub(crate) can_flag: bool,
+    /// What was typed into this item's forms before a refusal.
+    pub(crate) kept: Vec<(String, String)>,
+}
+
+impl Item {
+    /// A field as typed before a refusal (empty otherwise), for the form to show it again.
+    fn v(&self, name: &str) -> &str {
+        field(&self.kept, name)
+    }
+}
+
+pub(crate) fn kind_word(f: &FollowMsg, k: &str) -> &'static str {
     match k {
         "criticism" => f.sg_criticism,
         "opinion" => f.sg_opinion,
@@ -64,7 +117,7 @@ fn kind_word(f: &FollowMsg, k: &str) -> &'static str {
     }
 }
 
-fn status_word(f: &FollowMsg, s: Status) -> &'static str {
+pub(crate) fn status_word(f: &FollowMsg, s: Status) -> &'static str {
     match s {
         Status::Cosigning => f.sg_cosigning,
         Status::Submitted => f.sg_submitted,
@@ -73,11 +126,15 @@ fn status_word(f: &FollowMsg, s: Status) -> &'static str {
         Status::Answered => f.sg_answered,
         Status::Reopened => f.sg_reopened,
         Status::Closed => f.sg_closed,
+        Status::Withdrawn => f.sg_withdrawn,
     }
 }
 
 /// The lead unit, and the co-units in brackets.
-fn units_line(f: &FollowMsg, s: &minsheng_domain::entities::suggestions::Model) -> String {
+pub(crate) fn units_line(
+    f: &FollowMsg,
+    s: &minsheng_domain::entities::suggestions::Model,
+) -> String {
     let mut units = s.lead_unit.clone().unwrap_or_default();
     let co = suggestions::units(s);
     if !co.is_empty() {
@@ -86,7 +143,57 @@ fn units_line(f: &FollowMsg, s: &minsheng_domain::entities::suggestions::Model) 
     units
 }
 
-fn item(f: &FollowMsg, user: &PageUser, v: View) -> Item {
+fn request_line(
+    f: &FollowMsg,
+    r: &minsheng_domain::entities::suggestion_requests::Model,
+) -> RequestLine {
+    let text = match r.until {
+        Some(d) => f.sg_req_extension.replace("{date}", &d.to_string()),
+        None => f.sg_req_return.to_owned(),
+    };
+    let word = match r.status.as_str() {
+        "approved" => f.sg_req_approved,
+        "refused" => f.sg_req_refused,
+        _ => f.sg_req_pending,
+    };
+    RequestLine {
+        id: r.id.to_string(),
+        text: format!("{} · {}", r.unit, text),
+        reason: r.reason.clone(),
+        pending: r.status == "pending",
+        decision: match &r.decision_note {
+            Some(n) => format!("{word}：{n}"),
+            None => word.to_owned(),
+        },
+    }
+}
+
+fn promise_lines(f: &FollowMsg, v: &View, can_keep: bool) -> Vec<PromiseLine> {
+    let today = minsheng_domain::clock::today();
+    let mut out = Vec::new();
+    for a in &v.answers {
+        for (i, p) in promises(a).into_iter().enumerate() {
+            let idx = i as i32;
+            let kept = v.kept.iter().find(|k| k.answer_id == a.id && k.idx == idx);
+            out.push(PromiseLine {
+                answer_id: a.id.to_string(),
+                idx,
+                what: p.what,
+                by: f.sg_promise_by.replace("{date}", &p.by.to_string()),
+                kept: kept.map(|k| {
+                    f.sg_promise_kept
+                        .replace("{date}", &k.kept_on.to_string())
+                        .replace("{note}", &k.note)
+                }),
+                late: kept.is_none() && p.by < today,
+                can_keep: can_keep && kept.is_none(),
+            });
+        }
+    }
+    out
+}
+
+pub(crate) fn item(f: &FollowMsg, user: &PageUser, v: View) -> Item {
     let me = user.actor.deputy_id;
     let mine = v.signers.iter().find(|s| Some(s.deputy_id) == me);
     let round = v.answers.len() as i32;
@@ -126,6 +233,15 @@ fn item(f: &FollowMsg, user: &PageUser, v: View) -> Item {
         _ => (None, false),
     };
     let units = units_line(f, &v.s);
+    let admin = user.actor.role == Role::Admin;
+    let unit = user.actor.role == Role::Department;
+    let co_unit = unit && !lead_unit;
+    let confirmed: Vec<_> = v.signers.iter().filter(|s| s.confirmed).collect();
+    let agreed = confirmed.iter().filter(|s| s.withdraw_agreed).count();
+    let handling = matches!(
+        v.status,
+        Status::Cosigning | Status::Submitted | Status::Assigned
+    );
     Item {
         id: v.s.id.to_string(),
         number: v.s.number,
@@ -135,6 +251,33 @@ fn item(f: &FollowMsg, user: &PageUser, v: View) -> Item {
         status_word: status_word(f, v.status),
         clock,
         overdue,
+        can_withdraw: handling && mine.is_some_and(|m| m.confirmed && !m.withdraw_agreed),
+        withdraw_line: (agreed > 0 && confirmed.len() > 1).then(|| {
+            f.sg_withdraw_line
+                .replace("{n}", &confirmed.len().to_string())
+                .replace("{k}", &agreed.to_string())
+        }),
+        can_ask_return: unit && v.status == Status::Assigned,
+        can_ask_extension: lead_unit
+            && v.status == Status::Assigned
+            && v.s.extension_reason.is_none(),
+        can_give_opinion: co_unit && matches!(v.status, Status::Assigned | Status::Reopened),
+        opinion_clock: v
+            .opinion_due
+            .filter(|_| matches!(v.status, Status::Assigned | Status::Reopened))
+            .map(|d| f.sg_opinion_clock.replace("{date}", &d.to_string())),
+        opinions: v
+            .opinions
+            .iter()
+            .map(|o| (format!("{} · {}", o.unit, o.given_on), o.content.clone()))
+            .collect(),
+        requests: v.requests.iter().map(|r| request_line(f, r)).collect(),
+        can_decide: admin,
+        promises: promise_lines(f, &v, lead_unit || admin),
+        key: v.s.key_supervision,
+        supervisor: v.s.supervisor.clone().unwrap_or_default(),
+        can_flag: admin && !matches!(v.status, Status::Withdrawn | Status::Returned),
+        kept: Vec::new(),
         signers: v
             .signers
             .iter()
@@ -189,11 +332,15 @@ struct SuggestionsPage {
     year: i32,
 }
 
+/// The fields typed into one item's form, shown again after a refusal.
+type Kept = Option<(Uuid, Vec<(String, String)>)>;
+
 async fn page(
     state: &WebState,
     user: &PageUser,
     form: (String, String, String, String),
     error: Option<String>,
+    kept: Kept,
 ) -> PageResult {
     let f = user.prefs.lang.follow();
     let (base, here) = match user.actor.role {
@@ -216,7 +363,19 @@ async fn page(
         c: Chrome::for_user(user, here),
         f,
         base,
-        items: views.into_iter().map(|v| item(f, user, v)).collect(),
+        items: views
+            .into_iter()
+            .map(|v| {
+                let id = v.s.id;
+                let mut i = item(f, user, v);
+                if let Some((k, pairs)) = &kept
+                    && *k == id
+                {
+                    i.kept = pairs.clone();
+                }
+                i
+            })
+            .collect(),
         form,
         error: error.clone(),
         stats,
@@ -230,7 +389,7 @@ async fn page(
 
 /// `GET /d/suggestions`, `/dept/suggestions`, `/admin/suggestions`: each audience's own list.
 pub async fn list(State(state): State<WebState>, user: PageUser) -> PageResult {
-    page(&state, &user, Default::default(), None).await
+    page(&state, &user, Default::default(), None, None).await
 }
 
 /// A refusal in a sentence for the form, or the error page for anything else.
@@ -239,12 +398,48 @@ fn sentence(f: &FollowMsg, e: &Error) -> Option<&'static str> {
         Error::Invalid { code, .. } => Some(match *code {
             "unknown_deputy" => f.sg_bad_cosigners,
             "invalid_kind" => f.r_choose,
+            "invalid_date" if e.to_string().contains("promise") => f.sg_bad_promise,
             "invalid_date" => f.r_date,
             _ => f.r_text,
         }),
-        Error::Conflict { .. } => Some(f.sg_not_now),
+        Error::Conflict { code, .. } => Some(match *code {
+            "request_too_late" => f.sg_too_late,
+            "request_pending" => f.sg_pending,
+            _ => f.sg_not_now,
+        }),
         _ => None,
     }
+}
+
+/// A date typed into a form (`2027-06-30`). Errors: `invalid_date`, naming the field.
+fn date_field(pairs: &[(String, String)], name: &str) -> Result<NaiveDate, Error> {
+    field(pairs, name)
+        .trim()
+        .parse()
+        .map_err(|_| Error::invalid_field(ErrorCode::InvalidDate, name, "a date like 2027-06-30"))
+}
+
+/// The answer form's promises, one per line: a date, then what (`2027-06-30 完成路灯安装`).
+/// Errors: `invalid_date` for a line that does not start with a date or says nothing after it.
+fn promise_lines_typed(text: &str) -> Result<Vec<Promise>, Error> {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(|l| {
+            let (date, what) = l.split_once(char::is_whitespace).unwrap_or((l, ""));
+            match (date.parse::<NaiveDate>(), what.trim()) {
+                (Ok(by), what) if !what.is_empty() => Ok(Promise {
+                    what: what.to_owned(),
+                    by,
+                }),
+                _ => Err(Error::invalid_field(
+                    ErrorCode::InvalidDate,
+                    "promises",
+                    "each promise line is a date, then what is promised",
+                )),
+            }
+        })
+        .collect()
 }
 
 /// `POST /d/suggestions`: `kind`, `title`, `content`, `cosigners` (deputy codes, separated by
@@ -286,7 +481,7 @@ pub async fn submit(
     match result {
         Ok(_) => Ok(Redirect::to("/d/suggestions").into_response()),
         Err(e) => match sentence(f, &e) {
-            Some(s) => page(&state, &user, kept, Some(s.into())).await,
+            Some(s) => page(&state, &user, kept, Some(s.into()), None).await,
             None => Err(PageError::from_domain(e, user.prefs)),
         },
     }
@@ -329,19 +524,61 @@ pub async fn act(
             )
             .await
         }
-        "answer" => {
-            suggestions::answer(
-                db,
-                a,
-                id,
-                NewAnswer {
-                    result_class: field(&pairs, "result_class").to_owned(),
-                    content: field(&pairs, "content").to_owned(),
-                    official: field(&pairs, "official").to_owned(),
-                    promises: Vec::new(),
-                },
-            )
-            .await
+        "answer" => match promise_lines_typed(field(&pairs, "promises")) {
+            Ok(promises) => {
+                suggestions::answer(
+                    db,
+                    a,
+                    id,
+                    NewAnswer {
+                        result_class: field(&pairs, "result_class").to_owned(),
+                        content: field(&pairs, "content").to_owned(),
+                        official: field(&pairs, "official").to_owned(),
+                        promises,
+                    },
+                )
+                .await
+            }
+            Err(e) => Err(e),
+        },
+        "withdraw" => withdrawal::agree(db, a, id).await,
+        "ask_return" => {
+            requests::ask(db, a, id, requests::Kind::Return, field(&pairs, "reason")).await
+        }
+        "ask_extension" => match date_field(&pairs, "until") {
+            Ok(d) => {
+                let kind = requests::Kind::Extension(d);
+                requests::ask(db, a, id, kind, field(&pairs, "reason")).await
+            }
+            Err(e) => Err(e),
+        },
+        "decide" => match field(&pairs, "request").parse::<Uuid>() {
+            Ok(r) => {
+                let approve = field(&pairs, "approve") == "1";
+                requests::decide(db, a, id, r, approve, field(&pairs, "note")).await
+            }
+            Err(_) => return Err(PageError::not_found(user.prefs)),
+        },
+        "opinion" => opinions::give(db, a, id, field(&pairs, "content")).await,
+        "keep" => {
+            let (Ok(answer), Ok(idx)) = (
+                field(&pairs, "answer").parse::<Uuid>(),
+                field(&pairs, "idx").parse::<i32>(),
+            ) else {
+                return Err(PageError::not_found(user.prefs));
+            };
+            match date_field(&pairs, "kept_on") {
+                Ok(d) => promises::keep(db, a, id, answer, idx, d, field(&pairs, "note")).await,
+                Err(e) => Err(e),
+            }
+        }
+        "flags" => {
+            let flags = Flags {
+                key_supervision: Some(field(&pairs, "key") == "1"),
+                supervisor: Some(field(&pairs, "supervisor").to_owned()),
+                ..Default::default()
+            };
+            suggestions::set_flags(db, a, id, flags).await
         }
         "assign" => {
             let co: Vec<String> = field(&pairs, "co_units")
@@ -362,7 +599,13 @@ pub async fn act(
         "return" => {
             suggestions::return_it(db, a, id, field(&pairs, "reason"), field(&pairs, "note")).await
         }
-        "publish" => suggestions::set_flags(db, a, id, Some(true), None).await,
+        "publish" => {
+            let flags = Flags {
+                published: Some(true),
+                ..Default::default()
+            };
+            suggestions::set_flags(db, a, id, flags).await
+        }
         _ => return Err(PageError::not_found(user.prefs)),
     };
     match done {
@@ -375,7 +618,10 @@ pub async fn act(
             Ok(Redirect::to(back).into_response())
         }
         Err(e) => match sentence(f, &e) {
-            Some(s) => page(&state, &user, Default::default(), Some(s.into())).await,
+            Some(s) => {
+                let kept = Some((id, pairs.clone()));
+                page(&state, &user, Default::default(), Some(s.into()), kept).await
+            }
             None => Err(PageError::from_domain(e, user.prefs)),
         },
     }
@@ -445,12 +691,7 @@ fn public_item(f: &FollowMsg, v: View) -> Item {
                 )
             })
             .collect(),
-        return_reason: None,
-        can_confirm: false,
-        can_send: false,
-        can_feedback: false,
-        can_answer: false,
-        can_assign: false,
-        can_publish: false,
+        promises: promise_lines(f, &v, false),
+        ..Default::default()
     }
 }

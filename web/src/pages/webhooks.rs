@@ -79,9 +79,13 @@ fn label(lang: crate::i18n::Lang, t: EventType) -> &'static str {
         EventType::ProblemReopened => ("问题退回整改", "Problem sent back"),
         EventType::ProblemClosed => ("问题销号", "Problem closed"),
         EventType::EscalationRecorded => ("询问、质询等监督措施", "Escalation recorded"),
-        EventType::VoteDrafted | EventType::EvaluationDrafted | EventType::ProjectProposed => {
-            ("（不推送）", "(not sent)")
-        }
+        EventType::SuggestionPublished => ("代表建议答复公开", "Suggestion published"),
+        EventType::VoteDrafted
+        | EventType::EvaluationDrafted
+        | EventType::ProjectProposed
+        | EventType::SuggestionReceived
+        | EventType::SuggestionAssigned
+        | EventType::SuggestionAnswered => ("（不推送）", "(not sent)"),
     };
     if lang == crate::i18n::Lang::En {
         en
