@@ -296,3 +296,231 @@ async fn a_suggestion_through_the_pages() {
         .assert_contains("没有找到已公开的建议");
     let _ = deputies;
 }
+
+/// The steps around an answer, on the pages: a unit asks for more time (a wrong date is refused in
+/// a sentence with the reason kept), the office approves; a co-unit sends its opinion; the answer
+/// carries promises typed one per line (a bad line refused, the text kept); the 督办 list shows the
+/// promise until the unit marks it kept; the yearly report counts it; the deputy withdraws another.
+#[tokio::test]
+async fn suggestion_handling_through_the_pages() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    let deputies = app.deputies(&admin, 1).await;
+    app.department(&admin, "zjj-q", "县住建局").await;
+    app.department(&admin, "czj-q", "县财政局").await;
+    let new =
+        json!({"kind": "suggestion", "title": "关于整治背街小巷的建议", "content": "路面破损。"});
+    let id = app
+        .post("/api/v1/suggestions", Some(&deputies[0].1), new)
+        .await
+        .expect(201)["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    app.post(
+        &format!("/api/v1/suggestions/{id}/assign"),
+        Some(&admin),
+        json!({"lead_unit": "县住建局", "co_units": ["县财政局"]}),
+    )
+    .await
+    .expect(200);
+
+    // The lead unit asks for more time: a date that is not a date is refused, the reason kept.
+    let mut unit = Visitor::logged_in(&app.base, "zjj-q", "department-pw-1").await;
+    let todo = unit.get("/dept/suggestions").await;
+    todo.assert_contains("申请延期答复")
+        .assert_contains("会办意见应在");
+    let csrf = todo.csrf();
+    let act = |a: &str| format!("/dept/suggestions/{id}/{a}");
+    let refused = unit
+        .post(
+            &act("ask_extension"),
+            &[
+                ("csrf", &csrf),
+                ("until", "明年三月"),
+                ("reason", "资金待省里下达"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, 422);
+    refused
+        .assert_contains("日期")
+        .assert_contains("资金待省里下达");
+    let until = minsheng_domain::calendar::add_months(minsheng_domain::clock::today(), 4);
+    let asked = unit
+        .post(
+            &act("ask_extension"),
+            &[
+                ("csrf", &csrf),
+                ("until", &until.to_string()),
+                ("reason", "资金待省里下达"),
+            ],
+        )
+        .await;
+    assert_eq!(asked.status, 303);
+    unit.get("/dept/suggestions")
+        .await
+        .assert_contains("待审批")
+        .assert_lacks("申请延期答复</summary>");
+    let mut office = Visitor::logged_in(&app.base, "admin", minsheng_tests::ADMIN_PASSWORD).await;
+    let page = office.get("/admin/suggestions").await;
+    page.assert_contains("资金待省里下达");
+    let rid = app
+        .get(&format!("/api/v1/suggestions/{id}"), Some(&admin))
+        .await
+        .expect(200)["requests"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let approved = office
+        .post(
+            &format!("/admin/suggestions/{id}/decide"),
+            &[
+                ("csrf", &page.csrf()),
+                ("request", &rid),
+                ("approve", "1"),
+                ("note", ""),
+            ],
+        )
+        .await;
+    assert_eq!(approved.status, 303);
+    unit.get("/dept/suggestions")
+        .await
+        .assert_contains(&format!("应在 {until} 前答复"))
+        .assert_contains("已同意");
+
+    // The co-unit's opinion reaches the lead unit.
+    let mut co = Visitor::logged_in(&app.base, "czj-q", "department-pw-1").await;
+    let p = co.get("/dept/suggestions").await;
+    assert_eq!(
+        co.post(
+            &format!("/dept/suggestions/{id}/opinion"),
+            &[("csrf", &p.csrf()), ("content", "同意安排资金200万元。")]
+        )
+        .await
+        .status,
+        303
+    );
+    let p = unit.get("/dept/suggestions").await;
+    p.assert_contains("同意安排资金200万元。");
+
+    // The answer's promises, one per line; a line without a date is refused, all kept.
+    let by = minsheng_domain::clock::today() + chrono::Duration::days(30);
+    let refused = unit
+        .post(
+            &act("answer"),
+            &[
+                ("csrf", &p.csrf()),
+                ("result_class", "B"),
+                ("content", "已列入年度计划。"),
+                ("official", "王局长"),
+                ("promises", "年底前完成主巷修补"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, 422);
+    refused
+        .assert_contains("承诺事项的格式不对")
+        .assert_contains("已列入年度计划。")
+        .assert_contains("年底前完成主巷修补");
+    let lines = format!("{by} 完成主巷修补\n");
+    let answered = unit
+        .post(
+            &act("answer"),
+            &[
+                ("csrf", &p.csrf()),
+                ("result_class", "B"),
+                ("content", "已列入年度计划。"),
+                ("official", "王局长"),
+                ("promises", &lines),
+            ],
+        )
+        .await;
+    assert_eq!(answered.status, 303);
+    let board = unit.get("/dept/suggestions/supervision").await;
+    board
+        .assert_contains("未兑现的承诺（1）")
+        .assert_contains("完成主巷修补")
+        .assert_contains("还有 30 天");
+    let p = unit.get("/dept/suggestions").await;
+    let answer_id = app
+        .get(&format!("/api/v1/suggestions/{id}"), Some(&admin))
+        .await
+        .expect(200)["answers"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let today = minsheng_domain::clock::today().to_string();
+    assert_eq!(
+        unit.post(
+            &act("keep"),
+            &[
+                ("csrf", &p.csrf()),
+                ("answer", &answer_id),
+                ("idx", "0"),
+                ("kept_on", &today),
+                ("note", "主巷已修补完毕")
+            ]
+        )
+        .await
+        .status,
+        303
+    );
+    unit.get("/dept/suggestions/supervision")
+        .await
+        .assert_contains("未兑现的承诺（0）");
+    unit.get("/dept/suggestions")
+        .await
+        .assert_contains("主巷已修补完毕");
+    // A deputy has no 督办 list.
+    let mut deputy = Visitor::logged_in(&app.base, "d0001", "deputy-password-1").await;
+    assert_eq!(
+        deputy.get("/admin/suggestions/supervision").await.status,
+        403
+    );
+
+    // The yearly report counts the answer, class B, on time.
+    office
+        .get("/admin/suggestions/report")
+        .await
+        .assert_contains("年代表建议办理情况报告")
+        .assert_contains("已答复 1 件，其中按期答复 1 件")
+        .assert_contains("B 类 1 件")
+        .assert_contains("关于整治背街小巷的建议");
+
+    // The deputy withdraws a second suggestion of their own before it is answered.
+    let p = deputy.get("/d/suggestions").await;
+    let withdrawn = deputy
+        .post(
+            "/d/suggestions",
+            &[
+                ("csrf", &p.csrf()),
+                ("kind", "opinion"),
+                ("title", "关于路灯的意见"),
+                ("content", "路灯不亮。"),
+                ("cosigners", ""),
+            ],
+        )
+        .await;
+    assert_eq!(withdrawn.status, 303);
+    let second = app
+        .get("/api/v1/suggestions", Some(&admin))
+        .await
+        .expect(200)["items"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let p = deputy.get("/d/suggestions").await;
+    p.assert_contains("撤回这件建议");
+    assert_eq!(
+        deputy
+            .post(
+                &format!("/d/suggestions/{second}/withdraw"),
+                &[("csrf", &p.csrf())]
+            )
+            .await
+            .status,
+        303
+    );
+    deputy.get("/d/suggestions").await.assert_contains("已撤回");
+}

@@ -375,6 +375,7 @@ table! {
     sg_print: "打印", "Print";
     sg_lead_deputy: "领衔代表", "Lead deputy";
     sg_status: "状态", "Status";
+    sg_title_col: "标题", "Title";
     sg_bad_promise: "承诺事项的格式不对：每行先写日期（如 2027-06-30），再写内容。填写的内容已保留。", "A promise line is not right: each line starts with a date (e.g. 2027-06-30), then what. Your input is kept.";
     sg_too_late: "交办已超过 7 个工作日，不能再申请退回；请与人大常委会办公室联系。", "More than 7 working days since assignment: a send-back can no longer be asked; contact the office.";
     sg_pending: "本单位的申请还在等待审批。", "Your unit's request is waiting for the office.";

@@ -238,6 +238,10 @@ pub(crate) fn item(f: &FollowMsg, user: &PageUser, v: View) -> Item {
     let co_unit = unit && !lead_unit;
     let confirmed: Vec<_> = v.signers.iter().filter(|s| s.confirmed).collect();
     let agreed = confirmed.iter().filter(|s| s.withdraw_agreed).count();
+    // One request at a time per unit: while it waits, the unit is not offered another.
+    let waiting = v.requests.iter().any(|r| {
+        r.status == "pending" && Some(r.unit.as_str()) == user.actor.department.as_deref()
+    });
     let handling = matches!(
         v.status,
         Status::Cosigning | Status::Submitted | Status::Assigned
@@ -257,8 +261,9 @@ pub(crate) fn item(f: &FollowMsg, user: &PageUser, v: View) -> Item {
                 .replace("{n}", &confirmed.len().to_string())
                 .replace("{k}", &agreed.to_string())
         }),
-        can_ask_return: unit && v.status == Status::Assigned,
+        can_ask_return: unit && !waiting && v.status == Status::Assigned,
         can_ask_extension: lead_unit
+            && !waiting
             && v.status == Status::Assigned
             && v.s.extension_reason.is_none(),
         can_give_opinion: co_unit && matches!(v.status, Status::Assigned | Status::Reopened),
@@ -348,9 +353,13 @@ async fn page(
         Role::Department => ("dept", "/dept/suggestions"),
         Role::Admin => ("admin", "/admin/suggestions"),
     };
-    let views = suggestions::list(&state.db, Some(&user.actor), false)
+    let mut views = suggestions::list(&state.db, Some(&user.actor), false)
         .await
         .map_err(|e| PageError::from_domain(e, user.prefs))?;
+    if user.actor.role == Role::Department {
+        // A unit works by deadline: what is due first on top, the answered after.
+        views.sort_by_key(|v| (v.answer_days_left.is_none(), v.answer_days_left));
+    }
     let year = chrono::Datelike::year(&minsheng_domain::clock::today());
     let stats = if user.actor.role == Role::Admin {
         suggestions::statistics(&state.db, &user.actor, year)
