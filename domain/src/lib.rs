@@ -15,6 +15,7 @@ pub mod db;
 pub mod demo;
 pub mod deputy_desk;
 pub mod display;
+pub mod duty;
 pub mod entities;
 pub mod error;
 pub mod evaluations;

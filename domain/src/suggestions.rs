@@ -343,6 +343,14 @@ pub async fn get(db: &DatabaseConnection, actor: Option<&Actor>, id: Uuid) -> Re
     let s = find(db, id).await?;
     may_read(db, actor, &s).await?;
     let mut v = view(db, s).await?;
+    redact(actor, &mut v);
+    Ok(v)
+}
+
+/// What the caller may not see of a suggestion they may read: a co-signer who has not confirmed
+/// (shown to the office and the signers only), each deputy's feedback (not to the public), the
+/// units' requests and opinions (between the units and the office only).
+fn redact(actor: Option<&Actor>, v: &mut View) {
     let insider = actor.is_some_and(|a| {
         a.role == Role::Admin || v.signers.iter().any(|x| Some(x.deputy_id) == a.deputy_id)
     });
@@ -350,15 +358,12 @@ pub async fn get(db: &DatabaseConnection, actor: Option<&Actor>, id: Uuid) -> Re
         v.signers.retain(|x| x.confirmed);
     }
     if actor.is_none() {
-        // The public reads the answer, not each deputy's feedback.
         v.feedback.clear();
     }
     if !actor.is_some_and(|a| a.role == Role::Admin || is_unit(a, &v.s)) {
-        // Requests and opinions pass between the units and the office.
         v.requests.clear();
         v.opinions.clear();
     }
-    Ok(v)
 }
 
 /// The deputies with these codes (代表编号, as on the login slips; case does not matter), for a
@@ -726,6 +731,7 @@ pub async fn extend(
         .await?
         .ok_or_else(|| Error::not_found("suggestion"))?;
     let s = apply_extension(&txn, actor, s, until, &reason).await?;
+    requests::lapse(&txn, id, Some("extension")).await?;
     txn.commit().await?;
     view(db, s).await
 }
@@ -881,6 +887,7 @@ pub async fn answer(
             .with(json!({"round": round, "result_class": class})),
     )
     .await?;
+    requests::lapse(&txn, id, None).await?;
     announce(&txn, EventType::SuggestionAnswered, &s).await?;
     txn.commit().await?;
     view(db, s).await
@@ -1078,6 +1085,7 @@ pub async fn set_flags(db: &DatabaseConnection, actor: &Actor, id: Uuid, f: Flag
         .ok_or_else(|| Error::not_found("suggestion"))?;
     let status = Status::parse(&s.status)?;
     let newly_published = published == Some(true) && !s.published;
+    let was_published = s.published;
     if published == Some(true)
         && !matches!(status, Status::Answered | Status::Closed | Status::Reopened)
     {
@@ -1109,6 +1117,9 @@ pub async fn set_flags(db: &DatabaseConnection, actor: &Actor, id: Uuid, f: Flag
     .await?;
     if newly_published {
         announce(&txn, EventType::SuggestionPublished, &s).await?;
+    } else if was_published && !s.published {
+        // The public feed said it was published; it says so no longer.
+        announce(&txn, EventType::SuggestionUnpublished, &s).await?;
     }
     txn.commit().await?;
     view(db, s).await
@@ -1135,11 +1146,24 @@ pub async fn search(
     let mut find = suggestions::Entity::find().order_by_desc(suggestions::Column::Number);
     for w in words.split_whitespace().take(5) {
         let w: String = w.chars().take(50).collect();
+        // `%` and `_` typed by a visitor are letters, not LIKE wildcards.
+        let pattern = format!(
+            "%{}%",
+            w.replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_")
+        );
+        let like = |c: suggestions::Column| {
+            sea_orm::sea_query::ExprTrait::like(
+                sea_orm::sea_query::Expr::col(c),
+                sea_orm::sea_query::LikeExpr::new(pattern.clone()).escape('\\'),
+            )
+        };
         find = find.filter(
             sea_orm::Condition::any()
-                .add(suggestions::Column::Title.contains(&w))
-                .add(suggestions::Column::Content.contains(&w))
-                .add(suggestions::Column::LeadUnit.contains(&w)),
+                .add(like(suggestions::Column::Title))
+                .add(like(suggestions::Column::Content))
+                .add(like(suggestions::Column::LeadUnit)),
         );
     }
     match actor.map(|a| (a.role, a)) {
@@ -1168,10 +1192,7 @@ pub async fn search(
             continue;
         }
         let mut v = view(db, s).await?;
-        if actor.is_none() {
-            v.signers.retain(|x| x.confirmed);
-            v.feedback.clear();
-        }
+        redact(actor, &mut v);
         let overdue =
             v.assign_days_left.is_some_and(|d| d < 0) || v.answer_days_left.is_some_and(|d| d < 0);
         if !overdue_only || overdue {

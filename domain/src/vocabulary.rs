@@ -297,6 +297,7 @@ vocabulary! {
         SuggestionAssigned = "suggestion.assigned",
         SuggestionAnswered = "suggestion.answered",
         SuggestionPublished = "suggestion.published",
+        SuggestionUnpublished = "suggestion.unpublished",
     }
 }
 

@@ -19,6 +19,8 @@ mod m0012_audit;
 mod m0013_feed_and_webhooks;
 mod m0014_suggestions;
 mod m0015_suggestion_handling;
+mod m0016_duty_record;
+mod m0017_liaison_stations;
 
 pub struct Migrator;
 
@@ -40,6 +42,8 @@ impl MigratorTrait for Migrator {
             Box::new(m0013_feed_and_webhooks::Migration),
             Box::new(m0014_suggestions::Migration),
             Box::new(m0015_suggestion_handling::Migration),
+            Box::new(m0016_duty_record::Migration),
+            Box::new(m0017_liaison_stations::Migration),
         ]
     }
 }

@@ -56,7 +56,8 @@ pub struct RequestDto {
     pub reason: String,
     /// The deadline an extension asks for.
     pub until: Option<NaiveDate>,
-    /// `pending`, `approved` or `refused`.
+    /// `pending`, `approved`, `refused`, or `lapsed` (the suggestion was answered, sent back or
+    /// withdrawn while it waited).
     pub status: String,
     pub decision_note: Option<String>,
     pub created_at: DateTime<Utc>,

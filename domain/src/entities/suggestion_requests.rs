@@ -16,7 +16,7 @@ pub struct Model {
     pub reason: String,
     /// For an extension: the deadline asked for.
     pub until: Option<Date>,
-    /// `pending`, `approved` or `refused`.
+    /// `pending`, `approved`, `refused` or `lapsed`.
     pub status: String,
     pub decision_note: Option<String>,
     pub created_at: DateTimeUtc,

@@ -19,7 +19,7 @@ use crate::{
 /// Marks the promise at position `idx` (from 0) of an answer kept on `kept_on`, with what was
 /// done. Roles: the lead unit's department account, or admin. Errors: 404 (not the caller's);
 /// 403 `not_lead_unit`; 409 `promise_kept`; 422 `unknown_promise` (no such answer or position on
-/// this suggestion), `invalid_date` (a day after today), `invalid_text`.
+/// this suggestion), `invalid_date` (after today, or before the answer), `invalid_text`.
 pub async fn keep(
     db: &DatabaseConnection,
     actor: &Actor,
@@ -68,6 +68,13 @@ pub async fn keep(
                 "this suggestion's answer has no promise at this position",
             )
         })?;
+    if answer.as_ref().is_some_and(|a| kept_on < a.answered_on) {
+        return Err(Error::invalid_field(
+            ErrorCode::InvalidDate,
+            "kept_on",
+            "a promise is kept on or after the day it was made",
+        ));
+    }
     if suggestion_promises_kept::Entity::find_by_id((answer_id, idx))
         .one(&txn)
         .await?

@@ -181,10 +181,17 @@ pub async fn decide(
     if r.status != "pending" {
         return Err(Error::conflict(
             ErrorCode::RequestNotPending,
-            "this request has been decided",
+            "this request has been decided, or lapsed when the suggestion moved on",
         ));
     }
     if approve {
+        // A request speaks for a unit of the current assignment only.
+        if !(s.lead_unit.as_deref() == Some(r.unit.as_str()) || units(&s).contains(&r.unit)) {
+            return Err(Error::conflict(
+                ErrorCode::RequestNotPending,
+                "the unit that asked no longer handles this suggestion",
+            ));
+        }
         s = match r.until {
             Some(until) => apply_extension(&txn, actor, s, until, &r.reason).await?,
             None => send_back(&txn, s, &r.unit).await?,
@@ -217,10 +224,14 @@ async fn send_back(
     if Status::parse(&s.status)? != Status::Assigned {
         return Err(Error::conflict(
             ErrorCode::SuggestionNotAssigned,
-            "it has been answered since the unit asked",
+            "the suggestion is no longer waiting for its answer",
         ));
     }
     let lead = s.lead_unit.as_deref() == Some(unit);
+    if lead {
+        // Back to the office's queue: every other unit's waiting request lapses with it.
+        lapse(txn, s.id, None).await?;
+    }
     let co: Vec<String> = units(&s).into_iter().filter(|u| u != unit).collect();
     let mut row: suggestions::ActiveModel = s.into();
     if lead {
@@ -242,4 +253,30 @@ async fn send_back(
     }
     row.updated_at = Set(Utc::now());
     Ok(row.update(txn).await?)
+}
+
+/// Closes the waiting requests of a suggestion that moved on (answered, sent back, withdrawn, or
+/// extended by the office directly): status `lapsed`, so none is approved later against another
+/// assignment. `kind` limits it to one kind.
+pub(super) async fn lapse(
+    txn: &sea_orm::DatabaseTransaction,
+    id: Uuid,
+    kind: Option<&str>,
+) -> Result<()> {
+    let mut q = suggestion_requests::Entity::update_many()
+        .col_expr(
+            suggestion_requests::Column::Status,
+            sea_orm::sea_query::Expr::value("lapsed"),
+        )
+        .col_expr(
+            suggestion_requests::Column::DecidedAt,
+            sea_orm::sea_query::Expr::value(Utc::now()),
+        )
+        .filter(suggestion_requests::Column::SuggestionId.eq(id))
+        .filter(suggestion_requests::Column::Status.eq("pending"));
+    if let Some(k) = kind {
+        q = q.filter(suggestion_requests::Column::Kind.eq(k));
+    }
+    q.exec(txn).await?;
+    Ok(())
 }

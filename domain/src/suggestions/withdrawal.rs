@@ -15,15 +15,21 @@ use crate::{
 
 /// The caller agrees to withdraw; the last agreement withdraws it. Returns the suggestion, its
 /// status `withdrawn` when it was the last. Roles: a signer who confirmed. Errors: 404 (not a
-/// signer); 409 `suggestion_not_withdrawable` (answered, closed, returned or withdrawn).
+/// signer); 403 `not_entitled` (a co-signer who has not confirmed); 409
+/// `suggestion_not_withdrawable` (answered, closed, returned or withdrawn).
 pub async fn agree(db: &DatabaseConnection, actor: &Actor, id: Uuid) -> Result<View> {
     let me = actor.require_deputy()?;
     let txn = db::begin_write(db).await?;
     let s = lock(&txn, id).await?;
     let mine = signer_row(&txn, id, me)
         .await?
-        .filter(|r| r.confirmed_at.is_some())
         .ok_or_else(|| Error::not_found("suggestion"))?;
+    if mine.confirmed_at.is_none() {
+        return Err(Error::forbidden(
+            ErrorCode::NotEntitled,
+            "a co-signer who has not confirmed has nothing to withdraw; leave it unconfirmed",
+        ));
+    }
     if !matches!(
         Status::parse(&s.status)?,
         Status::Cosigning | Status::Submitted | Status::Assigned
@@ -42,6 +48,9 @@ pub async fn agree(db: &DatabaseConnection, actor: &Actor, id: Uuid) -> Result<V
         .all(&txn)
         .await?;
     let all = confirmed.iter().all(|r| r.withdraw_agreed);
+    if all {
+        super::requests::lapse(&txn, id, None).await?;
+    }
     let s = if all {
         let mut row: suggestions::ActiveModel = s.into();
         row.status = Set(Status::Withdrawn.as_str().into());

@@ -79,9 +79,14 @@ async fn requests_opinions_and_promises() {
         .await
         .expect_problem(409, "request_pending");
     let ext_id = s["requests"][0]["id"].as_str().unwrap().to_owned();
-    // The deputy does not see the units' requests.
+    // The deputy does not see the units' requests, in the suggestion or in the list.
     let seen = app.get(&url(""), Some(&d1.1)).await.expect(200);
     assert_eq!(seen["requests"], json!([]));
+    let listed = app
+        .get("/api/v1/suggestions", Some(&d1.1))
+        .await
+        .expect(200);
+    assert_eq!(listed["items"][0]["requests"], json!([]));
     // A unit cannot decide; a refusal needs a reason; the office approves.
     let decide = format!("/api/v1/suggestions/{id}/requests/{ext_id}/decision");
     app.post(&decide, Some(&zjj), json!({"approve": true}))
@@ -151,6 +156,12 @@ async fn requests_opinions_and_promises() {
     );
     let read = app.get(&url(""), Some(&zjj)).await.expect(200);
     assert_eq!(read["opinions"][0]["unit"], "县财政局");
+    for token in [Some(d1.1.as_str()), None] {
+        let listed = app.get("/api/v1/suggestions", token).await.expect(200);
+        for item in listed["items"].as_array().unwrap() {
+            assert_eq!(item["opinions"], json!([]), "opinions stay with the units");
+        }
+    }
     assert_eq!(read["opinions"][0]["content"], "同意安排配套资金800万元。");
 
     // The answer promises two things; both wait on the 督办 lists until kept.
@@ -210,6 +221,13 @@ async fn requests_opinions_and_promises() {
     app.post(&url("/kept-promises"), Some(&zjj), kept(2, today))
         .await
         .expect_problem(422, "unknown_promise");
+    app.post(
+        &url("/kept-promises"),
+        Some(&zjj),
+        kept(0, today - Duration::days(1)),
+    )
+    .await
+    .expect_problem(422, "invalid_date");
     let s = app
         .post(&url("/kept-promises"), Some(&zjj), kept(0, today))
         .await
@@ -251,6 +269,7 @@ async fn a_lead_unit_sends_back_in_time_and_the_office_reassigns() {
     let deputies = app.deputies(&admin, 1).await;
     let d1 = &deputies[0];
     let zjj = app.department(&admin, "zjj-r", "县住建局").await;
+    let jtj = app.department(&admin, "jtj-r", "县交通运输局").await;
     let slj = app.department(&admin, "slj-r", "县水利局").await;
     let new = |title: &str| json!({"kind": "suggestion", "title": title, "content": "内容。"});
     let mut ids = Vec::new();
@@ -263,14 +282,22 @@ async fn a_lead_unit_sends_back_in_time_and_the_office_reassigns() {
         app.post(
             &format!("/api/v1/suggestions/{id}/assign"),
             Some(&admin),
-            json!({"lead_unit": "县住建局"}),
+            json!({"lead_unit": "县住建局", "co_units": ["县交通运输局"]}),
         )
         .await
         .expect(200);
         ids.push(id);
     }
-    // The first: 县住建局 asks in time, the office approves: back in the queue, reassigned to
-    // 县水利局 (the office, not the unit, reassigns).
+    // The first: 县住建局 asks in time, and so does its co-unit 县交通运输局.
+    app.post(
+        &format!("/api/v1/suggestions/{}/requests", ids[0]),
+        Some(&jtj),
+        json!({"kind": "return", "reason": "不涉及交通"}),
+    )
+    .await
+    .expect(201);
+    // The office approves 县住建局's: back in the queue, reassigned to 县水利局 (the office, not
+    // the unit, reassigns); 县交通运输局's request lapses with the old assignment.
     let s = app
         .post(
             &format!("/api/v1/suggestions/{}/requests", ids[0]),
@@ -279,7 +306,9 @@ async fn a_lead_unit_sends_back_in_time_and_the_office_reassigns() {
         )
         .await
         .expect(201);
-    let rid = s["requests"][0]["id"].as_str().unwrap();
+    let rid = s["requests"][1]["id"].as_str().unwrap();
+    let jtj_rid = s["requests"][0]["id"].as_str().unwrap().to_owned();
+    assert_eq!(s["requests"][0]["unit"], "县交通运输局");
     let s = app
         .post(
             &format!("/api/v1/suggestions/{}/requests/{rid}/decision", ids[0]),
@@ -304,6 +333,14 @@ async fn a_lead_unit_sends_back_in_time_and_the_office_reassigns() {
         .await
         .expect(200);
     assert_eq!(s["lead_unit"], "县水利局");
+    assert_eq!(s["requests"][0]["status"], "lapsed");
+    app.post(
+        &format!("/api/v1/suggestions/{}/requests/{jtj_rid}/decision", ids[0]),
+        Some(&admin),
+        json!({"approve": true}),
+    )
+    .await
+    .expect_problem(409, "request_not_pending");
     app.get(&format!("/api/v1/suggestions/{}", ids[0]), Some(&slj))
         .await
         .expect(200);
@@ -415,8 +452,24 @@ async fn withdrawal_needs_every_signer_and_the_feed_tells_the_office() {
     app.patch(&url2(""), Some(&admin), json!({"published": true}))
         .await
         .expect(200);
+    // The public search takes % and _ as letters, not wildcards.
+    let found = app.get("/api/v1/suggestions", None).await.expect(200);
+    assert_eq!(found["total"], 1);
+    let mut public_page = minsheng_tests::pages::Visitor::new(&app.base);
+    public_page
+        .get("/suggestions?q=%25")
+        .await
+        .assert_contains("没有找到已公开的建议");
+    public_page
+        .get("/suggestions?q=公交")
+        .await
+        .assert_contains("关于增设公交站台的建议");
 
-    // The office reads every step; the public only the publication.
+    // Published by mistake, taken back: the feed says so too.
+    app.patch(&url2(""), Some(&admin), json!({"published": false}))
+        .await
+        .expect(200);
+    // The office reads every step; the public only the publication and its withdrawal.
     let types = |v: &Value| -> Vec<String> {
         v["items"]
             .as_array()
@@ -442,13 +495,17 @@ async fn withdrawal_needs_every_signer_and_the_feed_tells_the_office() {
             "suggestion.assigned",
             "suggestion.answered",
             "suggestion.published",
+            "suggestion.unpublished",
         ]
     );
     let public = app
         .get(&format!("/api/v1/events?after={after}&limit=500"), None)
         .await
         .expect(200);
-    assert_eq!(types(&public), ["suggestion.published"]);
+    assert_eq!(
+        types(&public),
+        ["suggestion.published", "suggestion.unpublished"]
+    );
     let published = public["items"]
         .as_array()
         .unwrap()

@@ -341,6 +341,7 @@ table! {
     sg_req_pending: "待审批", "waiting";
     sg_req_approved: "已同意", "approved";
     sg_req_refused: "未同意", "refused";
+    sg_req_lapsed: "已失效（建议已进入下一步）", "lapsed (the suggestion moved on)";
     sg_approve: "同意", "Approve";
     sg_refuse: "不同意", "Refuse";
     sg_refuse_note: "不同意的理由（不同意时必填）", "Reason for refusing (needed to refuse)";

@@ -154,6 +154,7 @@ fn request_line(
     let word = match r.status.as_str() {
         "approved" => f.sg_req_approved,
         "refused" => f.sg_req_refused,
+        "lapsed" => f.sg_req_lapsed,
         _ => f.sg_req_pending,
     };
     RequestLine {
@@ -407,7 +408,7 @@ fn sentence(f: &FollowMsg, e: &Error) -> Option<&'static str> {
         Error::Invalid { code, .. } => Some(match *code {
             "unknown_deputy" => f.sg_bad_cosigners,
             "invalid_kind" => f.r_choose,
-            "invalid_date" if e.to_string().contains("promise") => f.sg_bad_promise,
+            "invalid_date" if promise_field(e) => f.sg_bad_promise,
             "invalid_date" => f.r_date,
             _ => f.r_text,
         }),
@@ -418,6 +419,11 @@ fn sentence(f: &FollowMsg, e: &Error) -> Option<&'static str> {
         }),
         _ => None,
     }
+}
+
+/// Whether a refusal is about the answer form's promise lines.
+fn promise_field(e: &Error) -> bool {
+    matches!(e, Error::Invalid { fields, .. } if fields.iter().any(|f| f.field == "promises"))
 }
 
 /// A date typed into a form (`2027-06-30`). Errors: `invalid_date`, naming the field.
@@ -563,7 +569,11 @@ pub async fn act(
         },
         "decide" => match field(&pairs, "request").parse::<Uuid>() {
             Ok(r) => {
-                let approve = field(&pairs, "approve") == "1";
+                let approve = match field(&pairs, "approve") {
+                    "1" => true,
+                    "0" => false,
+                    _ => return Err(PageError::not_found(user.prefs)),
+                };
                 requests::decide(db, a, id, r, approve, field(&pairs, "note")).await
             }
             Err(_) => return Err(PageError::not_found(user.prefs)),

@@ -80,6 +80,7 @@ fn label(lang: crate::i18n::Lang, t: EventType) -> &'static str {
         EventType::ProblemClosed => ("问题销号", "Problem closed"),
         EventType::EscalationRecorded => ("询问、质询等监督措施", "Escalation recorded"),
         EventType::SuggestionPublished => ("代表建议答复公开", "Suggestion published"),
+        EventType::SuggestionUnpublished => ("代表建议撤销公开", "Suggestion unpublished"),
         EventType::VoteDrafted
         | EventType::EvaluationDrafted
         | EventType::ProjectProposed
