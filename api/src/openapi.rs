@@ -36,6 +36,8 @@ Each operation's description names the roles it allows.",
         (name = "evaluations", description = "Satisfaction rating (满意度测评)"),
         (name = "audit", description = "The hash-chained audit log of every state change"),
         (name = "suggestions", description = "Deputies' suggestions (代表建议办理): submit, co-sign, return, assign, extend, answer, feedback, publish; the working-day calendar"),
+        (name = "duty", description = "Deputies' duty record and points (履职档案 / 积分): rules per year, records line by line, the office's entries, corrections, quarterly snapshots"),
+        (name = "stations", description = "Liaison stations (代表联络站): deputies, reception days, citizens' opinions and the citizen's lookup by code"),
         (name = "integrations", description = "The change feed (a cursor over every public change, also as Server-Sent Events) and webhooks (Standard Webhooks signatures)"),
         (name = "operations", description = "Health and readiness"),
     )

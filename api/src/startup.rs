@@ -94,6 +94,22 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(suggestions::opinion))
         .routes(routes!(suggestions::keep_promise))
         .routes(routes!(suggestions::supervision))
+        .routes(routes!(duty::get_rules, duty::set_rules))
+        .routes(routes!(duty::deputy_record))
+        .routes(routes!(duty::totals))
+        .routes(routes!(duty::record_activity))
+        .routes(routes!(duty::set_leave))
+        .routes(routes!(duty::ask_correction, duty::list_corrections))
+        .routes(routes!(duty::decide_correction))
+        .routes(routes!(duty::take_snapshot, duty::list_snapshots))
+        .routes(routes!(duty::get_snapshot))
+        .routes(routes!(duty::publish_snapshot))
+        .routes(routes!(stations::create, stations::list))
+        .routes(routes!(stations::get))
+        .routes(routes!(stations::add_day))
+        .routes(routes!(stations::record_opinion, stations::list_opinions))
+        .routes(routes!(stations::handle))
+        .routes(routes!(stations::lookup))
         .routes(routes!(
             suggestions::import_calendar,
             suggestions::get_calendar

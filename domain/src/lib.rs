@@ -27,6 +27,7 @@ pub mod passwords;
 pub mod projects;
 pub mod recovery;
 pub mod sessions;
+pub mod stations;
 pub mod suggestions;
 pub mod text;
 pub mod throttle;

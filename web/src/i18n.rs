@@ -1,6 +1,7 @@
 //! The pages' words, one table per language. Every table is a value of [`Msg`], so a string missing
 //! from a language fails the build. Chinese (zh-CN) first; English for visitors and integrators.
 
+pub mod duty;
 pub mod followup;
 
 /// A page language, chosen by the `lang` cookie (Chinese when absent).

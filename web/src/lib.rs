@@ -250,6 +250,26 @@ pub fn router<S: Clone + Send + Sync + 'static>(state: WebState) -> Router<S> {
             "/{audience}/suggestions/{id}/{action}",
             post(pages::suggestions::act_any),
         )
+        .route("/d/duty", get(pages::duty::mine))
+        .route("/d/duty/corrections", post(pages::duty::ask))
+        .route("/admin/duty", get(pages::duty::office))
+        .route("/admin/duty/deputies/{id}", get(pages::duty::of_deputy))
+        .route("/admin/duty/{action}", post(pages::duty::act))
+        .route("/duty", get(pages::duty::public))
+        .route("/duty/snapshots/{id}", get(pages::duty::public_snapshot))
+        .route("/stations", get(pages::stations::list))
+        .route("/stations/lookup", get(pages::stations::lookup))
+        .route("/stations/{id}", get(pages::stations::page))
+        .route("/d/stations", get(pages::stations::work))
+        .route("/admin/stations", get(pages::stations::work))
+        .route(
+            "/{audience}/stations/{id}/{action}",
+            post(pages::stations::act),
+        )
+        .route(
+            "/{audience}/station-opinions/{id}/{action}",
+            post(pages::stations::act),
+        )
         .route(
             "/admin/webhooks",
             get(pages::webhooks::list).post(pages::webhooks::create),

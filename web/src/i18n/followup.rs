@@ -328,6 +328,8 @@ table! {
     sg_not_now: "这一步现在不能做（建议的状态已经变了），请刷新页面。", "This step cannot be taken now (the suggestion has moved on); reload the page.";
     sg_withdrawn: "已撤回", "Withdrawn";
     sg_withdraw: "撤回这件建议", "Withdraw this suggestion";
+    sg_withdraw_warn: "撤回后这件建议不再办理。", "Once withdrawn, the suggestion is no longer handled. ";
+    sg_withdraw_confirm: "确认撤回", "Withdraw it";
     sg_withdraw_hint: "联名建议要所有署名代表都同意才撤回。", "A joint suggestion is withdrawn when every signer agrees.";
     sg_withdraw_line: "撤回：{n} 位署名代表中已有 {k} 位同意", "Withdrawal: {k} of {n} signers agree";
     sg_ask_return: "申请退回（不属于本单位职责）", "Ask to send it back (not this unit's matter)";
