@@ -110,6 +110,9 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(stations::record_opinion, stations::list_opinions))
         .routes(routes!(stations::handle))
         .routes(routes!(stations::lookup))
+        .routes(routes!(subjects::create, subjects::list))
+        .routes(routes!(subjects::get))
+        .routes(routes!(subjects::rectify))
         .routes(routes!(
             suggestions::import_calendar,
             suggestions::get_calendar

@@ -597,6 +597,7 @@ async fn follow_up_previous_year(
         EvaluationDraft {
             title: RATING_TITLE.into(),
             project_ids: adopted.clone(),
+            subject_ids: Vec::new(),
             threshold_base: ThresholdBase::AllDeputies,
         },
     )

@@ -127,6 +127,7 @@ async fn a_vote_and_a_rating_round_share_one_ballot_box() {
         ratings::EvaluationDraft {
             title: "2027年民生实事项目满意度测评".into(),
             project_ids: vec![a],
+            subject_ids: Vec::new(),
             threshold_base: ThresholdBase::AllDeputies,
         },
     )

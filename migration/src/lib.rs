@@ -21,6 +21,7 @@ mod m0014_suggestions;
 mod m0015_suggestion_handling;
 mod m0016_duty_record;
 mod m0017_liaison_stations;
+mod m0018_rating_subjects;
 
 pub struct Migrator;
 
@@ -44,6 +45,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0015_suggestion_handling::Migration),
             Box::new(m0016_duty_record::Migration),
             Box::new(m0017_liaison_stations::Migration),
+            Box::new(m0018_rating_subjects::Migration),
         ]
     }
 }

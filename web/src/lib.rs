@@ -250,6 +250,9 @@ pub fn router<S: Clone + Send + Sync + 'static>(state: WebState) -> Router<S> {
             "/{audience}/suggestions/{id}/{action}",
             post(pages::suggestions::act_any),
         )
+        .route("/admin/subjects", get(pages::subjects::office))
+        .route("/admin/subjects/{action}", post(pages::subjects::act))
+        .route("/subjects/{id}", get(pages::subjects::public))
         .route("/d/duty", get(pages::duty::mine))
         .route("/d/duty/corrections", post(pages::duty::ask))
         .route("/admin/duty", get(pages::duty::office))

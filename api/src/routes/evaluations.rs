@@ -59,6 +59,8 @@ pub struct EvaluationDto {
     pub threshold_base: ThresholdBaseDto,
     pub status: VoteStatusDto,
     pub project_ids: Vec<Uuid>,
+    /// The other subjects (officials' and work reports), rated after the projects.
+    pub subject_ids: Vec<Uuid>,
     /// 应到: deputies on the roster (frozen when the round opens).
     pub entitled: u32,
     /// 实到: deputies marked present plus every deputy who rated and was marked absent since;
@@ -82,6 +84,7 @@ impl From<EvaluationView> for EvaluationDto {
                 VoteStatus::Published => VoteStatusDto::Published,
             },
             project_ids: v.projects.iter().map(|p| p.id).collect(),
+            subject_ids: v.subjects.iter().map(|x| x.id).collect(),
             entitled: v.entitled,
             present: v.present,
             ballots_cast: v.ballots_cast,
@@ -94,14 +97,18 @@ pub struct CreateEvaluationRequest {
     #[schema(min_length = 1, max_length = 200, pattern = "one-line")]
     pub title: String,
     /// Adopted (or later) projects to rate.
-    #[schema(min_items = 1)]
+    #[serde(default)]
     pub project_ids: Vec<Uuid>,
+    /// Officials' and work reports to rate (履职评议, `/api/v1/rating-subjects`); a round names
+    /// at least one project or subject.
+    #[serde(default)]
+    pub subject_ids: Vec<Uuid>,
     /// Base of the "more than half" in the grade rule; `none` is not allowed. Default all_deputies.
     #[serde(default)]
     pub threshold_base: ThresholdBaseDto,
 }
 
-/// A rating ballot: every project of the round, once.
+/// A rating ballot: every project and subject of the round, once.
 #[derive(Deserialize, ToSchema)]
 pub struct RatingBallotRequest {
     #[serde(deserialize_with = "map_entries")]
@@ -121,6 +128,17 @@ pub struct ProjectRatingDto {
     pub grade: RatingDto,
 }
 
+/// A subject's counts and grade.
+#[derive(Serialize, ToSchema)]
+pub struct SubjectRatingDto {
+    pub subject: crate::routes::subjects::SubjectDto,
+    pub satisfied: u32,
+    pub basically_satisfied: u32,
+    pub unsatisfied: u32,
+    pub satisfaction_permille: Option<u32>,
+    pub grade: RatingDto,
+}
+
 #[derive(Serialize, ToSchema)]
 pub struct EvaluationResultsDto {
     pub evaluation: EvaluationDto,
@@ -128,6 +146,7 @@ pub struct EvaluationResultsDto {
     pub base: u32,
     pub not_voted: u32,
     pub projects: Vec<ProjectRatingDto>,
+    pub subjects: Vec<SubjectRatingDto>,
 }
 
 impl TryFrom<EvaluationResults> for EvaluationResultsDto {
@@ -150,6 +169,18 @@ impl TryFrom<EvaluationResults> for EvaluationResultsDto {
                     })
                 })
                 .collect::<Result<_, Self::Error>>()?,
+            subjects: r
+                .subjects
+                .into_iter()
+                .map(|x| SubjectRatingDto {
+                    satisfied: x.counts.satisfied,
+                    basically_satisfied: x.counts.basically_satisfied,
+                    unsatisfied: x.counts.unsatisfied,
+                    satisfaction_permille: x.satisfaction_permille,
+                    grade: x.grade.into(),
+                    subject: x.subject.into(),
+                })
+                .collect(),
             evaluation: r.view.into(),
         })
     }
@@ -158,7 +189,7 @@ impl TryFrom<EvaluationResults> for EvaluationResultsDto {
 /// Draft a rating round over adopted projects. Roles: admin.
 #[utoipa::path(post, path = "/api/v1/sessions/{id}/evaluations", tag = "evaluations", security(("bearer" = [])), params(("id" = Uuid, Path, description = "session id")), request_body = CreateEvaluationRequest, responses(
     (status = 201, body = EvaluationDto),
-    (status = 422, description = "rules on the ids named, which the schema cannot check: `unknown_project` (not a project), `project_not_adopted` (only adopted projects are rated), `invalid_projects` (a project twice, or none); `invalid_threshold_base`, `invalid_text`, `invalid_body`", body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 422, description = "rules on the ids named, which the schema cannot check: `unknown_project` (not a project), `unknown_subject`, `project_not_adopted` (only adopted projects are rated), `invalid_projects` (an id twice, or neither a project nor a subject); `invalid_threshold_base`, `invalid_text`, `invalid_body`", body = crate::error::Problem, content_type = "application/problem+json"),
 ))]
 pub async fn create_evaluation(
     State(state): State<AppState>,
@@ -169,6 +200,7 @@ pub async fn create_evaluation(
     let d = EvaluationDraft {
         title: r.title,
         project_ids: r.project_ids,
+        subject_ids: r.subject_ids,
         threshold_base: r.threshold_base.into(),
     };
     Ok((
@@ -315,7 +347,7 @@ pub async fn evaluation_results(
     Ok(axum::response::IntoResponse::into_response(Json(dto)))
 }
 
-/// One row per project rated.
+/// One row per project rated, then one per subject.
 fn rating_table(r: &EvaluationResultsDto) -> crate::exports::Table {
     let grade = |g: &RatingDto| match g {
         RatingDto::Satisfied => "满意",
@@ -348,6 +380,19 @@ fn rating_table(r: &EvaluationResultsDto) -> crate::exports::Table {
                     grade(&p.grade).into(),
                 ]
             })
+            .chain(r.subjects.iter().map(|x| {
+                vec![
+                    format!("{} {}", x.subject.name, x.subject.post)
+                        .trim()
+                        .into(),
+                    x.subject.unit.as_str().into(),
+                    x.satisfied.into(),
+                    x.basically_satisfied.into(),
+                    x.unsatisfied.into(),
+                    x.satisfaction_permille.into(),
+                    grade(&x.grade).into(),
+                ]
+            }))
             .collect(),
     }
 }

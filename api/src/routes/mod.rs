@@ -15,6 +15,7 @@ pub mod projects;
 pub mod scrutiny;
 pub mod sessions;
 pub mod stations;
+pub mod subjects;
 pub mod suggestions;
 pub mod votes;
 pub mod webhooks;

@@ -3,3 +3,4 @@
 
 pub mod grade;
 pub mod service;
+pub mod subjects;

@@ -2,7 +2,10 @@
 //! shared [`ballot_box`](crate::ballot_box) like a vote: who rated (`evaluation_participation`) and
 //! what was rated (`evaluation_ballots`) are stored apart, keyed so that storage order does not
 //! follow the order of rating, and rewritten at close. What is a rating's own lives here: the
-//! ballot (every project of the round rated once) and the grade rule.
+//! ballot (every project and subject of the round rated once) and the grade rule. A round rates
+//! adopted projects, and the other subjects of 履职评议 ([`super::subjects`]: an official's
+//! report, a department's work report, the handling of suggestions), each graded by the same
+//! rule on the same base.
 
 use crate::error::ErrorCode;
 use std::collections::{BTreeMap, HashSet};
@@ -10,8 +13,8 @@ use std::collections::{BTreeMap, HashSet};
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection,
-    DatabaseTransaction, DbBackend, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
-    sea_query::Expr,
+    DatabaseTransaction, DbBackend, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set, sea_query::Expr,
 };
 use uuid::Uuid;
 
@@ -22,7 +25,7 @@ use crate::{
     db,
     entities::{
         congress_sessions, evaluation_ballots, evaluation_participation, evaluation_projects,
-        evaluations, projects,
+        evaluation_subjects, evaluations, projects, rating_subjects,
     },
     error::{Error, Result},
     projects::status as project_status,
@@ -37,6 +40,8 @@ pub struct EvaluationView {
     pub evaluation: evaluations::Model,
     pub status: VoteStatus,
     pub projects: Vec<projects::Model>,
+    /// The other subjects, rated after the projects.
+    pub subjects: Vec<rating_subjects::Model>,
     pub entitled: u32,
     pub present: u32,
     pub ballots_cast: u32,
@@ -50,6 +55,15 @@ pub struct ProjectRating {
     pub grade: Grade,
 }
 
+/// A subject's rating in a round.
+#[derive(Debug, Clone)]
+pub struct SubjectRating {
+    pub subject: rating_subjects::Model,
+    pub counts: Counts,
+    pub satisfaction_permille: Option<u32>,
+    pub grade: Grade,
+}
+
 #[derive(Debug, Clone)]
 pub struct EvaluationResults {
     pub view: EvaluationView,
@@ -57,6 +71,7 @@ pub struct EvaluationResults {
     pub base: u32,
     pub not_voted: u32,
     pub projects: Vec<ProjectRating>,
+    pub subjects: Vec<SubjectRating>,
 }
 
 /// One published rating round of one project.
@@ -232,6 +247,24 @@ async fn project_ids(db: &impl ConnectionTrait, id: Uuid) -> Result<Vec<Uuid>> {
         .await?)
 }
 
+async fn subject_ids(db: &impl ConnectionTrait, id: Uuid) -> Result<Vec<Uuid>> {
+    Ok(evaluation_subjects::Entity::find()
+        .filter(evaluation_subjects::Column::EvaluationId.eq(id))
+        .order_by_asc(evaluation_subjects::Column::Position)
+        .select_only()
+        .column(evaluation_subjects::Column::SubjectId)
+        .into_tuple()
+        .all(db)
+        .await?)
+}
+
+/// What a ballot rates: the round's projects, then its subjects.
+async fn rated_ids(db: &impl ConnectionTrait, id: Uuid) -> Result<Vec<Uuid>> {
+    let mut ids = project_ids(db, id).await?;
+    ids.extend(subject_ids(db, id).await?);
+    Ok(ids)
+}
+
 async fn view(db: &impl ConnectionTrait, e: evaluations::Model) -> Result<EvaluationView> {
     let ids = project_ids(db, e.id).await?;
     let mut ps = projects::Entity::find()
@@ -239,6 +272,12 @@ async fn view(db: &impl ConnectionTrait, e: evaluations::Model) -> Result<Evalua
         .all(db)
         .await?;
     ps.sort_by_key(|p| ids.iter().position(|i| *i == p.id));
+    let sids = subject_ids(db, e.id).await?;
+    let mut subjects = rating_subjects::Entity::find()
+        .filter(rating_subjects::Column::Id.is_in(sids.clone()))
+        .all(db)
+        .await?;
+    subjects.sort_by_key(|x| sids.iter().position(|i| *i == x.id));
     let ballots_cast = ballot_box::ballots_cast::<RatingBox>(db, e.id).await?;
     let (entitled, present) = ballot_box::entitled_and_present::<RatingBox>(db, &e).await?;
     Ok(EvaluationView {
@@ -247,6 +286,7 @@ async fn view(db: &impl ConnectionTrait, e: evaluations::Model) -> Result<Evalua
         present,
         ballots_cast,
         projects: ps,
+        subjects,
         evaluation: e,
     })
 }
@@ -254,6 +294,9 @@ async fn view(db: &impl ConnectionTrait, e: evaluations::Model) -> Result<Evalua
 pub struct EvaluationDraft {
     pub title: String,
     pub project_ids: Vec<Uuid>,
+    /// Officials' and work reports to rate ([`super::subjects`]); a round names at least one
+    /// project or subject.
+    pub subject_ids: Vec<Uuid>,
     pub threshold_base: ThresholdBase,
 }
 
@@ -275,11 +318,17 @@ pub async fn create(
     let mut ids = d.project_ids.clone();
     ids.sort();
     ids.dedup();
-    if ids.is_empty() || ids.len() != d.project_ids.len() {
+    let mut sids = d.subject_ids.clone();
+    sids.sort();
+    sids.dedup();
+    if (ids.is_empty() && sids.is_empty())
+        || ids.len() != d.project_ids.len()
+        || sids.len() != d.subject_ids.len()
+    {
         return Err(Error::invalid_field(
             ErrorCode::InvalidProjects,
             "project_ids",
-            "name each project to rate once",
+            "name each project or subject to rate once, at least one",
         ));
     }
     let txn = db::begin_write(db).await?;
@@ -296,6 +345,17 @@ pub async fn create(
             ErrorCode::UnknownProject,
             "project_ids",
             "some ids are not projects",
+        ));
+    }
+    let found_subjects = rating_subjects::Entity::find()
+        .filter(rating_subjects::Column::Id.is_in(sids.clone()))
+        .count(&txn)
+        .await?;
+    if found_subjects as usize != sids.len() {
+        return Err(Error::invalid_field(
+            ErrorCode::UnknownSubject,
+            "subject_ids",
+            "some ids are not rating subjects",
         ));
     }
     let mut all_public = true;
@@ -333,15 +393,27 @@ pub async fn create(
             project_id: Set(p),
             position: Set(i as i32),
         });
-    evaluation_projects::Entity::insert_many(rows)
-        .exec_without_returning(&txn)
+    if !d.project_ids.is_empty() {
+        evaluation_projects::Entity::insert_many(rows)
+            .exec_without_returning(&txn)
+            .await?;
+    }
+    for (i, &sid) in d.subject_ids.iter().enumerate() {
+        evaluation_subjects::ActiveModel {
+            evaluation_id: Set(e.id),
+            subject_id: Set(sid),
+            position: Set(i as i32),
+        }
+        .insert(&txn)
         .await?;
+    }
     crate::audit::record(
         &txn,
         Some(actor),
         crate::audit::Event::new("evaluation.create", "evaluation", e.id).with(serde_json::json!({
             "session_id": session_id, "title": e.title,
             "threshold_base": e.threshold_base.as_str(), "project_ids": d.project_ids,
+            "subject_ids": d.subject_ids,
         })),
     )
     .await?;
@@ -444,7 +516,7 @@ pub fn parse_ratings(
         return Err(Error::invalid_field(
             ErrorCode::IncompleteBallot,
             "ratings",
-            "rate every project of this round",
+            "rate every project and subject of this round",
         ));
     }
     Ok(out)
@@ -468,7 +540,7 @@ async fn cast_once(
 ) -> Result<String> {
     let txn = db::begin_write(db).await?;
     let e = ballot_box::begin_cast::<RatingBox>(&txn, id).await?;
-    let ballot = parse_ratings(&project_ids(&txn, id).await?, ratings)?;
+    let ballot = parse_ratings(&rated_ids(&txn, id).await?, ratings)?;
     let receipt = ballot_box::admit::<RatingBox>(&txn, &e, deputy_id).await?;
     evaluation_ballots::ActiveModel {
         evaluation_id: Set(id),
@@ -532,8 +604,22 @@ pub async fn results(
             }
         })
         .collect();
+    let subjects = view
+        .subjects
+        .iter()
+        .map(|x| {
+            let c = counts.get(&x.id).copied().unwrap_or_default();
+            SubjectRating {
+                subject: x.clone(),
+                satisfaction_permille: c.satisfaction_permille(),
+                grade: grade(&c, base),
+                counts: c,
+            }
+        })
+        .collect();
     Ok(EvaluationResults {
         base,
+        subjects,
         not_voted: view.present.saturating_sub(cast),
         projects,
         view,
@@ -549,6 +635,30 @@ pub async fn grades_of(db: &impl ConnectionTrait, project_id: Uuid) -> Result<Ve
         .into_tuple()
         .all(db)
         .await?;
+    grades_in(db, ids, project_id).await
+}
+
+/// The published rating rounds of a subject, oldest first; the last is its current grade.
+pub async fn grades_of_subject(
+    db: &impl ConnectionTrait,
+    subject_id: Uuid,
+) -> Result<Vec<GradeRecord>> {
+    let ids: Vec<Uuid> = evaluation_subjects::Entity::find()
+        .filter(evaluation_subjects::Column::SubjectId.eq(subject_id))
+        .select_only()
+        .column(evaluation_subjects::Column::EvaluationId)
+        .into_tuple()
+        .all(db)
+        .await?;
+    grades_in(db, ids, subject_id).await
+}
+
+/// The grade of what `rated` names (a project or a subject) in each published round of `ids`.
+async fn grades_in(
+    db: &impl ConnectionTrait,
+    ids: Vec<Uuid>,
+    rated: Uuid,
+) -> Result<Vec<GradeRecord>> {
     let rounds = evaluations::Entity::find()
         .filter(evaluations::Column::Id.is_in(ids))
         .filter(evaluations::Column::Status.eq(VoteStatus::Published))
@@ -562,7 +672,7 @@ pub async fn grades_of(db: &impl ConnectionTrait, project_id: Uuid) -> Result<Ve
             e.roster_at_open.unwrap_or(0) as u32,
             e.present_at_close.unwrap_or(0) as u32,
         );
-        let c = counts.get(&project_id).copied().unwrap_or_default();
+        let c = counts.get(&rated).copied().unwrap_or_default();
         out.push(GradeRecord {
             evaluation_id: e.id,
             grade: grade(&c, base_of(&e, roster, present, cast)),

@@ -25,6 +25,7 @@ mod scrutiny;
 mod secrecy;
 mod stations;
 mod storage;
+mod subjects;
 mod suggestion_handling;
 mod suggestions;
 mod text_rule;

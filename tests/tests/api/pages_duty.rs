@@ -315,3 +315,140 @@ async fn duty_record_and_station_through_the_pages() {
         404
     );
 }
+
+/// 履职评议 on the pages: the office enters an official's report (a bad date refused, the input
+/// kept) and ticks it into a round beside a project; the deputy's rating page lists both; the
+/// published grade shows on the subject's public page, and the office records the rectification.
+#[tokio::test]
+async fn an_official_s_report_rated_through_the_pages() {
+    let app = TestApp::spawn().await;
+    let k = app.adopted_project().await;
+    let mut office = Visitor::logged_in(&app.base, "admin", ADMIN_PASSWORD).await;
+    let page = office.get("/admin/subjects").await;
+    assert_eq!(page.status, 200, "{}", page.html);
+    let form = |oral: &'static str| {
+        vec![
+            ("kind", "official_report"),
+            ("name", "王芳"),
+            ("post", "县法院院长"),
+            ("unit", "县人民法院"),
+            ("year", "2027"),
+            ("oral_on", oral),
+            ("written_report", "审判执行工作情况。"),
+        ]
+    };
+    let csrf = page.csrf();
+    let mut bad = form("六月");
+    bad.push(("csrf", &csrf));
+    let refused = office.post("/admin/subjects/create", &bad).await;
+    assert_eq!(refused.status, 422);
+    refused
+        .assert_contains("日期不对")
+        .assert_contains("县法院院长");
+    let mut good = form("2027-06-20");
+    good.push(("csrf", &csrf));
+    assert_eq!(
+        office.post("/admin/subjects/create", &good).await.status,
+        303
+    );
+    let sid = app.get("/api/v1/rating-subjects", None).await.expect(200)["items"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    let new = office
+        .get(&format!("/admin/sessions/{}/ratings/new", k.session.id))
+        .await;
+    new.assert_contains("王芳 县法院院长");
+    let created = office
+        .post(
+            &format!("/admin/sessions/{}/ratings", k.session.id),
+            &[
+                ("csrf", &new.csrf()),
+                ("title", "2027年测评"),
+                ("threshold_base", "all_deputies"),
+                ("project_ids", &k.project),
+                ("subject_ids", &sid),
+            ],
+        )
+        .await;
+    assert_eq!(created.status, 303, "{}", created.html);
+    let e = app
+        .get(
+            &format!("/api/v1/sessions/{}/evaluations", k.session.id),
+            Some(&k.admin),
+        )
+        .await
+        .expect(200)["items"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    app.post(
+        &format!("/api/v1/evaluations/{e}/open"),
+        Some(&k.admin),
+        json!({}),
+    )
+    .await
+    .expect(200);
+    let mut deputy = Visitor::logged_in(&app.base, "d0001", "deputy-password-1").await;
+    deputy
+        .get(&format!("/d/ratings/{e}"))
+        .await
+        .assert_contains("王芳 县法院院长")
+        .assert_contains("履职报告 · 县人民法院")
+        .assert_contains(&format!("ratings[{sid}]"));
+    for (_, t) in &k.session.deputies {
+        app.post(
+            &format!("/api/v1/evaluations/{e}/ballots"),
+            Some(t),
+            json!({"ratings": {k.project.clone(): "satisfied", sid.clone(): "unsatisfied"}}),
+        )
+        .await
+        .expect(201);
+    }
+    app.post(
+        &format!("/api/v1/evaluations/{e}/close"),
+        Some(&k.admin),
+        json!({}),
+    )
+    .await
+    .expect(200);
+    app.post(
+        &format!("/api/v1/evaluations/{e}/publish"),
+        Some(&k.admin),
+        json!({}),
+    )
+    .await
+    .expect(200);
+    office
+        .get(&format!("/admin/ratings/{e}"))
+        .await
+        .assert_contains(&format!("/subjects/{sid}"));
+    let mut public = Visitor::new(&app.base);
+    public
+        .get(&format!("/subjects/{sid}"))
+        .await
+        .assert_contains("王芳 县法院院长")
+        .assert_contains("不满意")
+        .assert_contains("审判执行工作情况。");
+    let page = office.get("/admin/subjects").await;
+    page.assert_contains("登记整改情况");
+    assert_eq!(
+        office
+            .post(
+                "/admin/subjects/rectify",
+                &[
+                    ("csrf", &page.csrf()),
+                    ("id", &sid),
+                    ("rectification", "制定整改方案，限期整改。")
+                ]
+            )
+            .await
+            .status,
+        303
+    );
+    public
+        .get(&format!("/subjects/{sid}"))
+        .await
+        .assert_contains("制定整改方案，限期整改。");
+}

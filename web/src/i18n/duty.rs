@@ -130,6 +130,28 @@ table! {
     st_duty_codes: "值班代表编号", "Deputies on duty (codes)";
     st_note: "备注（如接待时间）", "Note (e.g. hours)";
     st_not_mine: "您还不是任何联络站的进站代表。", "You are not attached to any station.";
+    sj_title: "履职评议", "Ratings of officials' reports";
+    sj_hint: "政府组成部门负责人、副县长、法院院长、检察院检察长等向人大常委会报告履职情况，代表进行满意度测评。", "Department heads, deputy county heads, the court's president and the chief prosecutor report on their work; deputies rate them.";
+    sj_official_report: "履职报告", "Performance report";
+    sj_work_report: "专项工作报告", "Special work report";
+    sj_suggestion_handling: "建议办理情况报告", "Report on handling suggestions";
+    sj_new: "新增评议对象", "New subject";
+    sj_kind: "类别", "Kind";
+    sj_name: "姓名或报告名称", "Name, or the report's title";
+    sj_post: "职务", "Post";
+    sj_unit: "单位", "Unit";
+    sj_year: "年度", "Year";
+    sj_oral_on: "口头报告日期", "Oral report on";
+    sj_written: "书面报告", "Written report";
+    sj_grades: "测评结果", "Grades";
+    sj_none_grades: "尚未测评。", "Not rated yet.";
+    sj_rectification: "整改情况", "Rectification";
+    sj_rectify: "登记整改情况", "Record the rectification";
+    sj_rectify_hint: "测评不满意的，登记整改情况后在以后的测评中再次测评。", "A subject graded unsatisfied records its rectification and is rated again in a later round.";
+    sj_none: "还没有评议对象。", "No subjects yet.";
+    sj_save: "保存", "Save";
+    sj_in_round: "履职评议对象（可不选）", "Officials' and work reports (optional)";
+    sj_manage: "管理评议对象", "Manage subjects";
 }
 
 impl Lang {

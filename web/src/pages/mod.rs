@@ -15,6 +15,7 @@ pub mod public;
 pub mod rating;
 pub mod screen;
 pub mod stations;
+pub mod subjects;
 pub mod suggestion_board;
 pub mod suggestions;
 pub mod webhooks;

@@ -617,6 +617,8 @@ struct RatingFormPage {
     title: String,
     bases: Vec<Pick>,
     projects: Vec<Pick>,
+    /// 履职评议 subjects of this year and the last.
+    subjects: Vec<Pick>,
     error: Option<String>,
 }
 
@@ -629,6 +631,18 @@ async fn rating_form(
     ticked: Vec<Uuid>,
     refused: Option<(StatusCode, String)>,
 ) -> PageResult {
+    let year = chrono::Datelike::year(&minsheng_domain::clock::today());
+    let subjects: Vec<(Uuid, String)> =
+        minsheng_domain::evaluations::subjects::list(&state.db, None)
+            .await
+            .map_err(fail(user))?
+            .into_iter()
+            .filter(|x| x.year >= year - 1)
+            .map(|x| {
+                let label = format!("{} {} · {}（{}）", x.name, x.post, x.unit, x.year);
+                (x.id, label)
+            })
+            .collect();
     let s = sessions::get(&state.db, &user.actor, session_id)
         .await
         .map_err(fail(user))?;
@@ -656,6 +670,7 @@ async fn rating_form(
             title,
             bases,
             projects: picks(&ch.projects, &ticked),
+            subjects: picks(&subjects, &ticked),
             error: refused.map(|(_, s)| s),
         }),
         code,
@@ -695,12 +710,14 @@ pub async fn create_rating(
     let title = field(&pairs, "title").unwrap_or("").to_owned();
     let base = field(&pairs, "threshold_base").unwrap_or("").to_owned();
     let ticked = ids(&pairs, "project_ids");
+    let ticked_subjects = ids(&pairs, "subject_ids");
     let refused = match ThresholdBase::parse(&base) {
         None => (StatusCode::UNPROCESSABLE_ENTITY, f.r_base.to_owned()),
         Some(threshold_base) => {
             let draft = EvaluationDraft {
                 title: title.clone(),
                 project_ids: ticked.clone(),
+                subject_ids: ticked_subjects.clone(),
                 threshold_base,
             };
             match rating_service::create(&state.db, &user.actor, session_id, draft).await {
@@ -718,14 +735,15 @@ pub async fn create_rating(
         session_id,
         title,
         base,
-        ticked,
+        ticked.into_iter().chain(ticked_subjects).collect(),
         Some(refused),
     )
     .await
 }
 
 struct GradeLine {
-    id: String,
+    /// The project's or subject's page.
+    href: String,
     title: String,
     satisfied: u32,
     basically: u32,
@@ -736,25 +754,39 @@ struct GradeLine {
 }
 
 fn grade_lines(t: &crate::i18n::Msg, r: &EvaluationResults) -> Vec<GradeLine> {
-    r.projects
-        .iter()
-        .map(|p| GradeLine {
-            id: p.project.id.to_string(),
-            title: p.project.title.clone(),
-            satisfied: p.counts.satisfied,
-            basically: p.counts.basically_satisfied,
-            unsatisfied: p.counts.unsatisfied,
-            rate: permille(p.satisfaction_permille),
-            grade: match p.grade {
-                minsheng_domain::evaluations::grade::Rating::Satisfied => "satisfied",
-                minsheng_domain::evaluations::grade::Rating::BasicallySatisfied => {
-                    "basically_satisfied"
-                }
-                minsheng_domain::evaluations::grade::Rating::Unsatisfied => "unsatisfied",
-            },
-            word: grade_word(t, p.grade),
-        })
-        .collect()
+    use minsheng_domain::evaluations::grade::{Counts, Grade, Rating};
+    let line = |href: String, title: String, c: &Counts, rate, g: Grade| GradeLine {
+        href,
+        title,
+        satisfied: c.satisfied,
+        basically: c.basically_satisfied,
+        unsatisfied: c.unsatisfied,
+        rate: permille(rate),
+        grade: match g {
+            Rating::Satisfied => "satisfied",
+            Rating::BasicallySatisfied => "basically_satisfied",
+            Rating::Unsatisfied => "unsatisfied",
+        },
+        word: grade_word(t, g),
+    };
+    let projects = r.projects.iter().map(|p| {
+        let href = format!("/projects/{}", p.project.id);
+        line(
+            href,
+            p.project.title.clone(),
+            &p.counts,
+            p.satisfaction_permille,
+            p.grade,
+        )
+    });
+    let subjects = r.subjects.iter().map(|x| {
+        let href = format!("/subjects/{}", x.subject.id);
+        let title = format!("{} {}", x.subject.name, x.subject.post)
+            .trim()
+            .to_owned();
+        line(href, title, &x.counts, x.satisfaction_permille, x.grade)
+    });
+    projects.chain(subjects).collect()
 }
 
 fn permille(p: Option<u32>) -> String {
@@ -819,7 +851,11 @@ async fn rating_page(
         projects: v
             .projects
             .iter()
-            .map(|p| (p.id.to_string(), p.title.clone()))
+            .map(|p| (format!("/projects/{}", p.id), p.title.clone()))
+            .chain(v.subjects.iter().map(|x| {
+                let title = format!("{} {}", x.name, x.post).trim().to_owned();
+                (format!("/subjects/{}", x.id), title)
+            }))
             .collect(),
         results,
         error,

@@ -83,28 +83,40 @@ impl Marks {
 struct ProjectRow {
     id: String,
     title: String,
-    department: String,
-    budget: String,
+    /// The department and budget of a project; the kind, post and unit of another subject.
+    detail: String,
     /// `satisfied`, `basically_satisfied`, `unsatisfied` or empty.
     rating: &'static str,
     rating_word: &'static str,
 }
 
 fn rows(t: &Msg, view: &EvaluationView, marks: &Marks) -> Vec<ProjectRow> {
-    view.projects
-        .iter()
-        .map(|p| {
-            let r = marks.of(p.id);
-            ProjectRow {
-                id: p.id.to_string(),
-                title: p.title.clone(),
-                department: p.department.clone(),
-                budget: wan_yuan(p.budget_yuan),
-                rating: r.map(rating_str).unwrap_or(""),
-                rating_word: rating_word(t, r),
-            }
-        })
-        .collect()
+    let row = |id: Uuid, title: String, detail: String| {
+        let r = marks.of(id);
+        ProjectRow {
+            id: id.to_string(),
+            title,
+            detail,
+            rating: r.map(rating_str).unwrap_or(""),
+            rating_word: rating_word(t, r),
+        }
+    };
+    let projects = view.projects.iter().map(|p| {
+        let detail = format!(
+            "{} · {} {}",
+            p.department,
+            wan_yuan(p.budget_yuan),
+            t.wan_yuan
+        );
+        row(p.id, p.title.clone(), detail)
+    });
+    let subjects = view.subjects.iter().map(|x| {
+        let d = t.duty();
+        let kind = super::subjects::kind_word(d, &x.kind);
+        let title = format!("{} {}", x.name, x.post).trim().to_owned();
+        row(x.id, title, format!("{kind} · {}", x.unit))
+    });
+    projects.chain(subjects).collect()
 }
 
 #[derive(Template)]
@@ -194,7 +206,12 @@ pub async fn review(
     if marks.malformed {
         return form_page(&state, &user, view, &marks, Some(t.invalid_ballot)).await;
     }
-    let ids: Vec<Uuid> = view.projects.iter().map(|p| p.id).collect();
+    let ids: Vec<Uuid> = view
+        .projects
+        .iter()
+        .map(|p| p.id)
+        .chain(view.subjects.iter().map(|x| x.id))
+        .collect();
     if let Err(Error::Invalid { code, .. }) =
         rating_service::parse_ratings(&ids, marks.ratings.clone())
     {
