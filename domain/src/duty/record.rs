@@ -5,7 +5,7 @@
 //! inspections from the supervision groups, reception days from the liaison stations.
 //!
 //! An **inspection** counts for the members of a supervision group of that year following the
-//! inspected project whom its participants name (or who recorded it). A line a correction
+//! inspected project whom its participants name, each name whole (or who recorded it). A line a correction
 //! accepted as wrong or duplicate stays listed, marked excluded, and earns nothing.
 
 use std::collections::{BTreeMap, HashMap};
@@ -255,7 +255,8 @@ pub(crate) async fn gather(
                     let Some(d) = people.get(&m.deputy_id) else {
                         continue;
                     };
-                    let named = i.participants.contains(&d.name) || i.recorded_by == d.account_id;
+                    let named = names_in(&i.participants).any(|n| n == d.name)
+                        || i.recorded_by == d.account_id;
                     if named && keep(&d.id) && !seen.contains(&d.id) {
                         seen.push(d.id);
                         let title = titles.get(&i.project_id).cloned().unwrap_or_default();
@@ -384,10 +385,31 @@ pub(crate) async fn gather(
     Ok(out)
 }
 
+/// The names in an inspection's participants as typed (`张三、李四，王五` or spaces): a whole name
+/// counts, so 张三 is not found in 张三丰.
+fn names_in(participants: &str) -> impl Iterator<Item = &str> {
+    participants
+        .split(['、', '，', ',', '；', ';', ' ', '\u{3000}', '\n', '\t'])
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+}
+
 /// The first and last day of a year. Errors: `not_found` for a year chrono cannot hold.
 pub(crate) fn year_bounds(year: i32) -> Result<(NaiveDate, NaiveDate)> {
     Ok((
         NaiveDate::from_ymd_opt(year, 1, 1).ok_or_else(|| Error::not_found("year"))?,
         NaiveDate::from_ymd_opt(year, 12, 31).ok_or_else(|| Error::not_found("year"))?,
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::names_in;
+
+    #[test]
+    fn participants_are_named_whole() {
+        let names: Vec<&str> = names_in("张三丰、李四，王五 赵六\n孙七").collect();
+        assert_eq!(names, ["张三丰", "李四", "王五", "赵六", "孙七"]);
+        assert!(!names_in("张三丰、李四").any(|n| n == "张三"));
+    }
 }

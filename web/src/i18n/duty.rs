@@ -129,6 +129,7 @@ table! {
     st_add_day: "安排接待日", "Schedule a reception day";
     st_duty_codes: "值班代表编号", "Deputies on duty (codes)";
     st_note: "备注（如接待时间）", "Note (e.g. hours)";
+    pub_links: "公开信息（无需登录）", "Public information (no login)";
     st_not_mine: "您还不是任何联络站的进站代表。", "You are not attached to any station.";
     sj_title: "履职评议", "Ratings of officials' reports";
     sj_hint: "政府组成部门负责人、副县长、法院院长、检察院检察长等向人大常委会报告履职情况，代表进行满意度测评。", "Department heads, deputy county heads, the court's president and the chief prosecutor report on their work; deputies rate them.";
