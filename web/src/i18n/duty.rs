@@ -30,6 +30,7 @@ table! {
     dt_reason: "理由", "Reason";
     dt_send: "提交申请", "Send";
     dt_requests: "更正申请", "Correction requests";
+    dt_no_requests: "暂无更正申请。", "No correction requests.";
     dt_pending: "待审核", "waiting";
     dt_accepted: "已采纳", "accepted";
     dt_refused: "未采纳", "refused";
