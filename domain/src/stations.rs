@@ -7,8 +7,9 @@
 //!   record ([`crate::duty`]) once held.
 //! - A citizen's **opinion** is recorded there by the office or a deputy of the station, with no
 //!   account needed; the citizen's contact details stay with the office and the station's
-//!   deputies. It is answered, passed on to a department, or turned into a deputy's suggestion
-//!   ([`crate::suggestions`]). The citizen gets a code and looks up the answer with it.
+//!   deputies. It is answered, passed on to a department, turned into a deputy's suggestion
+//!   ([`crate::suggestions`]), or taken up by the office as a project proposal (项目征集). The
+//!   citizen gets a code and looks up the answer with it.
 //! - The **public page** of a station lists its deputies, its next reception days and what was
 //!   received and done (never a citizen's name or contact).
 
@@ -320,12 +321,12 @@ pub async fn record_opinion(
         && reception_days::Entity::find_by_id(day)
             .one(&txn)
             .await?
-            .is_none_or(|d| d.station_id != station_id)
+            .is_none_or(|d| d.station_id != station_id || d.day > crate::clock::today())
     {
         return Err(Error::invalid_field(
             ErrorCode::UnknownReceptionDay,
             "reception_day_id",
-            "this station has no such reception day",
+            "this station has no such reception day held yet",
         ));
     }
     let o = station_opinions::ActiveModel {
@@ -340,6 +341,7 @@ pub async fn record_opinion(
         answer: Set(None),
         passed_to: Set(None),
         suggestion_id: Set(None),
+        project_id: Set(None),
         recorded_by: Set(actor.account_id),
         created_at: Set(Utc::now()),
         answered_at: Set(None),
@@ -366,22 +368,28 @@ pub enum Handling {
     PassOn { unit: String, answer: String },
     /// Turned into a suggestion the calling deputy leads (`kind` and title as for a suggestion).
     Suggestion { kind: String, title: String },
+    /// Taken up by the office as the project proposal it entered (a project's id), with what the
+    /// citizen is told.
+    Project { project_id: Uuid, answer: String },
 }
 
 /// Handles a received opinion. Roles: admin, or a deputy of the station (a suggestion: a deputy
-/// of the station, who leads it). Errors: 404; 409 `opinion_not_open` (already handled); 422
-/// `invalid_text`, and a suggestion's errors.
+/// of the station, who leads it; a project proposal: admin). Errors: 404; 403 (a project by a
+/// deputy); 409 `opinion_not_open` (already handled); 422 `invalid_text`, `unknown_project`, and
+/// a suggestion's errors.
 pub async fn handle(
     db: &DatabaseConnection,
     actor: &Actor,
     id: Uuid,
     h: Handling,
 ) -> Result<station_opinions::Model> {
-    let o = station_opinions::Entity::find_by_id(id)
-        .one(db)
+    // One transaction, the opinion's row locked first: however many handle it at once, one does,
+    // and a refused one leaves nothing behind (no stray suggestion).
+    let txn = db::begin_write(db).await?;
+    let o = db::find_locked::<station_opinions::Entity>(&txn, id)
         .await?
         .ok_or_else(|| Error::not_found("opinion"))?;
-    if !of_station(db, actor, o.station_id).await? {
+    if !of_station(&txn, actor, o.station_id).await? {
         return Err(Error::not_found("opinion"));
     }
     if o.status != "received" {
@@ -390,8 +398,7 @@ pub async fn handle(
             "this opinion has been handled",
         ));
     }
-    // A suggestion is submitted first (its own transaction, as a deputy submits any), then
-    // linked; the opinion's row is re-checked under lock so it is handled once.
+    let mut project_id = None;
     let (status, answer, passed_to, suggestion_id) = match h {
         Handling::Answer(a) => (
             "answered",
@@ -405,9 +412,29 @@ pub async fn handle(
             Some(parse_text("unit", &unit, 100)?),
             None,
         ),
+        Handling::Project {
+            project_id: p,
+            answer,
+        } => {
+            actor.require_admin()?;
+            let answer = parse_long_text("answer", &answer, 5000, true)?;
+            if crate::entities::projects::Entity::find_by_id(p)
+                .one(&txn)
+                .await?
+                .is_none()
+            {
+                return Err(Error::invalid_field(
+                    ErrorCode::UnknownProject,
+                    "project_id",
+                    "no project has this id",
+                ));
+            }
+            project_id = Some(p);
+            ("project", Some(answer), None, None)
+        }
         Handling::Suggestion { kind, title } => {
-            let v = crate::suggestions::submit(
-                db,
+            let s = crate::suggestions::submit_in(
+                &txn,
                 actor,
                 crate::suggestions::NewSuggestion {
                     kind,
@@ -417,31 +444,23 @@ pub async fn handle(
                 },
             )
             .await?;
-            ("suggestion", None, None, Some(v.s.id))
+            ("suggestion", None, None, Some(s.id))
         }
     };
-    let txn = db::begin_write(db).await?;
-    let o = db::find_locked::<station_opinions::Entity>(&txn, id)
-        .await?
-        .ok_or_else(|| Error::not_found("opinion"))?;
-    if o.status != "received" {
-        return Err(Error::conflict(
-            ErrorCode::OpinionNotOpen,
-            "this opinion has been handled",
-        ));
-    }
     let mut row: station_opinions::ActiveModel = o.into();
     row.status = Set(status.into());
     row.answer = Set(answer);
     row.passed_to = Set(passed_to);
     row.suggestion_id = Set(suggestion_id);
+    row.project_id = Set(project_id);
     row.answered_at = Set(Some(Utc::now()));
     let o = row.update(&txn).await?;
     crate::audit::record(
         &txn,
         Some(actor),
-        crate::audit::Event::new("station.opinion_handled", "station_opinion", id)
-            .with(json!({"status": status, "suggestion_id": suggestion_id})),
+        crate::audit::Event::new("station.opinion_handled", "station_opinion", id).with(json!({
+            "status": status, "suggestion_id": suggestion_id, "project_id": project_id,
+        })),
     )
     .await?;
     txn.commit().await?;
@@ -490,12 +509,14 @@ pub struct PublicOpinion {
     pub station: String,
     pub received_on: NaiveDate,
     pub content: String,
-    /// `received`, `answered`, `passed_on` or `suggestion`.
+    /// `received`, `answered`, `passed_on`, `suggestion` or `project`.
     pub status: String,
     pub answer: Option<String>,
     pub passed_to: Option<String>,
     /// The suggestion it became: number, status, and its answers' text once published.
     pub suggestion: Option<(i64, String, Vec<String>)>,
+    /// The project it became, once adopted (a proposal is the office's until then): id, title.
+    pub project: Option<(Uuid, String)>,
 }
 
 async fn public_view(
@@ -524,7 +545,16 @@ async fn public_view(
         },
         None => None,
     };
+    let project = match o.project_id {
+        Some(pid) => crate::entities::projects::Entity::find_by_id(pid)
+            .one(db)
+            .await?
+            .filter(|p| crate::projects::status::of(p).is_ok_and(|s| s.is_public()))
+            .map(|p| (p.id, p.title)),
+        None => None,
+    };
     Ok(PublicOpinion {
+        project,
         station,
         received_on: crate::clock::china_date(o.created_at),
         content: o.content,
@@ -535,12 +565,19 @@ async fn public_view(
     })
 }
 
-/// The citizen looks up their opinion by its code (case and spaces do not matter). Public.
+/// The citizen looks up their opinion by its code (case, spaces, dashes and full-width letters do
+/// not matter). Public. No throttle: an opinion's lookup shows what its station's public page
+/// shows, so guessing codes learns nothing.
 /// Errors: 404 for a code that names nothing.
 pub async fn lookup(db: &impl ConnectionTrait, code: &str) -> Result<PublicOpinion> {
+    // Typed on a phone with a Chinese input method: full-width letters and digits, any dash.
     let code: String = code
         .chars()
-        .filter(|c| !c.is_whitespace() && *c != '-')
+        .map(|c| match c {
+            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            _ => c,
+        })
+        .filter(|c| c.is_ascii_alphanumeric())
         .take(CODE_LEN + 1)
         .collect::<String>()
         .to_uppercase();

@@ -394,6 +394,19 @@ pub async fn deputies_by_code(db: &impl ConnectionTrait, codes: &[String]) -> Re
 /// `invalid_text`, `invalid_kind`, `unknown_deputy` (a co-signer who is not a deputy, or the lead
 /// named as a co-signer).
 pub async fn submit(db: &DatabaseConnection, actor: &Actor, n: NewSuggestion) -> Result<View> {
+    let txn = db::begin_write(db).await?;
+    let s = submit_in(&txn, actor, n).await?;
+    txn.commit().await?;
+    view(db, s).await
+}
+
+/// [`submit`] inside the caller's write transaction (a station's opinion becomes a suggestion and
+/// is marked so in one transaction). The caller commits.
+pub(crate) async fn submit_in(
+    txn: &sea_orm::DatabaseTransaction,
+    actor: &Actor,
+    n: NewSuggestion,
+) -> Result<suggestions::Model> {
     let lead = actor.require_deputy()?;
     let kind = one_of("kind", &n.kind, &KINDS)?;
     let title = parse_text("title", &n.title, 200)?;
@@ -408,10 +421,9 @@ pub async fn submit(db: &DatabaseConnection, actor: &Actor, n: NewSuggestion) ->
             "name up to 100 other deputies as co-signers, not yourself",
         ));
     }
-    let txn = db::begin_write(db).await?;
     let found = deputies::Entity::find()
         .filter(deputies::Column::Id.is_in(cosigners.clone()))
-        .count(&txn)
+        .count(txn)
         .await?;
     if found as usize != cosigners.len() {
         return Err(Error::invalid_field(
@@ -424,7 +436,7 @@ pub async fn submit(db: &DatabaseConnection, actor: &Actor, n: NewSuggestion) ->
         .select_only()
         .column_as(suggestions::Column::Number.max(), "n")
         .into_tuple::<Option<i64>>()
-        .one(&txn)
+        .one(txn)
         .await?
         .flatten()
         .unwrap_or(0)
@@ -434,7 +446,7 @@ pub async fn submit(db: &DatabaseConnection, actor: &Actor, n: NewSuggestion) ->
     let alone = cosigners.is_empty();
     let assign_by = if alone {
         Some(
-            calendar::around(&txn, today)
+            calendar::around(txn, today)
                 .await?
                 .add_working_days(today, ASSIGN_WITHIN_WORKING_DAYS),
         )
@@ -472,7 +484,7 @@ pub async fn submit(db: &DatabaseConnection, actor: &Actor, n: NewSuggestion) ->
         created_at: Set(now),
         updated_at: Set(now),
     }
-    .insert(&txn)
+    .insert(txn)
     .await?;
     suggestion_signers::ActiveModel {
         suggestion_id: Set(s.id),
@@ -481,7 +493,7 @@ pub async fn submit(db: &DatabaseConnection, actor: &Actor, n: NewSuggestion) ->
         confirmed_at: Set(Some(now)),
         withdraw_agreed: Set(false),
     }
-    .insert(&txn)
+    .insert(txn)
     .await?;
     for c in &cosigners {
         suggestion_signers::ActiveModel {
@@ -491,11 +503,11 @@ pub async fn submit(db: &DatabaseConnection, actor: &Actor, n: NewSuggestion) ->
             confirmed_at: Set(None),
             withdraw_agreed: Set(false),
         }
-        .insert(&txn)
+        .insert(txn)
         .await?;
     }
     crate::audit::record(
-        &txn,
+        txn,
         Some(actor),
         crate::audit::Event::new("suggestion.submit", "suggestion", s.id).with(json!({
             "number": s.number, "kind": s.kind, "title": s.title, "cosigners": cosigners,
@@ -503,10 +515,9 @@ pub async fn submit(db: &DatabaseConnection, actor: &Actor, n: NewSuggestion) ->
     )
     .await?;
     if alone {
-        announce(&txn, EventType::SuggestionReceived, &s).await?;
+        announce(txn, EventType::SuggestionReceived, &s).await?;
     }
-    txn.commit().await?;
-    view(db, s).await
+    Ok(s)
 }
 
 /// A co-signer confirms (附议). The last confirmation makes it received: its 交办 deadline is set

@@ -1,6 +1,7 @@
 //! Liaison stations (代表联络站, 地方组织法 第六十条): the stations, the deputies attached, reception
 //! days with the deputies on duty, and the opinions citizens leave there (their contact details
-//! kept private; a code lets them look up the answer).
+//! kept private; a code lets them look up the answer), and the suggestion or project proposal an
+//! opinion became.
 
 use sea_orm_migration::{prelude::*, schema::*};
 
@@ -66,6 +67,7 @@ enum StationOpinions {
     Answer,
     PassedTo,
     SuggestionId,
+    ProjectId,
     RecordedBy,
     CreatedAt,
     AnsweredAt,
@@ -174,6 +176,7 @@ impl MigrationTrait for Migration {
                 .col(text_null(StationOpinions::Answer))
                 .col(string_len_null(StationOpinions::PassedTo, 100))
                 .col(uuid_null(StationOpinions::SuggestionId))
+                .col(uuid_null(StationOpinions::ProjectId))
                 .col(uuid(StationOpinions::RecordedBy))
                 .col(timestamp_with_time_zone(StationOpinions::CreatedAt))
                 .col(timestamp_with_time_zone_null(StationOpinions::AnsweredAt))

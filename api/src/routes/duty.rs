@@ -184,7 +184,8 @@ pub struct LineDto {
     /// Occurrences (half days for leave).
     pub count: i32,
     pub points: i32,
-    /// The reason of the correction that struck it (it then earns 0).
+    /// Struck by an accepted correction (it then earns 0): the office's note, empty when it wrote
+    /// none (never the deputy's own reason).
     pub excluded: Option<String>,
 }
 
@@ -428,7 +429,7 @@ fn correction_dto(c: minsheng_domain::entities::duty_corrections::Model) -> Corr
 #[utoipa::path(post, path = "/api/v1/duty/corrections", tag = "duty", security(("bearer" = [])), request_body = CorrectionRequest, responses(
     (status = 201, body = CorrectionDto),
     (status = 409, description = "`correction_pending`", body = crate::error::Problem, content_type = "application/problem+json"),
-    (status = 422, description = "`unknown_line`: no such line in your record, or a key with `missing` (rules against the stored record); `invalid_text`, `invalid_body`", body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 422, description = "`unknown_line`: no such line in your record, or a key with `missing` (rules against the stored record); `invalid_year`: after this year (a rule against today); `invalid_text`, `invalid_body`", body = crate::error::Problem, content_type = "application/problem+json"),
 ))]
 pub async fn ask_correction(
     State(state): State<AppState>,
@@ -559,10 +560,10 @@ fn snapshot_dto(s: snapshots::Snapshot) -> SnapshotDto {
 }
 
 /// Take a quarter's snapshot: every deputy's total and lines up to the quarter's end (or today),
-/// frozen. Roles: admin.
+/// frozen; taken again before publication, it replaces the earlier one. Roles: admin.
 #[utoipa::path(post, path = "/api/v1/duty/snapshots", tag = "duty", security(("bearer" = [])), request_body = SnapshotRequest, responses(
     (status = 201, body = SnapshotDto),
-    (status = 409, description = "`snapshot_exists`", body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 409, description = "`snapshot_exists`: the quarter's snapshot is published (an unpublished one is replaced)", body = crate::error::Problem, content_type = "application/problem+json"),
     (status = 422, description = "`invalid_quarter`: a quarter not yet begun (a rule against today); `invalid_body`", body = crate::error::Problem, content_type = "application/problem+json"),
 ))]
 pub async fn take_snapshot(

@@ -358,7 +358,7 @@ fn rating_table(r: &EvaluationResultsDto) -> crate::exports::Table {
         sheet: "满意度测评结果",
         file: format!("rating-{}-results", r.evaluation.id),
         headers: vec![
-            "项目",
+            "项目或评议对象",
             "承办单位",
             "满意",
             "基本满意",

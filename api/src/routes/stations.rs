@@ -195,11 +195,13 @@ pub struct OpinionDto {
     pub citizen_name: String,
     pub contact: String,
     pub content: String,
-    /// `received`, `answered`, `passed_on` or `suggestion`.
+    /// `received`, `answered`, `passed_on`, `suggestion` or `project`.
     pub status: String,
     pub answer: Option<String>,
     pub passed_to: Option<String>,
     pub suggestion_id: Option<Uuid>,
+    /// The project proposal it became.
+    pub project_id: Option<Uuid>,
     pub created_at: DateTime<Utc>,
 }
 
@@ -216,6 +218,7 @@ fn opinion_dto(o: station_opinions::Model) -> OpinionDto {
         answer: o.answer,
         passed_to: o.passed_to,
         suggestion_id: o.suggestion_id,
+        project_id: o.project_id,
         created_at: o.created_at,
     }
 }
@@ -284,6 +287,9 @@ pub enum HandlingKind {
     PassOn,
     /// Turned into a suggestion the calling deputy leads: `title`, `suggestion_kind`.
     Suggestion,
+    /// Taken up by the office as a project proposal: `project_id`, and `answer` (what the citizen
+    /// is told). Admin only.
+    Project,
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -301,14 +307,17 @@ pub struct HandleRequest {
     /// `suggestion`, `criticism` or `opinion` (default `suggestion`).
     #[serde(default)]
     pub suggestion_kind: Option<String>,
+    /// For `project`: the proposal's id.
+    pub project_id: Option<Uuid>,
 }
 
-/// Answer an opinion, pass it on to a department, or turn it into a suggestion (a deputy of the
-/// station leads it). Roles: admin, or a deputy of the station.
+/// Answer an opinion, pass it on to a department, turn it into a suggestion (a deputy of the
+/// station leads it), or take it up as a project proposal (the office). Roles: admin, or a
+/// deputy of the station.
 #[utoipa::path(post, path = "/api/v1/station-opinions/{id}/handling", tag = "stations", security(("bearer" = [])), params(("id" = Uuid, Path)), request_body = HandleRequest, responses(
     (status = 200, body = OpinionDto),
     (status = 409, description = "`opinion_not_open`: handled already", body = crate::error::Problem, content_type = "application/problem+json"),
-    (status = 422, description = "`invalid_text`: the field the action needs is empty (a rule across fields); a suggestion's `invalid_kind`; `invalid_body`", body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 422, description = "`invalid_text`: the field the action needs is empty (a rule across fields); `unknown_project` (a rule on the id named); a suggestion's `invalid_kind`; `invalid_body`", body = crate::error::Problem, content_type = "application/problem+json"),
 ))]
 pub async fn handle(
     State(state): State<AppState>,
@@ -325,6 +334,16 @@ pub async fn handle(
         HandlingKind::Suggestion => Handling::Suggestion {
             kind: r.suggestion_kind.unwrap_or_else(|| "suggestion".into()),
             title: r.title,
+        },
+        HandlingKind::Project => Handling::Project {
+            project_id: r.project_id.ok_or_else(|| {
+                minsheng_domain::Error::invalid_field(
+                    minsheng_domain::error::ErrorCode::UnknownProject,
+                    "project_id",
+                    "name the project proposal",
+                )
+            })?,
+            answer: r.answer,
         },
     };
     Ok(Json(opinion_dto(
@@ -348,6 +367,9 @@ pub struct PublicOpinionDto {
     pub suggestion_status: Option<String>,
     /// That suggestion's answers, once the office has published it.
     pub suggestion_answers: Vec<String>,
+    /// The project it became, once adopted.
+    pub project_id: Option<Uuid>,
+    pub project_title: Option<String>,
 }
 
 pub(crate) fn public_dto(p: PublicOpinion) -> PublicOpinionDto {
@@ -355,7 +377,13 @@ pub(crate) fn public_dto(p: PublicOpinion) -> PublicOpinionDto {
         Some((n, s, a)) => (Some(n), Some(s), a),
         None => (None, None, Vec::new()),
     };
+    let (project_id, project_title) = match p.project {
+        Some((id, title)) => (Some(id), Some(title)),
+        None => (None, None),
+    };
     PublicOpinionDto {
+        project_id,
+        project_title,
         station: p.station,
         received_on: p.received_on,
         content: p.content,

@@ -30,7 +30,8 @@ const KINDS: [&str; 3] = ["wrong", "duplicate", "missing"];
 /// A deputy asks for a correction of their own record for `year`: `kind` `wrong` or `duplicate`
 /// naming the line's key, or `missing` (no key). Roles: deputy. Errors: 409
 /// `correction_pending` (the same line already waits); 422 `invalid_kind`, `unknown_line` (no such
-/// line in the record, or a key with `missing`), `invalid_text`.
+/// line in the record, or a key with `missing`), `invalid_year` (after this year),
+/// `invalid_text`.
 pub async fn ask(
     db: &DatabaseConnection,
     actor: &Actor,
@@ -48,6 +49,13 @@ pub async fn ask(
         ));
     }
     let reason = parse_long_text("reason", reason, 1000, true)?;
+    if !(2000..=chrono::Datelike::year(&crate::clock::today())).contains(&year) {
+        return Err(Error::invalid_field(
+            ErrorCode::InvalidYear,
+            "year",
+            "a year from 2000 to this year",
+        ));
+    }
     let line_key = line_key.map(str::trim).filter(|k| !k.is_empty());
     let txn = db::begin_write(db).await?;
     match (kind, line_key) {
@@ -144,6 +152,13 @@ pub async fn decide(
                 ));
             }
             (_, Some(mut a)) => {
+                if chrono::Datelike::year(&a.held_on) != c.year {
+                    return Err(Error::invalid_field(
+                        ErrorCode::InvalidDate,
+                        "held_on",
+                        "the activity falls in the year the deputy asked about",
+                    ));
+                }
                 a.deputy_id = c.deputy_id;
                 insert_activity(&txn, actor, &a, Some(c.id)).await?;
             }

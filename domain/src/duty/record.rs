@@ -41,7 +41,8 @@ pub struct Line {
     pub count: i32,
     /// The rule's points × count; 0 when excluded.
     pub points: i32,
-    /// Excluded by an accepted correction: its reason.
+    /// Struck by an accepted correction (it then earns 0): the office's note on it, empty when
+    /// the office wrote none. Never the deputy's own reason, which may be private.
     pub excluded: Option<String>,
 }
 
@@ -353,7 +354,7 @@ pub(crate) async fn gather(
     }
     for c in corr.all(db).await? {
         if let Some(k) = c.line_key {
-            excluded.insert((c.deputy_id, k), c.reason);
+            excluded.insert((c.deputy_id, k), c.decision_note.unwrap_or_default());
         }
     }
 

@@ -63,8 +63,10 @@ fn line_of(v: &Value) -> Option<record::Line> {
     })
 }
 
-/// Takes the snapshot of `quarter` (1–4) of `year` for every deputy. Roles: admin. Errors: 409
-/// `snapshot_exists`; 422 `invalid_quarter` (not 1–4, or a quarter not yet begun).
+/// Takes the snapshot of `quarter` (1–4) of `year` for every deputy; taken again before it is
+/// published, it replaces the earlier one (a quarter still running is taken as of today). Roles:
+/// admin. Errors: 409 `snapshot_exists` (published); 422 `invalid_quarter` (not 1–4, or a
+/// quarter not yet begun).
 pub async fn take(
     db: &DatabaseConnection,
     actor: &Actor,
@@ -87,17 +89,25 @@ pub async fn take(
     }
     let as_of = end.min(today);
     let txn = db::begin_write(db).await?;
-    if duty_snapshots::Entity::find()
+    if let Some(earlier) = duty_snapshots::Entity::find()
         .filter(duty_snapshots::Column::Year.eq(year))
         .filter(duty_snapshots::Column::Quarter.eq(quarter))
         .one(&txn)
         .await?
-        .is_some()
     {
-        return Err(Error::conflict(
-            ErrorCode::SnapshotExists,
-            "this quarter's snapshot has been taken",
-        ));
+        if earlier.published {
+            return Err(Error::conflict(
+                ErrorCode::SnapshotExists,
+                "this quarter's snapshot has been published",
+            ));
+        }
+        duty_snapshot_rows::Entity::delete_many()
+            .filter(duty_snapshot_rows::Column::SnapshotId.eq(earlier.id))
+            .exec(&txn)
+            .await?;
+        duty_snapshots::Entity::delete_by_id(earlier.id)
+            .exec(&txn)
+            .await?;
     }
     let records = record::gather(&txn, year, Some(as_of), None).await?;
     let version = super::rules::current(&txn, year).await?.map(|r| r.version);

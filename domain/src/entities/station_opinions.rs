@@ -15,12 +15,14 @@ pub struct Model {
     pub contact: String,
     #[sea_orm(column_type = "Text")]
     pub content: String,
-    /// `received`, `answered`, `passed_on` or `suggestion`.
+    /// `received`, `answered`, `passed_on`, `suggestion` or `project`.
     pub status: String,
     #[sea_orm(column_type = "Text", nullable)]
     pub answer: Option<String>,
     pub passed_to: Option<String>,
     pub suggestion_id: Option<Uuid>,
+    /// The project proposal it became.
+    pub project_id: Option<Uuid>,
     pub recorded_by: Uuid,
     pub created_at: DateTimeUtc,
     pub answered_at: Option<DateTimeUtc>,

@@ -143,13 +143,15 @@ pub async fn rectify(
         ));
     }
     let mut row: rating_subjects::ActiveModel = s.into();
-    row.rectification = Set(Some(text));
+    row.rectification = Set(Some(text.clone()));
     row.rectified_on = Set(Some(crate::clock::today()));
     row.update(&txn).await?;
     crate::audit::record(
         &txn,
         Some(actor),
-        crate::audit::Event::new("rating_subject.rectify", "rating_subject", id),
+        // The log keeps each rectification's text: a later one replaces it on the subject.
+        crate::audit::Event::new("rating_subject.rectify", "rating_subject", id)
+            .with(json!({"rectification": text})),
     )
     .await?;
     txn.commit().await?;

@@ -84,6 +84,14 @@ async fn a_citizen_s_opinion_becomes_a_suggestion_and_the_citizen_reads_the_answ
 
     // The citizen looks it up by code, typed loosely; the name and contact are not there.
     let loose = format!("{}-{}", &code[..4], &code[4..]).to_lowercase();
+    // Typed with a Chinese input method: full-width letters and digits.
+    let wide: String = code
+        .chars()
+        .map(|c| char::from_u32(c as u32 + 0xFEE0).unwrap())
+        .collect();
+    app.get(&format!("/api/v1/station-opinions/lookup/{wide}"), None)
+        .await
+        .expect(200);
     let seen = app
         .get(&format!("/api/v1/station-opinions/lookup/{loose}"), None)
         .await
@@ -96,7 +104,75 @@ async fn a_citizen_s_opinion_becomes_a_suggestion_and_the_citizen_reads_the_answ
         .await
         .expect_problem(404, "not_found");
 
-    // d1 turns it into a suggestion d1 leads; handled once.
+    // An opinion is not taken on a reception day still to come.
+    let later = app
+        .post(
+            &days,
+            Some(&admin),
+            json!({"day": (today + chrono::Duration::days(7)).to_string(), "deputy_ids": [d2.0]}),
+        )
+        .await
+        .expect(201);
+    let later_id = later["reception_days"][1]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    app.post(
+        &opinions,
+        Some(&d1.1),
+        json!({"reception_day_id": later_id, "citizen_name": "x", "content": "y"}),
+    )
+    .await
+    .expect_problem(422, "unknown_reception_day");
+
+    // Handled by several at once (two deputies, two presses each): one suggestion, not four.
+    let race = app
+        .post(
+            &opinions,
+            Some(&d2.1),
+            json!({"citizen_name": "钱女士", "content": "公交站台没有遮雨棚。"}),
+        )
+        .await
+        .expect(201);
+    let before = app
+        .get("/api/v1/suggestions", Some(&admin))
+        .await
+        .expect(200)["total"]
+        .as_u64()
+        .unwrap();
+    let race_url = format!(
+        "/api/v1/station-opinions/{}/handling",
+        race["id"].as_str().unwrap()
+    );
+    let mut tasks = Vec::new();
+    for t in [&d1.1, &d2.1, &d1.1, &d2.1] {
+        let (app, url, t) = (app.clone(), race_url.clone(), t.clone());
+        tasks.push(tokio::spawn(async move {
+            app.post(
+                &url,
+                Some(&t),
+                json!({"action": "suggestion", "title": "关于增设公交站台遮雨棚的建议"}),
+            )
+            .await
+            .status
+            .as_u16()
+        }));
+    }
+    let mut codes = Vec::new();
+    for t in tasks {
+        codes.push(t.await.unwrap());
+    }
+    codes.sort();
+    assert_eq!(codes, [200, 409, 409, 409]);
+    let after = app
+        .get("/api/v1/suggestions", Some(&admin))
+        .await
+        .expect(200)["total"]
+        .as_u64()
+        .unwrap();
+    assert_eq!(after, before + 1);
+
+    // d1 turns the first into a suggestion d1 leads; handled once.
     let handle = format!(
         "/api/v1/station-opinions/{}/handling",
         o["id"].as_str().unwrap()
@@ -160,7 +236,53 @@ async fn a_citizen_s_opinion_becomes_a_suggestion_and_the_citizen_reads_the_answ
     assert_eq!(after["suggestion_status"], "answered");
     assert_eq!(after["suggestion_answers"], json!(["路灯已于本周修复。"]));
 
-    // The reception day counts on d1's record, not on d2's (not on duty).
+    // Another opinion, taken up by the office as a project proposal: a deputy may not; the
+    // citizen learns it was taken up, but not the proposal's title before the congress adopts it.
+    let o2 = app
+        .post(
+            &opinions,
+            Some(&d2.1),
+            json!({"citizen_name": "赵先生", "content": "希望在城北建一座社区公园。"}),
+        )
+        .await
+        .expect(201);
+    let project = app.project(&admin, "城北社区公园建设").await;
+    let handle2 = format!(
+        "/api/v1/station-opinions/{}/handling",
+        o2["id"].as_str().unwrap()
+    );
+    let take = json!({"action": "project", "project_id": project, "answer": "已列入明年民生实事候选项目征集。"});
+    app.post(&handle2, Some(&d2.1), take.clone())
+        .await
+        .expect_problem(403, "forbidden");
+    app.post(
+        &handle2,
+        Some(&admin),
+        json!({"action": "project", "project_id": d1.0, "answer": "x"}),
+    )
+    .await
+    .expect_problem(422, "unknown_project");
+    let h2 = app.post(&handle2, Some(&admin), take).await.expect(200);
+    assert_eq!(h2["project_id"], project.as_str());
+    let seen = app
+        .get(
+            &format!(
+                "/api/v1/station-opinions/lookup/{}",
+                o2["code"].as_str().unwrap()
+            ),
+            None,
+        )
+        .await
+        .expect(200);
+    assert_eq!(seen["status"], "project");
+    assert_eq!(seen["answer"], "已列入明年民生实事候选项目征集。");
+    assert_eq!(
+        seen["project_title"],
+        serde_json::Value::Null,
+        "a proposal is the office's"
+    );
+
+    // The reception day counts on d1's record, not on d2's (not on duty that day).
     let year = today.year();
     let r1 = app
         .get(
@@ -184,5 +306,14 @@ async fn a_citizen_s_opinion_becomes_a_suggestion_and_the_citizen_reads_the_answ
         )
         .await
         .expect(200);
-    assert_eq!(r2["lines"], json!([]));
+    // d2 was on duty only on the day still to come: no reception line (a suggestion from the
+    // race above may be d2's).
+    assert!(
+        !r2["lines"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|l| l["kind"] == "reception_day"),
+        "{r2}"
+    );
 }

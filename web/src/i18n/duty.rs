@@ -22,6 +22,8 @@ table! {
     dt_no_rules: "本年度积分办法尚未公布，以下各项暂按 0 分计。", "This year's point rules are not set yet; every line counts 0 for now.";
     dt_rules_version: "按积分办法第 {v} 版计分", "Scored by version {v} of the rules";
     dt_excluded: "已更正删除：{reason}", "Struck by a correction: {reason}";
+    dt_excluded_plain: "已更正删除", "Struck by a correction";
+    dt_unknown_line: "这一条不在您本年度的履职档案中，请刷新页面后再试。", "This line is not in your record for the year; reload the page and try again.";
     dt_correct: "申请更正这一条", "Ask to correct this line";
     dt_wrong: "这一条有错", "This line is wrong";
     dt_duplicate: "这一条重复", "This line is a duplicate";
@@ -100,6 +102,9 @@ table! {
     st_status_answered: "已答复", "Answered";
     st_status_passed_on: "已转交 {unit} 办理", "Passed on to {unit}";
     st_status_suggestion: "已形成代表建议第 {n} 号", "Became deputies' suggestion No. {n}";
+    st_status_project: "已作为民生实事项目建议报送，由人大票决", "Taken up as a livelihood-project proposal, for the congress to vote on";
+    st_handle_project: "作为民生实事项目建议", "Take it up as a project proposal";
+    st_project: "项目", "Project";
     st_lookup: "查询办理结果", "Look up the answer";
     st_lookup_hint: "请输入在联络站拿到的查询码（8 位字母和数字）。", "Enter the code you were given at the station (8 letters and digits).";
     st_code: "查询码", "Code";

@@ -65,7 +65,13 @@ fn line_view(d: &DutyMsg, l: record::Line) -> LineView {
         kind: kind_word(d, l.kind),
         title: l.title,
         points: signed(l.points),
-        excluded: l.excluded.map(|r| d.dt_excluded.replace("{reason}", &r)),
+        excluded: l.excluded.map(|note| {
+            if note.is_empty() {
+                d.dt_excluded_plain.to_owned()
+            } else {
+                d.dt_excluded.replace("{reason}", &note)
+            }
+        }),
     }
 }
 
@@ -84,6 +90,16 @@ struct RequestView {
 }
 
 fn request_view(d: &DutyMsg, c: duty_corrections::Model, who: String) -> RequestView {
+    request_view_with(d, c, who, None)
+}
+
+/// As [`request_view`], naming the line by its date, kind and title when known.
+fn request_view_with(
+    d: &DutyMsg,
+    c: duty_corrections::Model,
+    who: String,
+    line: Option<String>,
+) -> RequestView {
     RequestView {
         id: c.id.to_string(),
         who,
@@ -92,7 +108,7 @@ fn request_view(d: &DutyMsg, c: duty_corrections::Model, who: String) -> Request
             "duplicate" => d.dt_duplicate,
             _ => d.dt_missing,
         },
-        line: c.line_key.unwrap_or_default(),
+        line: line.or(c.line_key).unwrap_or_default(),
         reason: c.reason,
         status: match c.status.as_str() {
             "accepted" => d.dt_accepted,
@@ -110,6 +126,7 @@ fn sentence(d: &DutyMsg, e: &Error) -> Option<&'static str> {
     match e {
         Error::Invalid { code, .. } => Some(match *code {
             "unknown_deputy" => d.dt_bad_code,
+            "unknown_line" => d.dt_unknown_line,
             "invalid_date" => d.dt_bad_date,
             "invalid_points" => d.dt_bad_points,
             "activity_required" => d.dt_need_activity,
@@ -377,15 +394,33 @@ async fn office_page(
         .iter()
         .map(|(dep, _)| (dep.id, format!("{} {}", dep.name, dep.deputy_code)))
         .collect();
-    let requests = corrections::list(&state.db, &user.actor, year)
+    // A waiting request names its line as the deputy saw it: date, kind, title.
+    let mut requests = Vec::new();
+    let mut records: std::collections::HashMap<Uuid, record::Record> = Default::default();
+    for c in corrections::list(&state.db, &user.actor, year)
         .await
         .map_err(fail)?
-        .into_iter()
-        .map(|c| {
-            let who = names.get(&c.deputy_id).cloned().unwrap_or_default();
-            request_view(d, c, who)
-        })
-        .collect();
+    {
+        let who = names.get(&c.deputy_id).cloned().unwrap_or_default();
+        let line = match (&c.line_key, c.status.as_str()) {
+            (Some(key), "pending") => {
+                let r = match records.entry(c.deputy_id) {
+                    std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+                    std::collections::hash_map::Entry::Vacant(e) => e.insert(
+                        record::of_deputy(&state.db, &user.actor, c.deputy_id, year)
+                            .await
+                            .map_err(fail)?,
+                    ),
+                };
+                r.lines
+                    .iter()
+                    .find(|l| &l.key == key)
+                    .map(|l| format!("{} · {} · {}", l.on, kind_word(d, l.kind), l.title))
+            }
+            _ => None,
+        };
+        requests.push(request_view_with(d, c, who, line));
+    }
     let snaps = snapshots::list(&state.db, Some(&user.actor), Some(year))
         .await
         .map_err(fail)?;
@@ -398,7 +433,7 @@ async fn office_page(
         0
     };
     let can_take = (1..=begun)
-        .filter(|q| !snaps.iter().any(|s| s.quarter == *q))
+        .filter(|q| !snaps.iter().any(|s| s.quarter == *q && s.published))
         .collect();
     let sessions = congress_sessions::Entity::find()
         .filter(congress_sessions::Column::Year.eq(year))
@@ -611,24 +646,32 @@ struct PublicRow {
 
 /// `GET /duty`: the published quarters; `GET /duty/snapshots/{id}`: one of them. Public.
 pub async fn public(State(state): State<WebState>, prefs: Prefs) -> PageResult {
-    public_page(&state, prefs, None).await
+    public_page(&state, prefs, None, None).await
 }
 
+/// The office also reads a snapshot before publishing it.
 pub async fn public_snapshot(
     State(state): State<WebState>,
     prefs: Prefs,
+    user: Option<PageUser>,
     Path(id): Path<Uuid>,
 ) -> PageResult {
-    public_page(&state, prefs, Some(id)).await
+    let actor = user.map(|u| u.actor);
+    public_page(&state, prefs, Some(id), actor.as_ref()).await
 }
 
-async fn public_page(state: &WebState, prefs: Prefs, id: Option<Uuid>) -> PageResult {
+async fn public_page(
+    state: &WebState,
+    prefs: Prefs,
+    id: Option<Uuid>,
+    actor: Option<&minsheng_domain::Actor>,
+) -> PageResult {
     let d = prefs.lang.duty();
     let fail = |e| PageError::from_domain(e, prefs);
     let list = snapshots::list(&state.db, None, None).await.map_err(fail)?;
     let shown = match id {
         Some(id) => {
-            let s = snapshots::get(&state.db, None, id).await.map_err(fail)?;
+            let s = snapshots::get(&state.db, actor, id).await.map_err(fail)?;
             Some((
                 quarter_label(d, &s.meta),
                 s.rows

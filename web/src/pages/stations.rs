@@ -99,6 +99,8 @@ struct PublicLine {
     status: String,
     answer: Option<String>,
     suggestion_answers: Vec<String>,
+    /// The adopted project it became: its page and title.
+    project: Option<(String, String)>,
 }
 
 fn public_line(d: &DutyMsg, p: PublicOpinion) -> PublicLine {
@@ -114,9 +116,13 @@ fn public_line(d: &DutyMsg, p: PublicOpinion) -> PublicLine {
                 .map(|s| s.0.to_string())
                 .unwrap_or_default(),
         ),
+        "project" => d.st_status_project.to_owned(),
         _ => d.st_status_received.to_owned(),
     };
     PublicLine {
+        project: p
+            .project
+            .map(|(id, title)| (format!("/projects/{id}"), title)),
         received_on: p.received_on.to_string(),
         content: p.content,
         status,
@@ -241,6 +247,7 @@ fn work_opinion(d: &DutyMsg, o: station_opinions::Model, number: Option<i64>) ->
         "suggestion" => d
             .st_status_suggestion
             .replace("{n}", &number.map(|n| n.to_string()).unwrap_or_default()),
+        "project" => d.st_status_project.to_owned(),
         _ => d.st_status_received.to_owned(),
     };
     WorkOpinion {
@@ -266,6 +273,8 @@ struct WorkPage {
     stations: Vec<(StationCard, Vec<WorkOpinion>)>,
     /// The code just given, to tell the citizen.
     given: Option<String>,
+    /// For the office: the projects an opinion may be taken up as (id, title).
+    projects: Vec<(String, String)>,
     error: Option<&'static str>,
     /// The form typed before a refusal.
     kept: Vec<(String, String)>,
@@ -327,12 +336,24 @@ async fn work_page(
     } else {
         "/d/stations"
     };
+    let projects = if base == "admin" {
+        minsheng_domain::projects::list(&state.db, Some(&user.actor), None, None, 1_000, 0)
+            .await
+            .map_err(fail)?
+            .items
+            .into_iter()
+            .map(|p| (p.id.to_string(), format!("{}（{}）", p.title, p.year)))
+            .collect()
+    } else {
+        Vec::new()
+    };
     let mut resp = html(&WorkPage {
         c: Chrome::for_user(user, here),
         d,
         base,
         stations: out,
         given,
+        projects,
         error,
         kept,
         today: minsheng_domain::clock::today().to_string(),
@@ -437,9 +458,16 @@ pub async fn act(
             .await
             .map(|o| Some(o.code))
         }
-        ("answer" | "pass_on" | "suggestion", Ok(oid)) => {
+        ("answer" | "pass_on" | "suggestion" | "project", Ok(oid)) => {
             let h = match action.as_str() {
                 "answer" => Handling::Answer(field(&pairs, "answer").to_owned()),
+                "project" => match field(&pairs, "project").parse::<Uuid>() {
+                    Ok(project_id) => Handling::Project {
+                        project_id,
+                        answer: field(&pairs, "answer").to_owned(),
+                    },
+                    Err(_) => return Err(PageError::not_found(user.prefs)),
+                },
                 "pass_on" => Handling::PassOn {
                     unit: field(&pairs, "unit").to_owned(),
                     answer: field(&pairs, "answer").to_owned(),
