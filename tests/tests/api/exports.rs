@@ -208,7 +208,7 @@ async fn a_rating_round_exports() {
     assert_eq!(
         rows[0],
         [
-            "项目",
+            "项目或评议对象",
             "承办单位",
             "满意",
             "基本满意",

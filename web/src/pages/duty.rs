@@ -24,6 +24,7 @@ use minsheng_domain::{
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
 
+use super::typed as field;
 use crate::{
     WebState,
     error::{PageError, PageResult},
@@ -31,13 +32,6 @@ use crate::{
     render::{Chrome, html},
     session::{PageUser, Prefs},
 };
-
-fn field<'a>(pairs: &'a [(String, String)], name: &str) -> &'a str {
-    pairs
-        .iter()
-        .find(|(k, _)| k == name)
-        .map_or("", |(_, v)| v.as_str())
-}
 
 /// A line as the pages show it.
 pub(crate) struct LineView {

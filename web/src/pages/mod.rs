@@ -36,3 +36,9 @@ pub fn field<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a str> {
         .find(|(k, _)| k == name)
         .map(|(_, v)| v.as_str())
 }
+
+/// As [`field`], empty when the form has no such field (what a form shows again after a
+/// refusal, and what a domain check then refuses as missing).
+pub fn typed<'a>(pairs: &'a [(String, String)], name: &str) -> &'a str {
+    field(pairs, name).unwrap_or("")
+}

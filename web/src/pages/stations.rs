@@ -20,6 +20,7 @@ use minsheng_domain::{
 };
 use uuid::Uuid;
 
+use super::typed as field;
 use crate::{
     WebState,
     error::{PageError, PageResult},
@@ -27,13 +28,6 @@ use crate::{
     render::{Chrome, html},
     session::{PageUser, Prefs},
 };
-
-fn field<'a>(pairs: &'a [(String, String)], name: &str) -> &'a str {
-    pairs
-        .iter()
-        .find(|(k, _)| k == name)
-        .map_or("", |(_, v)| v.as_str())
-}
 
 fn codes(text: &str) -> Vec<String> {
     text.split([' ', ',', '，', '、', '\n', '\r', '\t'])

@@ -22,6 +22,7 @@ use minsheng_domain::{
 };
 use uuid::Uuid;
 
+use super::typed as field;
 use crate::{
     WebState,
     error::{PageError, PageResult},
@@ -29,13 +30,6 @@ use crate::{
     render::{Chrome, html},
     session::{PageUser, Prefs},
 };
-
-fn field<'a>(pairs: &'a [(String, String)], name: &str) -> &'a str {
-    pairs
-        .iter()
-        .find(|(k, _)| k == name)
-        .map_or("", |(_, v)| v.as_str())
-}
 
 /// A subject's kind in words.
 pub fn kind_word(d: &DutyMsg, kind: &str) -> &'static str {

@@ -26,6 +26,7 @@ use minsheng_domain::{
 };
 use uuid::Uuid;
 
+use super::typed as field;
 use crate::{
     WebState,
     error::{PageError, PageResult},
@@ -33,13 +34,6 @@ use crate::{
     render::{Chrome, html},
     session::PageUser,
 };
-
-fn field<'a>(pairs: &'a [(String, String)], name: &str) -> &'a str {
-    pairs
-        .iter()
-        .find(|(k, _)| k == name)
-        .map_or("", |(_, v)| v.as_str())
-}
 
 /// A unit's request as the units and the office see it.
 pub(crate) struct RequestLine {

@@ -19,6 +19,7 @@ use minsheng_domain::{
 use uuid::Uuid;
 
 use super::office::require_admin;
+use super::typed as field;
 use crate::{
     WebState,
     error::{PageError, PageResult},
@@ -229,13 +230,6 @@ async fn page(
 pub async fn list(State(state): State<WebState>, user: PageUser) -> PageResult {
     require_admin(&user)?;
     page(&state, &user, Default::default(), None, None).await
-}
-
-fn field<'a>(pairs: &'a [(String, String)], name: &str) -> &'a str {
-    pairs
-        .iter()
-        .find(|(k, _)| k == name)
-        .map_or("", |(_, v)| v.as_str())
 }
 
 /// `POST /admin/webhooks`: `url`, `description`, `types` (repeated; none: all public types).
