@@ -104,14 +104,14 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(duty::take_snapshot, duty::list_snapshots))
         .routes(routes!(duty::get_snapshot))
         .routes(routes!(duty::publish_snapshot))
-        .routes(routes!(stations::create, stations::list))
-        .routes(routes!(stations::get))
+        .routes(routes!(stations::create_station, stations::list_stations))
+        .routes(routes!(stations::get_station))
         .routes(routes!(stations::add_day))
         .routes(routes!(stations::record_opinion, stations::list_opinions))
         .routes(routes!(stations::handle))
         .routes(routes!(stations::lookup))
-        .routes(routes!(subjects::create, subjects::list))
-        .routes(routes!(subjects::get))
+        .routes(routes!(subjects::create_subject, subjects::list_subjects))
+        .routes(routes!(subjects::get_subject))
         .routes(routes!(subjects::rectify))
         .routes(routes!(
             suggestions::import_calendar,

@@ -105,7 +105,7 @@ pub struct StationRequest {
     (status = 409, description = "`already_exists`: the name", body = crate::error::Problem, content_type = "application/problem+json"),
     (status = 422, description = "`unknown_deputy` (a rule on the ids named); `invalid_text`, `invalid_body`", body = crate::error::Problem, content_type = "application/problem+json"),
 ))]
-pub async fn create(
+pub async fn create_station(
     State(state): State<AppState>,
     Auth(actor): Auth,
     ApiJson(r): ApiJson<StationRequest>,
@@ -132,7 +132,7 @@ pub async fn create(
 #[utoipa::path(get, path = "/api/v1/stations", tag = "stations", security((), ("bearer" = [])), responses(
     (status = 200, body = Page<StationDto>),
 ))]
-pub async fn list(
+pub async fn list_stations(
     State(state): State<AppState>,
     MaybeAuth(_actor): MaybeAuth,
 ) -> ApiResult<Json<Page<StationDto>>> {
@@ -147,7 +147,7 @@ pub async fn list(
 #[utoipa::path(get, path = "/api/v1/stations/{id}", tag = "stations", security((), ("bearer" = [])), params(("id" = Uuid, Path)), responses(
     (status = 200, body = StationDto),
 ))]
-pub async fn get(
+pub async fn get_station(
     State(state): State<AppState>,
     MaybeAuth(_actor): MaybeAuth,
     ApiPath(id): ApiPath<Uuid>,

@@ -142,7 +142,7 @@ pub struct SubjectRequest {
 #[utoipa::path(post, path = "/api/v1/rating-subjects", tag = "evaluations", security(("bearer" = [])), request_body = SubjectRequest, responses(
     (status = 201, body = SubjectDto),
 ))]
-pub async fn create(
+pub async fn create_subject(
     State(state): State<AppState>,
     Auth(actor): Auth,
     ApiJson(r): ApiJson<SubjectRequest>,
@@ -177,7 +177,7 @@ pub struct SubjectQuery {
 #[utoipa::path(get, path = "/api/v1/rating-subjects", tag = "evaluations", security((), ("bearer" = [])), params(SubjectQuery), responses(
     (status = 200, body = Page<SubjectDto>),
 ))]
-pub async fn list(
+pub async fn list_subjects(
     State(state): State<AppState>,
     MaybeAuth(_actor): MaybeAuth,
     ApiQuery(q): ApiQuery<SubjectQuery>,
@@ -190,7 +190,7 @@ pub async fn list(
 #[utoipa::path(get, path = "/api/v1/rating-subjects/{id}", tag = "evaluations", security((), ("bearer" = [])), params(("id" = Uuid, Path)), responses(
     (status = 200, body = SubjectRecordDto),
 ))]
-pub async fn get(
+pub async fn get_subject(
     State(state): State<AppState>,
     MaybeAuth(_actor): MaybeAuth,
     ApiPath(id): ApiPath<Uuid>,
