@@ -95,7 +95,8 @@ pub struct RuleDto {
 #[derive(Serialize, ToSchema)]
 pub struct RulesDto {
     pub year: i32,
-    /// 1, 2, …: each save makes a new version; the latest applies.
+    /// 1, 2, …: each save makes a new version; the latest applies. 0 before the office sets any
+    /// (every line then earns 0).
     pub version: i32,
     pub rules: Vec<RuleDto>,
 }
@@ -128,7 +129,8 @@ fn year_or_now(y: Option<i32>) -> i32 {
     y.unwrap_or_else(|| minsheng_domain::clock::today().year())
 }
 
-/// The year's point rules in force. Roles: any logged-in. 404 before the office sets any.
+/// The year's point rules in force (version 0 and no rules before the office sets any). Roles:
+/// any logged-in.
 #[utoipa::path(get, path = "/api/v1/duty/rules", tag = "duty", security(("bearer" = [])), params(YearQuery), responses(
     (status = 200, body = RulesDto),
 ))]
@@ -137,9 +139,14 @@ pub async fn get_rules(
     Auth(_actor): Auth,
     ApiQuery(q): ApiQuery<YearQuery>,
 ) -> ApiResult<Json<RulesDto>> {
-    let r = rules::current(&state.db, year_or_now(q.year))
+    let year = year_or_now(q.year);
+    let r = rules::current(&state.db, year)
         .await?
-        .ok_or_else(|| minsheng_domain::Error::not_found("rules"))?;
+        .unwrap_or(rules::Rules {
+            year,
+            version: 0,
+            points: Default::default(),
+        });
     Ok(Json(rules_dto(r)))
 }
 

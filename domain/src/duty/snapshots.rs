@@ -66,7 +66,7 @@ fn line_of(v: &Value) -> Option<record::Line> {
 /// Takes the snapshot of `quarter` (1–4) of `year` for every deputy; taken again before it is
 /// published, it replaces the earlier one (a quarter still running is taken as of today). Roles:
 /// admin. Errors: 409 `snapshot_exists` (published); 422 `invalid_quarter` (not 1–4, or a
-/// quarter not yet begun).
+/// quarter not yet begun), `invalid_year`.
 pub async fn take(
     db: &DatabaseConnection,
     actor: &Actor,
@@ -74,6 +74,13 @@ pub async fn take(
     quarter: i32,
 ) -> Result<Snapshot> {
     actor.require_admin()?;
+    if !(2000..=2100).contains(&year) {
+        return Err(Error::invalid_field(
+            ErrorCode::InvalidYear,
+            "year",
+            "a year from 2000 to 2100",
+        ));
+    }
     let today = crate::clock::today();
     let end = quarter_end(year, quarter).ok_or_else(|| {
         Error::invalid_field(ErrorCode::InvalidQuarter, "quarter", "a quarter is 1 to 4")
