@@ -202,7 +202,8 @@ async fn duty_record_and_station_through_the_pages() {
     .expect(201);
     let mut d1 = Visitor::logged_in(&app.base, "d0001", "deputy-password-1").await;
     let work = d1.get("/d/stations").await;
-    work.assert_contains("东街代表联络站");
+    work.assert_contains("东街代表联络站")
+        .assert_contains("不含姓名和联系方式");
     let station = app.get("/api/v1/stations", None).await.expect(200)["items"][0]["id"]
         .as_str()
         .unwrap()

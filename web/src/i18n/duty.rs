@@ -121,6 +121,7 @@ table! {
     st_no_day: "不在接待日", "Not on a reception day";
     st_save: "登记", "Record";
     st_code_given: "已登记。请把查询码 {code} 写给群众，凭码查询办理结果。", "Recorded. Give the citizen the code {code} to look up the answer.";
+    st_public_notice: "意见内容和办理情况会在联络站的公开页面公示（不含姓名和联系方式），请告诉群众。", "The opinion and what is done with it are shown on the station's public page (never the name or contact); tell the citizen so.";
     st_opinions: "收到的意见", "Opinions received";
     st_handle_answer: "直接答复", "Answer";
     st_handle_pass: "转交部门", "Pass on to a department";
