@@ -418,17 +418,7 @@ pub async fn handle(
         } => {
             actor.require_admin()?;
             let answer = parse_long_text("answer", &answer, 5000, true)?;
-            if crate::entities::projects::Entity::find_by_id(p)
-                .one(&txn)
-                .await?
-                .is_none()
-            {
-                return Err(Error::invalid_field(
-                    ErrorCode::UnknownProject,
-                    "project_id",
-                    "no project has this id",
-                ));
-            }
+            crate::projects::require_exists(&txn, p).await?;
             project_id = Some(p);
             ("project", Some(answer), None, None)
         }

@@ -1028,17 +1028,7 @@ pub async fn link_project(
     let s = db::find_locked::<suggestions::Entity>(&txn, id)
         .await?
         .ok_or_else(|| Error::not_found("suggestion"))?;
-    if crate::entities::projects::Entity::find_by_id(project_id)
-        .one(&txn)
-        .await?
-        .is_none()
-    {
-        return Err(Error::invalid_field(
-            ErrorCode::UnknownProject,
-            "project_id",
-            "no project has this id",
-        ));
-    }
+    crate::projects::require_exists(&txn, project_id).await?;
     let mut row: suggestions::ActiveModel = s.into();
     row.project_id = Set(Some(project_id));
     row.updated_at = Set(Utc::now());

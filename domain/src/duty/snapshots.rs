@@ -228,6 +228,19 @@ pub async fn get(db: &DatabaseConnection, actor: Option<&Actor>, id: Uuid) -> Re
     Ok(Snapshot { meta, rows })
 }
 
+/// The quarters of `year` the office may take now: begun by `today`, and not published among
+/// `taken` (an unpublished one is taken again).
+pub fn takeable(year: i32, today: NaiveDate, taken: &[duty_snapshots::Model]) -> Vec<i32> {
+    let begun = match year.cmp(&today.year()) {
+        std::cmp::Ordering::Less => 4,
+        std::cmp::Ordering::Equal => quarter_of(today),
+        std::cmp::Ordering::Greater => 0,
+    };
+    (1..=begun)
+        .filter(|q| !taken.iter().any(|s| s.quarter == *q && s.published))
+        .collect()
+}
+
 /// The quarter a date falls in (1–4).
 pub fn quarter_of(d: NaiveDate) -> i32 {
     (d.month0() / 3 + 1) as i32

@@ -275,3 +275,16 @@ pub async fn update(
     txn.commit().await?;
     Ok(updated)
 }
+
+/// That a project with this id exists, for a record that names one (a suggestion or a station's
+/// opinion it became). Errors: 422 `unknown_project`, naming `project_id`.
+pub async fn require_exists(db: &impl ConnectionTrait, id: Uuid) -> Result<()> {
+    match projects::Entity::find_by_id(id).one(db).await? {
+        Some(_) => Ok(()),
+        None => Err(Error::invalid_field(
+            ErrorCode::UnknownProject,
+            "project_id",
+            "no project has this id",
+        )),
+    }
+}

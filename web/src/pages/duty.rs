@@ -419,16 +419,7 @@ async fn office_page(
         .await
         .map_err(fail)?;
     let today = minsheng_domain::clock::today();
-    let begun = if year < today.year() {
-        4
-    } else if year == today.year() {
-        snapshots::quarter_of(today)
-    } else {
-        0
-    };
-    let can_take = (1..=begun)
-        .filter(|q| !snaps.iter().any(|s| s.quarter == *q && s.published))
-        .collect();
+    let can_take = snapshots::takeable(year, today, &snaps);
     let sessions = congress_sessions::Entity::find()
         .filter(congress_sessions::Column::Year.eq(year))
         .order_by_desc(congress_sessions::Column::CreatedAt)
